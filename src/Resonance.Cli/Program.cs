@@ -1,0 +1,3 @@
+using Resonance.Cli;
+
+return ResonanceCli.Run(args);
