@@ -57,6 +57,8 @@ public static class ResonanceCli
         root.Options.Add(ThreadsOption);
         root.Subcommands.Add(InfoCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));
+        root.Subcommands.Add(RunCommand.Create(console));
+        root.Subcommands.Add(RunsCommand.Create(console));
         return root;
     }
 

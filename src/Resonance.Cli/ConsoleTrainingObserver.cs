@@ -1,0 +1,57 @@
+using Resonance.Training;
+using Spectre.Console;
+
+namespace Resonance.Cli;
+
+/// <summary>Renders training progress with Spectre.Console: a progress bar with loss, accuracy, samples/s and time left, and a line per epoch.</summary>
+internal sealed class ConsoleTrainingObserver(IAnsiConsole console) : ITrainingObserver
+{
+    ProgressTask? task;
+    long lastShownStep = -1;
+
+    /// <summary>Runs <paramref name="work"/> inside a live progress display.</summary>
+    public T Run<T>(Func<T> work)
+    {
+        T result = default!;
+        console.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                task = context.AddTask("starting", maxValue: 1);
+                result = work();
+                task.StopTask();
+            });
+        return result;
+    }
+
+    public void Started(TrainingStart start)
+    {
+        if (task is null) return;
+        task.MaxValue = Math.Max(1, start.TotalSteps);
+        task.Value = start.StartStep;
+        string what = start.Resumed ? $"resuming at step {start.StartStep}" : "training";
+        console.MarkupLine($"[grey]{Markup.Escape(what)}: {start.TrainExamples:N0} examples, {start.Epochs} epochs, {start.Parameters:N0} parameters -> {Markup.Escape(start.RunPath)}[/]");
+    }
+
+    public void Batch(BatchProgress progress)
+    {
+        if (task is null) return;
+        task.Value = progress.Step;
+        if (progress.Step - lastShownStep < 5 && progress.Step != progress.TotalSteps) return;
+        lastShownStep = progress.Step;
+        string accuracy = progress.Accuracy is double a ? $" acc {a:P1}" : "";
+        task.Description = Markup.Escape($"epoch {progress.Epoch + 1} loss {progress.Loss:F4}{accuracy} {progress.SamplesPerSecond:N0} samples/s");
+    }
+
+    public void Epoch(EpochReport report)
+    {
+        string train = report.TrainAccuracy is double ta ? $"train {report.TrainLoss:F4} / {ta:P2}" : $"train {report.TrainLoss:F5}";
+        string validation = report.ValidationLoss is double vl ? (report.ValidationAccuracy is double va ? $"  validation {vl:F4} / {va:P2}" : $"  validation {vl:F5}") : "";
+        string test = report.TestAccuracy is double sa ? $"  test {report.TestLoss:F4} / [bold]{sa:P2}[/]" : $"  test [bold]{report.TestLoss:F5}[/]";
+        console.MarkupLine($"epoch {report.Epoch + 1}: {Markup.Escape(train)}{Markup.Escape(validation)}{test}  ({report.EpochSeconds:F1} s)");
+    }
+
+    public void Note(string message) => console.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Resonance.Training;
+
+/// <summary>Where training stands: enough, with the weights, optimiser and RNG, to continue exactly.</summary>
+/// <param name="Epoch">The epoch in progress (0-based).</param>
+/// <param name="BatchInEpoch">Batches of <see cref="Epoch"/> already trained.</param>
+/// <param name="Step">Optimiser steps taken in all.</param>
+/// <param name="BestMetric">Best validation metric so far (higher is better), or null.</param>
+/// <param name="EpochsWithoutImprovement">For early stopping.</param>
+/// <param name="TrainSeconds">Wall time spent training before this checkpoint.</param>
+public sealed record TrainerState(int Epoch, int BatchInEpoch, long Step, double? BestMetric, int EpochsWithoutImprovement, double TrainSeconds)
+{
+    /// <summary>A fresh run.</summary>
+    public static TrainerState Start => new(0, 0, 0, null, 0, 0);
+}
+
+/// <summary>
+/// A checkpoint file: a header naming the format, the <see cref="TrainerState"/> as JSON, the model's
+/// state dict, the optimiser's state and the global RNG state. Written atomically (see <see cref="AtomicFile"/>).
+/// </summary>
+public static class Checkpoint
+{
+    const string Format = "resonance-checkpoint/1";
+
+    /// <summary>Saves model, optimiser, RNG and state to <paramref name="path"/>, atomically.</summary>
+    public static void Save(string path, TrainerState state, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer)
+    {
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            writer.Write(Format);
+            writer.Write(JsonSerializer.Serialize(state));
+            model.save(writer);
+            optimizer.save_state_dict(writer);
+            using var rng = torch.random.get_rng_state();
+            byte[] bytes = rng.data<byte>().ToArray();
+            writer.Write(bytes.Length);
+            writer.Write(bytes);
+        });
+    }
+
+    /// <summary>Loads a checkpoint into <paramref name="model"/> and <paramref name="optimizer"/>, restores the RNG, returns the state.</summary>
+    /// <exception cref="UserInputException">The file is missing, of another format, or does not match the model.</exception>
+    public static TrainerState Load(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer)
+    {
+        if (!File.Exists(path))
+            throw new UserInputException($"{path}: no checkpoint; the run saved none yet, so start it again with resonance run.");
+        try
+        {
+            using var reader = new BinaryReader(File.OpenRead(path));
+            if (reader.ReadString() != Format)
+                throw new UserInputException($"{path}: not a Resonance checkpoint ({Format}).");
+            var state = JsonSerializer.Deserialize<TrainerState>(reader.ReadString())
+                ?? throw new UserInputException($"{path}: the checkpoint header is empty.");
+            model.load(reader);
+            optimizer.load_state_dict(reader);
+            byte[] bytes = reader.ReadBytes(reader.ReadInt32());
+            using var rng = torch.tensor(bytes, dtype: ScalarType.Byte);
+            torch.random.set_rng_state(rng);
+            return state;
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or JsonException or ArgumentException)
+        {
+            throw new UserInputException($"{path}: the checkpoint is damaged or does not match this model ({e.Message}); " +
+                "delete it to restart from the previous one, or start the run again.", e);
+        }
+    }
+}

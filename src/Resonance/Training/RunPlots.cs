@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using ScottPlot;
+
+namespace Resonance.Training;
+
+/// <summary>PNG plots of a run's metrics.jsonl: the training loss over steps, and per-epoch accuracy and loss.</summary>
+public static class RunPlots
+{
+    /// <summary>Writes <c>plots/loss.png</c> and <c>plots/accuracy.png</c> (when the run has accuracies); returns the paths written.</summary>
+    public static IReadOnlyList<string> Write(RunDirectory run)
+    {
+        var lines = MetricsLog.Read(run.MetricsPath);
+        var written = new List<string>();
+        Directory.CreateDirectory(run.PlotsPath);
+
+        var train = lines.Where(l => Kind(l) == "train").ToList();
+        var epochs = lines.Where(l => Kind(l) == "epoch").ToList();
+        if (train.Count > 0)
+        {
+            var plot = new Plot();
+            var scatter = plot.Add.Scatter(Values(train, "step"), Values(train, "loss"));
+            scatter.LegendText = "train loss";
+            scatter.MarkerSize = 0;
+            if (epochs.Count > 0 && epochs.Any(e => e["test_loss"] is not null))
+            {
+                var test = plot.Add.Scatter(Values(epochs, "step"), Values(epochs, "test_loss"));
+                test.LegendText = "test loss (epoch end)";
+            }
+            foreach (var diverged in lines.Where(l => Kind(l) == "diverged"))
+                plot.Add.VerticalLine(Number(diverged, "step")).LegendText = "diverged";
+            plot.Title("Loss");
+            plot.XLabel("optimiser step");
+            plot.YLabel("loss");
+            plot.ShowLegend();
+            written.Add(Save(plot, Path.Combine(run.PlotsPath, "loss.png")));
+        }
+        var accuracyKeys = new[] { "train_accuracy", "validation_accuracy", "test_accuracy" };
+        if (epochs.Count > 0 && epochs.Any(e => e["test_accuracy"] is not null))
+        {
+            var plot = new Plot();
+            foreach (string key in accuracyKeys)
+            {
+                var rows = epochs.Where(e => e[key] is not null).ToList();
+                if (rows.Count == 0) continue;
+                var scatter = plot.Add.Scatter(rows.Select(e => Number(e, "epoch") + 1).ToArray(), Values(rows, key).Select(v => v * 100).ToArray());
+                scatter.LegendText = key.Replace('_', ' ');
+            }
+            plot.Title("Accuracy per epoch");
+            plot.XLabel("epoch");
+            plot.YLabel("accuracy (%)");
+            plot.ShowLegend();
+            written.Add(Save(plot, Path.Combine(run.PlotsPath, "accuracy.png")));
+        }
+        return written;
+    }
+
+    static string Save(Plot plot, string path)
+    {
+        string temp = path + ".tmp.png";
+        plot.SavePng(temp, 900, 540);
+        File.Move(temp, path, overwrite: true);
+        return path;
+    }
+
+    static string? Kind(JsonObject line) => line["kind"]?.GetValue<string>();
+
+    static double Number(JsonObject line, string key) => line[key] is JsonValue v && v.TryGetValue(out double d) ? d : double.NaN;
+
+    static double[] Values(IEnumerable<JsonObject> lines, string key) => lines.Select(l => Number(l, key)).ToArray();
+}

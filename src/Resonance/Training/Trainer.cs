@@ -1,0 +1,325 @@
+using System.Diagnostics;
+using Resonance.Data;
+using Resonance.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Resonance.Training;
+
+/// <summary>How a training run ended.</summary>
+public enum TrainingStatus
+{
+    /// <summary>All epochs ran.</summary>
+    Completed,
+    /// <summary>Validation stopped improving; the run ended early, as configured.</summary>
+    EarlyStopped,
+    /// <summary>Stopped on request (Ctrl-C, SIGTERM); a checkpoint was saved and the run can be resumed.</summary>
+    Interrupted,
+    /// <summary>A loss, gradient or weight became NaN or infinite; the last good checkpoint was kept.</summary>
+    Diverged,
+    /// <summary>Finished, but below <see cref="TrainingOptions.TargetAccuracy"/>.</summary>
+    TargetMissed,
+}
+
+/// <summary>The outcome of <see cref="Trainer.Run"/>: status, a message for people, and the headline figures.</summary>
+public sealed record TrainingResult(TrainingStatus Status, string Message, IReadOnlyDictionary<string, object?> Summary);
+
+/// <summary>
+/// Trains a <see cref="SequenceModel"/> on an <see cref="ISequenceData"/> into a <see cref="RunDirectory"/>:
+/// Adam/AdamW, gradient clipping, a learning-rate schedule, evaluation every epoch, early stopping,
+/// checkpoints (every epoch, every N batches, and on interrupt) and exact resume.
+/// </summary>
+/// <remarks>
+/// Classification minimises cross-entropy of logits <c>(batch, classes)</c> against labels <c>(batch)</c>;
+/// regression minimises mean squared error of <c>(batch, steps, outputs)</c>. Validation accuracy (or negative
+/// validation loss for regression) drives early stopping and the best checkpoint.
+/// </remarks>
+public sealed class Trainer
+{
+    readonly SequenceModel model;
+    readonly ISequenceData data;
+    readonly TrainingOptions options;
+    readonly LoggingOptions logging;
+    readonly RunDirectory run;
+    readonly ITrainingObserver observer;
+    readonly OptimizerHelper optimizer;
+    readonly bool classification;
+
+    public Trainer(SequenceModel model, ISequenceData data, TrainingOptions options, LoggingOptions logging, RunDirectory run, ITrainingObserver? observer = null)
+    {
+        this.model = model;
+        this.data = data;
+        this.options = options;
+        this.logging = logging;
+        this.run = run;
+        this.observer = observer ?? NullTrainingObserver.Instance;
+        classification = model.Shape.Task == TaskKind.Classification;
+        var parameters = model.parameters().ToList();
+        optimizer = options.Optimizer == OptimizerKind.AdamW
+            ? optim.AdamW(parameters, lr: options.Lr, weight_decay: options.WeightDecay)
+            : optim.Adam(parameters, lr: options.Lr, weight_decay: options.WeightDecay);
+    }
+
+    /// <summary>Trainable parameter count.</summary>
+    public long ParameterCount => model.parameters().Sum(p => p.numel());
+
+    /// <summary>Runs (or, with <paramref name="resume"/>, continues from the last checkpoint) until done, stopped or diverged.</summary>
+    /// <param name="resume">Continue from <see cref="RunDirectory.LastCheckpointPath"/>.</param>
+    /// <param name="stop">Cancelled on Ctrl-C / SIGTERM: the current batch finishes, a checkpoint is saved, the run returns <see cref="TrainingStatus.Interrupted"/>.</param>
+    public TrainingResult Run(bool resume, CancellationToken stop)
+    {
+        var state = resume ? Checkpoint.Load(run.LastCheckpointPath, model, optimizer) : TrainerState.Start;
+        long trainCount = data.Count(DataSplit.Train);
+        int batchesPerEpoch = (int)((trainCount + options.BatchSize - 1) / options.BatchSize);
+        long totalSteps = (long)batchesPerEpoch * options.Epochs;
+        var schedule = new LearningRateSchedule(options, batchesPerEpoch);
+
+        using var metrics = new MetricsLog(run.MetricsPath, resume ? state.Step : null);
+        using var board = logging.Tensorboard ? new TensorBoardSink(run.TensorBoardPath) : null;
+        observer.Started(new TrainingStart(run.Path, totalSteps, state.Step, options.Epochs, ParameterCount, trainCount, resume));
+
+        var clock = Stopwatch.StartNew();
+        double priorSeconds = state.TrainSeconds;
+        double TrainSeconds() => priorSeconds + clock.Elapsed.TotalSeconds;
+        var parameters = model.parameters().ToList();
+        EpochReport? lastEpoch = null;
+
+        for (int epoch = state.Epoch; epoch < options.Epochs; epoch++)
+        {
+            model.train();
+            var epochClock = Stopwatch.StartNew();
+            double lossSum = 0, correct = 0, seen = 0;
+            int windowBatches = 0;
+            double windowLoss = 0, windowCorrect = 0, windowSeen = 0;
+            var windowClock = Stopwatch.StartNew();
+            int batchIndex = 0;
+
+            foreach (var batch in data.TrainBatches(epoch, options.BatchSize))
+            {
+                using (batch)
+                {
+                    if (batchIndex < state.BatchInEpoch)
+                    {
+                        batchIndex++;
+                        continue; // already trained before the checkpoint this run resumed from
+                    }
+                    double lr = schedule.At(state.Step);
+                    foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+
+                    double loss, gradNorm, batchCorrect = 0;
+                    using (var scope = NewDisposeScope())
+                    {
+                        optimizer.zero_grad();
+                        var output = model.forward(batch.Inputs);
+                        var lossTensor = Loss(output, batch.Targets);
+                        lossTensor.backward();
+                        gradNorm = options.ClipGradNorm is > 0
+                            ? nn.utils.clip_grad_norm_(parameters, options.ClipGradNorm.Value)
+                            : GradientNorm(parameters);
+                        loss = lossTensor.item<float>();
+                        if (!double.IsFinite(loss) || !double.IsFinite(gradNorm))
+                            return Diverged(state, epoch, batchIndex, double.IsFinite(loss) ? $"the gradient norm became {gradNorm}" : $"the loss became {loss}", metrics);
+                        optimizer.step();
+                        if (classification)
+                            batchCorrect = output.argmax(1).eq(batch.Targets).sum().item<long>();
+                    }
+
+                    long size = batch.Size;
+                    state = state with { BatchInEpoch = batchIndex + 1, Step = state.Step + 1 };
+                    lossSum += loss * size; correct += batchCorrect; seen += size;
+                    windowLoss += loss * size; windowCorrect += batchCorrect; windowSeen += size; windowBatches++;
+                    batchIndex++;
+
+                    double rate = windowSeen / Math.Max(1e-9, windowClock.Elapsed.TotalSeconds);
+                    double remaining = (totalSteps - state.Step) * options.BatchSize / Math.Max(1e-9, rate);
+                    observer.Batch(new BatchProgress(state.Step, totalSteps, epoch, loss, classification ? batchCorrect / size : null, rate, TimeSpan.FromSeconds(remaining)));
+
+                    if (state.Step % logging.EveryBatches == 0 || batchIndex == batchesPerEpoch)
+                    {
+                        var line = new Dictionary<string, object?>
+                        {
+                            ["kind"] = "train", ["step"] = state.Step, ["epoch"] = epoch, ["batch"] = batchIndex,
+                            ["loss"] = windowLoss / windowSeen, ["lr"] = lr, ["grad_norm"] = gradNorm,
+                        };
+                        if (classification) line["accuracy"] = windowCorrect / windowSeen;
+                        line["samples_per_s"] = rate;
+                        line["elapsed_s"] = TrainSeconds();
+                        metrics.Write(line);
+                        board?.Scalar("train/loss", windowLoss / windowSeen, state.Step);
+                        if (classification) board?.Scalar("train/accuracy", windowCorrect / windowSeen, state.Step);
+                        board?.Scalar("train/lr", lr, state.Step);
+                        windowLoss = windowCorrect = windowSeen = 0; windowBatches = 0;
+                        windowClock.Restart();
+                    }
+
+                    bool interrupted = stop.IsCancellationRequested;
+                    if (interrupted || (options.CheckpointEveryBatches > 0 && state.Step % options.CheckpointEveryBatches == 0 && batchIndex < batchesPerEpoch))
+                    {
+                        if (!WeightsFinite(parameters))
+                            return Diverged(state, epoch, batchIndex, "a weight became NaN or infinite", metrics);
+                        Checkpoint.Save(run.LastCheckpointPath, state with { TrainSeconds = TrainSeconds() }, model, optimizer);
+                    }
+                    if (interrupted)
+                    {
+                        string message = $"interrupted at step {state.Step} (epoch {epoch + 1}, batch {batchIndex}); checkpoint saved. " +
+                                         $"Continue with: resonance run --resume {run.Path}";
+                        observer.Note(message);
+                        return new TrainingResult(TrainingStatus.Interrupted, message, Summary(state, lastEpoch, TrainSeconds(), "interrupted"));
+                    }
+                }
+            }
+
+            if (!WeightsFinite(parameters))
+                return Diverged(state, epoch, batchIndex, "a weight became NaN or infinite", metrics);
+
+            var (validationLoss, validationAccuracy) = data.Count(DataSplit.Validation) > 0 ? Evaluate(DataSplit.Validation) : (double.NaN, (double?)null);
+            var (testLoss, testAccuracy) = Evaluate(DataSplit.Test);
+            bool hasValidation = data.Count(DataSplit.Validation) > 0;
+            lastEpoch = new EpochReport(epoch, lossSum / Math.Max(1, seen), classification ? correct / Math.Max(1, seen) : null,
+                hasValidation ? validationLoss : null, validationAccuracy, testLoss, testAccuracy, epochClock.Elapsed.TotalSeconds);
+            WriteEpoch(metrics, board, state.Step, lastEpoch);
+            observer.Epoch(lastEpoch);
+
+            // Early stopping and the best checkpoint follow validation (never the test split); without one, training loss.
+            double metric = hasValidation ? (validationAccuracy ?? -validationLoss) : -lastEpoch.TrainLoss;
+            bool improved = state.BestMetric is null || metric > state.BestMetric;
+            state = state with
+            {
+                Epoch = epoch + 1, BatchInEpoch = 0,
+                BestMetric = improved ? metric : state.BestMetric,
+                EpochsWithoutImprovement = improved ? 0 : state.EpochsWithoutImprovement + 1,
+            };
+            Checkpoint.Save(run.LastCheckpointPath, state with { TrainSeconds = TrainSeconds() }, model, optimizer);
+            if (improved)
+                AtomicFile.Write(run.BestCheckpointPath, target => { using var source = File.OpenRead(run.LastCheckpointPath); source.CopyTo(target); });
+            run.WriteSummary(Summary(state, lastEpoch, TrainSeconds(), "running"));
+
+            if (options.EarlyStoppingPatience > 0 && state.EpochsWithoutImprovement >= options.EarlyStoppingPatience && epoch + 1 < options.Epochs)
+            {
+                string message = $"early stopping after epoch {epoch + 1}: no improvement for {state.EpochsWithoutImprovement} epochs";
+                observer.Note(message);
+                return Finish(TrainingStatus.EarlyStopped, message, state, lastEpoch, TrainSeconds());
+            }
+            if (stop.IsCancellationRequested && epoch + 1 < options.Epochs)
+            {
+                string message = $"interrupted after epoch {epoch + 1}; checkpoint saved. Continue with: resonance run --resume {run.Path}";
+                observer.Note(message);
+                return new TrainingResult(TrainingStatus.Interrupted, message, Summary(state, lastEpoch, TrainSeconds(), "interrupted"));
+            }
+        }
+
+        if (lastEpoch is null)
+        {
+            // Resumed from a checkpoint taken after the last epoch: nothing left to train; report the test figures.
+            var (testLoss, testAccuracy) = Evaluate(DataSplit.Test);
+            lastEpoch = new EpochReport(options.Epochs - 1, double.NaN, null, null, null, testLoss, testAccuracy, 0);
+        }
+        if (classification && options.TargetAccuracy is double target && (lastEpoch.TestAccuracy ?? 0) < target)
+            return Finish(TrainingStatus.TargetMissed,
+                $"test accuracy {lastEpoch.TestAccuracy:P2} is below the target {target:P2} (training.target_accuracy)", state, lastEpoch, TrainSeconds());
+        return Finish(TrainingStatus.Completed, "completed", state, lastEpoch, TrainSeconds());
+    }
+
+    TrainingResult Finish(TrainingStatus status, string message, TrainerState state, EpochReport last, double seconds)
+    {
+        var summary = Summary(state, last, seconds, status.ToString().ToLowerInvariant());
+        run.WriteSummary(summary);
+        return new TrainingResult(status, message, summary);
+    }
+
+    TrainingResult Diverged(TrainerState state, int epoch, int batchIndex, string what, MetricsLog metrics)
+    {
+        string kept = File.Exists(run.LastCheckpointPath)
+            ? $"the last good checkpoint is {run.LastCheckpointPath}"
+            : "no checkpoint had been saved yet";
+        string message = $"diverged at step {state.Step + 1} (epoch {epoch + 1}, batch {batchIndex + 1}): {what}; {kept}. " +
+                         $"Try a lower training.lr (now {options.Lr}), a smaller training.clip_grad_norm, or a smaller model.";
+        metrics.Write(new Dictionary<string, object?> { ["kind"] = "diverged", ["step"] = state.Step + 1, ["epoch"] = epoch, ["batch"] = batchIndex + 1, ["reason"] = what });
+        var summary = new Dictionary<string, object?>(Summary(state, null, 0, "diverged")) { ["diverged_at_step"] = state.Step + 1 };
+        run.WriteSummary(summary);
+        return new TrainingResult(TrainingStatus.Diverged, message, summary);
+    }
+
+    Dictionary<string, object?> Summary(TrainerState state, EpochReport? last, double seconds, string status)
+    {
+        var summary = new Dictionary<string, object?>
+        {
+            ["status"] = status,
+            ["model"] = model.GetName(),
+            ["parameters"] = ParameterCount,
+            ["epochs_completed"] = state.Epoch,
+            ["steps"] = state.Step,
+        };
+        if (last is not null)
+        {
+            summary["final_train_loss"] = last.TrainLoss;
+            if (last.TrainAccuracy is double trainAccuracy) summary["final_train_accuracy"] = trainAccuracy;
+            if (last.ValidationLoss is double validationLoss) summary["validation_loss"] = validationLoss;
+            if (last.ValidationAccuracy is double validationAccuracy) summary["validation_accuracy"] = validationAccuracy;
+            summary["test_loss"] = last.TestLoss;
+            if (last.TestAccuracy is double testAccuracy) summary["test_accuracy"] = testAccuracy;
+        }
+        if (state.BestMetric is double best && data.Count(DataSplit.Validation) > 0) summary["best_validation_metric"] = best;
+        summary["train_time_s"] = seconds;
+        if (seconds > 0 && state.Step > 0)
+            summary["train_samples_per_s"] = (double)Math.Min(state.Step * options.BatchSize, state.Epoch * data.Count(DataSplit.Train) + state.BatchInEpoch * options.BatchSize) / seconds;
+        return summary.Where(kv => kv.Value is not double d || double.IsFinite(d)).ToDictionary();
+    }
+
+    void WriteEpoch(MetricsLog metrics, TensorBoardSink? board, long step, EpochReport report)
+    {
+        var line = new Dictionary<string, object?> { ["kind"] = "epoch", ["step"] = step, ["epoch"] = report.Epoch, ["train_loss"] = report.TrainLoss };
+        if (report.TrainAccuracy is double trainAccuracy) line["train_accuracy"] = trainAccuracy;
+        if (report.ValidationLoss is double validationLoss) line["validation_loss"] = validationLoss;
+        if (report.ValidationAccuracy is double validationAccuracy) line["validation_accuracy"] = validationAccuracy;
+        line["test_loss"] = report.TestLoss;
+        if (report.TestAccuracy is double testAccuracy) line["test_accuracy"] = testAccuracy;
+        line["epoch_s"] = report.EpochSeconds;
+        metrics.Write(line);
+        if (board is null) return;
+        foreach (var (key, value) in line)
+            if (key is not ("kind" or "step" or "epoch") && value is double d)
+                board.Scalar("epoch/" + key, d, step);
+    }
+
+    /// <summary>Mean loss and accuracy (null for regression) over a split, without gradients.</summary>
+    public (double Loss, double? Accuracy) Evaluate(DataSplit split)
+    {
+        model.eval();
+        double lossSum = 0, correct = 0, seen = 0;
+        using (no_grad())
+        {
+            foreach (var batch in data.Batches(split, options.EvalBatchSize))
+            {
+                using (batch)
+                using (NewDisposeScope())
+                {
+                    var output = model.forward(batch.Inputs);
+                    lossSum += Loss(output, batch.Targets).item<float>() * batch.Size;
+                    if (classification) correct += output.argmax(1).eq(batch.Targets).sum().item<long>();
+                    seen += batch.Size;
+                }
+            }
+        }
+        model.train();
+        return seen == 0 ? (double.NaN, null) : (lossSum / seen, classification ? correct / seen : null);
+    }
+
+    Tensor Loss(Tensor output, Tensor targets) =>
+        classification ? nn.functional.cross_entropy(output, targets) : nn.functional.mse_loss(output, targets);
+
+    static double GradientNorm(IEnumerable<Parameter> parameters)
+    {
+        using var scope = NewDisposeScope();
+        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.pow(2).sum()).ToList();
+        return squares.Count == 0 ? 0 : stack(squares).sum().sqrt().item<float>();
+    }
+
+    static bool WeightsFinite(IEnumerable<Parameter> parameters)
+    {
+        using var scope = NewDisposeScope();
+        return parameters.All(p => isfinite(p).all().item<bool>());
+    }
+}
+

@@ -1,0 +1,84 @@
+namespace Resonance.Training;
+
+/// <summary>The optimiser used by the trainer.</summary>
+public enum OptimizerKind { Adam, AdamW }
+
+/// <summary>Learning-rate schedule over the whole run.</summary>
+public enum ScheduleKind
+{
+    /// <summary>Constant <c>lr</c>.</summary>
+    None,
+    /// <summary><c>lr * gamma^floor(epoch / step_epochs)</c>.</summary>
+    Step,
+    /// <summary>Cosine from <c>lr</c> to <c>min_lr</c> over all steps.</summary>
+    Cosine,
+    /// <summary>One-cycle: linear warm-up from <c>lr/25</c> to <c>lr</c> over <c>warmup_fraction</c> of the steps, then cosine down to <c>min_lr</c>.</summary>
+    OneCycle,
+}
+
+/// <summary>The <c>training:</c> section of an experiment.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training set.</summary>
+    public int Epochs { get; init; } = 10;
+    /// <summary>Peak learning rate.</summary>
+    public double Lr { get; init; } = 1e-3;
+    /// <summary>Examples per optimiser step.</summary>
+    public int BatchSize { get; init; } = 128;
+    /// <summary>Examples per evaluation batch (memory only; does not change results).</summary>
+    public int EvalBatchSize { get; init; } = 1000;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    /// <summary>Weight decay (decoupled for AdamW, L2 for Adam).</summary>
+    public double WeightDecay { get; init; }
+    /// <summary>Clip the global gradient 2-norm to this value; null or 0 disables clipping.</summary>
+    public double? ClipGradNorm { get; init; } = 1.0;
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.None;
+    /// <summary>Step schedule: epochs between decays.</summary>
+    public int StepEpochs { get; init; } = 10;
+    /// <summary>Step schedule: decay factor.</summary>
+    public double Gamma { get; init; } = 0.1;
+    /// <summary>Cosine and one-cycle: the final learning rate.</summary>
+    public double MinLr { get; init; }
+    /// <summary>One-cycle: fraction of all steps spent warming up.</summary>
+    public double WarmupFraction { get; init; } = 0.3;
+    /// <summary>Stop when the validation metric has not improved for this many epochs; 0 disables.</summary>
+    public int EarlyStoppingPatience { get; init; }
+    /// <summary>Save a checkpoint every this many batches as well as at each epoch's end; 0 = epochs only.</summary>
+    public int CheckpointEveryBatches { get; init; }
+    /// <summary>The run fails (exit code 1) when the final test accuracy is below this; null = no target.</summary>
+    public double? TargetAccuracy { get; init; }
+
+    /// <summary>Refuses impossible values, naming the key.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new UserInputException($"training.epochs: expected a whole number >= 1, got {Epochs}");
+        if (!(Lr > 0) || double.IsInfinity(Lr)) throw new UserInputException($"training.lr: expected a number > 0, got {Lr}");
+        if (BatchSize < 1) throw new UserInputException($"training.batch_size: expected a whole number >= 1, got {BatchSize}");
+        if (EvalBatchSize < 1) throw new UserInputException($"training.eval_batch_size: expected a whole number >= 1, got {EvalBatchSize}");
+        if (WeightDecay < 0) throw new UserInputException($"training.weight_decay: expected a number >= 0, got {WeightDecay}");
+        if (ClipGradNorm is < 0) throw new UserInputException($"training.clip_grad_norm: expected a number >= 0 (0 disables), got {ClipGradNorm}");
+        if (StepEpochs < 1) throw new UserInputException($"training.step_epochs: expected a whole number >= 1, got {StepEpochs}");
+        if (!(Gamma > 0 && Gamma <= 1)) throw new UserInputException($"training.gamma: expected a number in (0, 1], got {Gamma}");
+        if (MinLr < 0 || MinLr > Lr) throw new UserInputException($"training.min_lr: expected a number in [0, training.lr], got {MinLr}");
+        if (!(WarmupFraction >= 0 && WarmupFraction < 1)) throw new UserInputException($"training.warmup_fraction: expected a number in [0, 1), got {WarmupFraction}");
+        if (EarlyStoppingPatience < 0) throw new UserInputException($"training.early_stopping_patience: expected a whole number >= 0, got {EarlyStoppingPatience}");
+        if (CheckpointEveryBatches < 0) throw new UserInputException($"training.checkpoint_every_batches: expected a whole number >= 0, got {CheckpointEveryBatches}");
+        if (TargetAccuracy is < 0 or > 1) throw new UserInputException($"training.target_accuracy: expected a fraction in [0, 1], got {TargetAccuracy}");
+    }
+}
+
+/// <summary>The <c>logging:</c> section of an experiment.</summary>
+public sealed record LoggingOptions
+{
+    /// <summary>Write a training line to metrics.jsonl every this many batches.</summary>
+    public int EveryBatches { get; init; } = 50;
+    /// <summary>Write TensorBoard event files.</summary>
+    public bool Tensorboard { get; init; } = true;
+    /// <summary>Write PNG plots at the end.</summary>
+    public bool Plots { get; init; } = true;
+
+    public void Validate()
+    {
+        if (EveryBatches < 1) throw new UserInputException($"logging.every_batches: expected a whole number >= 1, got {EveryBatches}");
+    }
+}
