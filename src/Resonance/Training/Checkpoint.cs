@@ -11,10 +11,22 @@ namespace Resonance.Training;
 /// <param name="BestMetric">Best validation metric so far (higher is better), or null.</param>
 /// <param name="EpochsWithoutImprovement">For early stopping.</param>
 /// <param name="TrainSeconds">Wall time spent training before this checkpoint.</param>
-public sealed record TrainerState(int Epoch, int BatchInEpoch, long Step, double? BestMetric, int EpochsWithoutImprovement, double TrainSeconds)
+/// <param name="EpochSums">Loss and accuracy sums of the epoch in progress.</param>
+/// <param name="WindowSums">Loss and accuracy sums since the last metrics line.</param>
+public sealed record TrainerState(int Epoch, int BatchInEpoch, long Step, double? BestMetric, int EpochsWithoutImprovement, double TrainSeconds,
+    RunningSums EpochSums, RunningSums WindowSums)
 {
     /// <summary>A fresh run.</summary>
-    public static TrainerState Start => new(0, 0, 0, null, 0, 0);
+    public static TrainerState Start => new(0, 0, 0, null, 0, 0, RunningSums.Zero, RunningSums.Zero);
+}
+
+/// <summary>Sums over examples for a mean loss and accuracy: <c>loss * size</c>, correct predictions, examples.</summary>
+public sealed record RunningSums(double Loss, double Correct, double Seen)
+{
+    public static RunningSums Zero { get; } = new(0, 0, 0);
+    public RunningSums Add(double loss, double correct, long size) => new(Loss + loss * size, Correct + correct, Seen + size);
+    public double MeanLoss => Loss / Math.Max(1, Seen);
+    public double Accuracy => Correct / Math.Max(1, Seen);
 }
 
 /// <summary>

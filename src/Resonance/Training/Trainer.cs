@@ -89,10 +89,8 @@ public sealed class Trainer
         {
             model.train();
             var epochClock = Stopwatch.StartNew();
-            double lossSum = 0, correct = 0, seen = 0;
-            int windowBatches = 0;
-            double windowLoss = 0, windowCorrect = 0, windowSeen = 0;
             var windowClock = Stopwatch.StartNew();
+            long windowSamples = 0;
             int batchIndex = 0;
 
             foreach (var batch in data.TrainBatches(epoch, options.BatchSize))
@@ -126,12 +124,15 @@ public sealed class Trainer
                     }
 
                     long size = batch.Size;
-                    state = state with { BatchInEpoch = batchIndex + 1, Step = state.Step + 1 };
-                    lossSum += loss * size; correct += batchCorrect; seen += size;
-                    windowLoss += loss * size; windowCorrect += batchCorrect; windowSeen += size; windowBatches++;
+                    state = state with
+                    {
+                        BatchInEpoch = batchIndex + 1, Step = state.Step + 1,
+                        EpochSums = state.EpochSums.Add(loss, batchCorrect, size), WindowSums = state.WindowSums.Add(loss, batchCorrect, size),
+                    };
                     batchIndex++;
+                    windowSamples += size;
 
-                    double rate = windowSeen / Math.Max(1e-9, windowClock.Elapsed.TotalSeconds);
+                    double rate = windowSamples / Math.Max(1e-9, windowClock.Elapsed.TotalSeconds);
                     double remaining = (totalSteps - state.Step) * options.BatchSize / Math.Max(1e-9, rate);
                     observer.Batch(new BatchProgress(state.Step, totalSteps, epoch, loss, classification ? batchCorrect / size : null, rate, TimeSpan.FromSeconds(remaining)));
 
@@ -140,16 +141,17 @@ public sealed class Trainer
                         var line = new Dictionary<string, object?>
                         {
                             ["kind"] = "train", ["step"] = state.Step, ["epoch"] = epoch, ["batch"] = batchIndex,
-                            ["loss"] = windowLoss / windowSeen, ["lr"] = lr, ["grad_norm"] = gradNorm,
+                            ["loss"] = state.WindowSums.MeanLoss, ["lr"] = lr, ["grad_norm"] = gradNorm,
                         };
-                        if (classification) line["accuracy"] = windowCorrect / windowSeen;
+                        if (classification) line["accuracy"] = state.WindowSums.Accuracy;
                         line["samples_per_s"] = rate;
                         line["elapsed_s"] = TrainSeconds();
                         metrics.Write(line);
-                        board?.Scalar("train/loss", windowLoss / windowSeen, state.Step);
-                        if (classification) board?.Scalar("train/accuracy", windowCorrect / windowSeen, state.Step);
+                        board?.Scalar("train/loss", state.WindowSums.MeanLoss, state.Step);
+                        if (classification) board?.Scalar("train/accuracy", state.WindowSums.Accuracy, state.Step);
                         board?.Scalar("train/lr", lr, state.Step);
-                        windowLoss = windowCorrect = windowSeen = 0; windowBatches = 0;
+                        state = state with { WindowSums = RunningSums.Zero };
+                        windowSamples = 0;
                         windowClock.Restart();
                     }
 
@@ -176,7 +178,7 @@ public sealed class Trainer
             var (validationLoss, validationAccuracy) = data.Count(DataSplit.Validation) > 0 ? Evaluate(DataSplit.Validation) : (double.NaN, (double?)null);
             var (testLoss, testAccuracy) = Evaluate(DataSplit.Test);
             bool hasValidation = data.Count(DataSplit.Validation) > 0;
-            lastEpoch = new EpochReport(epoch, lossSum / Math.Max(1, seen), classification ? correct / Math.Max(1, seen) : null,
+            lastEpoch = new EpochReport(epoch, state.EpochSums.MeanLoss, classification ? state.EpochSums.Accuracy : null,
                 hasValidation ? validationLoss : null, validationAccuracy, testLoss, testAccuracy, epochClock.Elapsed.TotalSeconds);
             WriteEpoch(metrics, board, state.Step, lastEpoch);
             observer.Epoch(lastEpoch);
@@ -186,7 +188,7 @@ public sealed class Trainer
             bool improved = state.BestMetric is null || metric > state.BestMetric;
             state = state with
             {
-                Epoch = epoch + 1, BatchInEpoch = 0,
+                Epoch = epoch + 1, BatchInEpoch = 0, EpochSums = RunningSums.Zero,
                 BestMetric = improved ? metric : state.BestMetric,
                 EpochsWithoutImprovement = improved ? 0 : state.EpochsWithoutImprovement + 1,
             };

@@ -1,0 +1,119 @@
+using Resonance.Experiments;
+using Resonance.Models;
+
+namespace Resonance.Tests.Experiments;
+
+public class ExperimentConfigTests
+{
+    static readonly ModelRegistry Registry = ModelCatalog.CreateDefault();
+
+    const string Valid = """
+        model:
+          type: rnn
+          hidden: 8
+        data:
+          dataset: synthetic
+          samples: 64
+        training:
+          epochs: 1
+          lr: 0.01
+        """;
+
+    static Experiment Load(string yaml, params string[] overrides) =>
+        ExperimentRunner.Prepare(ConfigDocument.Parse(yaml, "test.yaml"), overrides, null, Registry, "test");
+
+    static string Error(string yaml, params string[] overrides) =>
+        Assert.Throws<UserInputException>(() => Load(yaml, overrides)).Message;
+
+    [Fact]
+    public void A_valid_file_binds_its_keys_and_keeps_defaults_for_the_rest()
+    {
+        var experiment = Load(Valid);
+        Assert.Equal("rnn", experiment.Model.Type);
+        Assert.Equal(1, experiment.Training.Epochs);
+        Assert.Equal(0.01, experiment.Training.Lr);
+        Assert.Equal(128, experiment.Training.BatchSize);
+        Assert.Equal(64, experiment.Data.Samples);
+    }
+
+    [Fact]
+    public void A_wrong_type_names_the_key_and_the_value()
+    {
+        Assert.Equal("training.lr: expected a number, got \"fast\"", Error(Valid, "training.lr=fast"));
+        Assert.Equal("training.epochs: expected a whole number, got \"2.5\"", Error(Valid, "training.epochs=2.5"));
+    }
+
+    [Fact]
+    public void A_misspelt_key_suggests_the_right_one()
+    {
+        Assert.Equal("model.tpye: unknown key; did you mean model.type?", Error(Valid.Replace("type: rnn", "tpye: rnn")));
+        Assert.Equal("training.batchsize: unknown key; did you mean training.batch_size?", Error(Valid, "training.batchsize=3"));
+        Assert.Equal("trainig: unknown key; did you mean training?", Error(Valid.Replace("training:", "trainig:")));
+    }
+
+    [Fact]
+    public void An_impossible_value_is_refused_with_its_range()
+    {
+        Assert.StartsWith("training.lr: expected a number > 0", Error(Valid, "training.lr=-1"));
+        Assert.StartsWith("training.batch_size: expected a whole number >= 1", Error(Valid, "training.batch_size=0"));
+        Assert.StartsWith("data.train_limit: expected a whole number >= 0", Error(Valid, "data.train_limit=-5"));
+    }
+
+    [Fact]
+    public void An_unknown_enum_value_lists_the_choices()
+    {
+        Assert.Equal("training.schedule: expected one of none, step, cosine, one-cycle, got \"linear\"", Error(Valid, "training.schedule=linear"));
+        Assert.Equal(Resonance.Training.ScheduleKind.OneCycle, Load(Valid, "training.schedule=one-cycle").Training.Schedule);
+    }
+
+    [Fact]
+    public void An_unknown_model_type_is_refused_with_the_known_ones()
+    {
+        Assert.StartsWith("model.type: unknown model \"transformer\"; choose one of", Error(Valid, "model.type=transformer"));
+        Assert.StartsWith("model.type: missing; choose one of", Error("training:\n  epochs: 1\n"));
+    }
+
+    [Fact]
+    public void A_yaml_syntax_error_names_the_file_line_and_column()
+    {
+        var message = Assert.Throws<UserInputException>(() => ConfigDocument.Parse("model:\n  type: rnn\n  hidden: [1, 2\n", "bad.yaml")).Message;
+        Assert.Matches(@"^bad\.yaml:\d+:\d+: YAML syntax error", message);
+    }
+
+    [Fact]
+    public void Set_overrides_nested_keys_and_reads_values_as_yaml()
+    {
+        var experiment = Load(Valid, "training.lr=0.5", "model.hidden=4", "seed=9");
+        Assert.Equal(0.5, experiment.Training.Lr);
+        Assert.Equal(9, experiment.Seed);
+        Assert.Equal("--set training: expected key=value, e.g. --set training.lr=0.001", Error(Valid, "training"));
+    }
+
+    [Fact]
+    public void The_resolved_config_binds_back_to_the_same_experiment()
+    {
+        var experiment = Load(Valid, "training.schedule=cosine");
+        var again = Experiment.From(experiment.Resolved(), Registry, "test");
+        Assert.Equal(experiment.Training, again.Training);
+        Assert.Equal(experiment.Data, again.Data);
+        Assert.Equal(experiment.Logging, again.Logging);
+        Assert.Equal(experiment.Resolved().ToYaml(), again.Resolved().ToYaml());
+    }
+
+    [Fact]
+    public void Every_experiment_file_in_the_repository_validates()
+    {
+        string folder = Path.Combine(RepositoryRoot(), "experiments");
+        var files = Directory.GetFiles(folder, "*.yaml");
+        Assert.NotEmpty(files);
+        foreach (string file in files)
+            ExperimentRunner.Prepare(ConfigDocument.Load(file), [], null, Registry, Path.GetFileNameWithoutExtension(file));
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Resonance.slnx"))) folder = folder.Parent;
+        return folder?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Buffers.Binary;
+using Resonance.Models;
+using Resonance.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Resonance.Tests.Training;
+
+public class TrainerTests
+{
+    [Fact]
+    public void Same_config_and_seed_give_identical_metrics_apart_from_timing_keys()
+    {
+        using var folder = new TempFolder();
+        var first = new RunDirectory(Path.Combine(folder.Path, "a"));
+        var second = new RunDirectory(Path.Combine(folder.Path, "b"));
+        TrainingHarness.Start(TrainingHarness.Experiment(), first);
+        TrainingHarness.Start(TrainingHarness.Experiment(), second);
+        var metrics = TrainingHarness.ReproducibleMetrics(first);
+        Assert.True(metrics.Count >= 6);
+        Assert.Equal(metrics, TrainingHarness.ReproducibleMetrics(second));
+    }
+
+    [Fact]
+    public void A_different_seed_gives_different_metrics()
+    {
+        using var folder = new TempFolder();
+        var first = new RunDirectory(Path.Combine(folder.Path, "a"));
+        var second = new RunDirectory(Path.Combine(folder.Path, "b"));
+        TrainingHarness.Start(TrainingHarness.Experiment(), first);
+        TrainingHarness.Start(TrainingHarness.Experiment(overrides: "seed=4"), second);
+        Assert.NotEqual(TrainingHarness.ReproducibleMetrics(first), TrainingHarness.ReproducibleMetrics(second));
+    }
+
+    [Theory]
+    [InlineData(3)]   // mid-epoch
+    [InlineData(6)]   // at an epoch boundary (6 batches of 32 per epoch... 192 train examples)
+    [InlineData(11)]  // mid-epoch, second epoch
+    public void Resume_ends_with_the_same_metrics_as_an_uninterrupted_run(long stopAtStep)
+    {
+        using var folder = new TempFolder();
+        var whole = new RunDirectory(Path.Combine(folder.Path, "whole"));
+        var interrupted = new RunDirectory(Path.Combine(folder.Path, "interrupted"));
+        var reference = TrainingHarness.Start(TrainingHarness.Experiment(), whole);
+
+        using var stop = new CancellationTokenSource();
+        var first = TrainingHarness.Start(TrainingHarness.Experiment(), interrupted, new TrainingHarness.StopAtStep(stopAtStep, stop), stop.Token);
+        Assert.Equal(TrainingStatus.Interrupted, first.Status);
+        var resumed = TrainingHarness.Resume(interrupted);
+
+        Assert.Equal(TrainingStatus.Completed, resumed.Status);
+        Assert.Equal(reference.Summary["test_accuracy"], resumed.Summary["test_accuracy"]);
+        Assert.Equal(reference.Summary["test_loss"], resumed.Summary["test_loss"]);
+        Assert.Equal(TrainingHarness.ReproducibleMetrics(whole), TrainingHarness.ReproducibleMetrics(interrupted));
+    }
+
+    [Fact]
+    public void The_run_directory_holds_config_metrics_summary_checkpoints_tensorboard_and_plots()
+    {
+        using var folder = new TempFolder();
+        var run = new RunDirectory(Path.Combine(folder.Path, "run"));
+        TrainingHarness.Start(TrainingHarness.Experiment(), run);
+
+        Assert.Contains("type: rnn", File.ReadAllText(run.ConfigPath));
+        Assert.Contains("batch_size: 32", File.ReadAllText(run.ConfigPath)); // resolved: defaults written out
+        var summary = run.ReadSummary()!;
+        Assert.Equal("completed", summary["status"]!.GetValue<string>());
+        Assert.InRange(summary["test_accuracy"]!.GetValue<double>(), 0, 1);
+        Assert.All(summary.Where(kv => kv.Key.Contains("time") || kv.Key.Contains("per")), kv => Assert.True(MetricsLog.IsTimingKey(kv.Key), kv.Key));
+        Assert.True(File.Exists(run.LastCheckpointPath));
+        Assert.True(File.Exists(run.BestCheckpointPath));
+        foreach (string plot in new[] { "loss.png", "accuracy.png" })
+        {
+            byte[] png = File.ReadAllBytes(Path.Combine(run.PlotsPath, plot));
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        }
+        string events = Assert.Single(Directory.GetFiles(run.TensorBoardPath, "events.out.tfevents.*"));
+        var records = TfRecords(File.ReadAllBytes(events));
+        Assert.True(records.Count > 5, $"only {records.Count} event records");
+        Assert.Contains(records, r => System.Text.Encoding.UTF8.GetString(r).Contains("epoch/test_accuracy"));
+    }
+
+    [Fact]
+    public void A_loss_that_becomes_nan_stops_the_run_and_keeps_the_last_good_checkpoint()
+    {
+        using var folder = new TempFolder();
+        var registry = ModelCatalog.CreateDefault();
+        registry.Add(ModelEntries.Of<PoisonOptions>("poisoned", (o, shape, seed) => new PoisonedModel(o, shape), "NaN after some forward passes"));
+        var experiment = TrainingHarness.Experiment(TrainingHarness.Tiny.Replace("type: rnn\n  hidden: 12", "type: poisoned\n  poison_at: 9"), registry,
+            "training.checkpoint_every_batches=2");
+        var run = new RunDirectory(Path.Combine(folder.Path, "run"));
+
+        var result = TrainingHarness.Start(experiment, run);
+
+        Assert.Equal(TrainingStatus.Diverged, result.Status);
+        Assert.Contains("diverged at step 9", result.Message);
+        Assert.Contains("training.lr", result.Message);
+        Assert.Equal("diverged", run.ReadSummary()!["status"]!.GetValue<string>());
+        // The checkpoint is from step 8, before the NaN, and loads with finite weights.
+        using var model = new PoisonedModel(new PoisonOptions(), new ModelShape(4, 3, 8, TaskKind.Classification));
+        var optimizer = optim.Adam(model.parameters(), lr: 0.01);
+        var state = Checkpoint.Load(run.LastCheckpointPath, model, optimizer);
+        Assert.Equal(8, state.Step);
+        Assert.All(model.parameters(), p => Assert.True(isfinite(p).all().item<bool>()));
+    }
+
+    [Fact]
+    public void The_learning_rate_schedules_have_their_documented_shape()
+    {
+        var options = new TrainingOptions { Epochs = 4, Lr = 1.0, MinLr = 0.0, StepEpochs = 1, Gamma = 0.5 };
+        var step = new LearningRateSchedule(options with { Schedule = ScheduleKind.Step }, stepsPerEpoch: 10);
+        Assert.Equal(1.0, step.At(9));
+        Assert.Equal(0.5, step.At(10));
+        Assert.Equal(0.125, step.At(39));
+        var cosine = new LearningRateSchedule(options with { Schedule = ScheduleKind.Cosine }, 10);
+        Assert.Equal(1.0, cosine.At(0), 12);
+        Assert.Equal(0.5, cosine.At(0) / 2, 12);
+        Assert.Equal(0.0, cosine.At(39), 12);
+        var oneCycle = new LearningRateSchedule(options with { Schedule = ScheduleKind.OneCycle, WarmupFraction = 0.25 }, 10);
+        Assert.Equal(1.0 / 25, oneCycle.At(0), 12);
+        Assert.True(oneCycle.At(9) > oneCycle.At(3));
+        Assert.Equal(0.0, oneCycle.At(39), 12);
+    }
+
+    /// <summary>TFRecord framing (length, masked CRC-32C of length, data, masked CRC-32C of data), checked record by record.</summary>
+    internal static List<byte[]> TfRecords(byte[] file)
+    {
+        var records = new List<byte[]>();
+        int at = 0;
+        while (at < file.Length)
+        {
+            ulong length = BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(at));
+            Assert.Equal(MaskedCrc(file.AsSpan(at, 8)), BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(at + 8)));
+            var data = file.AsSpan(at + 12, (int)length);
+            Assert.Equal(MaskedCrc(data), BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(at + 12 + (int)length)));
+            records.Add(data.ToArray());
+            at += 12 + (int)length + 4;
+        }
+        return records;
+    }
+
+    static uint MaskedCrc(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78 : crc >> 1;
+        }
+        crc = ~crc;
+        return ((crc >> 15) | (crc << 17)) + 0xa282ead8;
+    }
+
+    public sealed record PoisonOptions
+    {
+        public int PoisonAt { get; init; } = 1000;
+    }
+
+    /// <summary>A linear classifier of the summed sequence whose output turns NaN from the N-th training forward pass on.</summary>
+    sealed class PoisonedModel : SequenceModel
+    {
+        readonly TorchSharp.Modules.Linear linear;
+        readonly int poisonAt;
+        int calls;
+
+        public PoisonedModel(PoisonOptions options, ModelShape shape) : base("poisoned", shape)
+        {
+            linear = nn.Linear(shape.InputSize, shape.OutputSize);
+            poisonAt = options.PoisonAt;
+            RegisterComponents();
+        }
+
+        public override IRecurrentDynamics? Dynamics => null;
+
+        public override Tensor forward(Tensor input)
+        {
+            var output = linear.call(input.sum(1));
+            if (training && ++calls >= poisonAt) output = output * float.NaN;
+            return output;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Resonance.Data;
+using Resonance.Experiments;
+using Resonance.Models;
+using Resonance.Training;
+
+namespace Resonance.Tests.Training;
+
+/// <summary>Small synthetic experiments run in-process, for trainer tests.</summary>
+internal static class TrainingHarness
+{
+    public const string Tiny = """
+        name: tiny
+        seed: 3
+        model:
+          type: rnn
+          hidden: 12
+        data:
+          dataset: synthetic
+          samples: 256
+          steps: 8
+          validation: 64
+        training:
+          epochs: 3
+          lr: 0.01
+          batch_size: 32
+          schedule: cosine
+        logging:
+          every_batches: 2
+        """;
+
+    public static Experiment Experiment(string yaml = Tiny, ModelRegistry? registry = null, params string[] overrides) =>
+        ExperimentRunner.Prepare(ConfigDocument.Parse(yaml, "tiny.yaml"), overrides, null, registry ?? ModelCatalog.CreateDefault(), "tiny");
+
+    public static TrainingResult Start(Experiment experiment, RunDirectory run, ITrainingObserver? observer = null, CancellationToken stop = default) =>
+        ExperimentRunner.Start(experiment, run, TorchSharp.torch.CPU, new DataCache(Path.Combine(run.Path, "..", "cache")), observer ?? NullTrainingObserver.Instance, stop);
+
+    public static TrainingResult Resume(RunDirectory run, ModelRegistry? registry = null, CancellationToken stop = default) =>
+        ExperimentRunner.Resume(run, registry ?? ModelCatalog.CreateDefault(), TorchSharp.torch.CPU, new DataCache(Path.Combine(run.Path, "..", "cache")), NullTrainingObserver.Instance, stop);
+
+    /// <summary>metrics.jsonl with the wall-clock keys removed, one string per line.</summary>
+    public static List<string> ReproducibleMetrics(RunDirectory run) =>
+        MetricsLog.Read(run.MetricsPath).Select(line =>
+        {
+            foreach (string key in line.Select(kv => kv.Key).Where(MetricsLog.IsTimingKey).ToList()) line.Remove(key);
+            return line.ToJsonString();
+        }).ToList();
+
+    /// <summary>Cancels a token once training reaches a given step, as Ctrl-C would.</summary>
+    public sealed class StopAtStep(long step, CancellationTokenSource source) : ITrainingObserver
+    {
+        public void Started(TrainingStart start) { }
+        public void Batch(BatchProgress progress) { if (progress.Step >= step) source.Cancel(); }
+        public void Epoch(EpochReport report) { }
+        public void Note(string message) { }
+    }
+}
