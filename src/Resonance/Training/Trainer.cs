@@ -211,16 +211,27 @@ public sealed class Trainer
             }
         }
 
-        if (lastEpoch is null)
-        {
-            // Resumed from a checkpoint taken after the last epoch: nothing left to train; report the test figures.
-            var (testLoss, testAccuracy) = Evaluate(DataSplit.Test);
-            lastEpoch = new EpochReport(options.Epochs - 1, double.NaN, null, null, null, testLoss, testAccuracy, 0);
-        }
+        // Resumed from a checkpoint taken after the last epoch: nothing left to train; the figures are the last epoch's.
+        lastEpoch ??= LastLoggedEpoch() ?? EvaluatedEpoch();
         if (classification && options.TargetAccuracy is double target && (lastEpoch.TestAccuracy ?? 0) < target)
             return Finish(TrainingStatus.TargetMissed,
                 $"test accuracy {lastEpoch.TestAccuracy:P2} is below the target {target:P2} (training.target_accuracy)", state, lastEpoch, TrainSeconds());
         return Finish(TrainingStatus.Completed, "completed", state, lastEpoch, TrainSeconds());
+    }
+
+    EpochReport? LastLoggedEpoch()
+    {
+        var line = MetricsLog.Read(run.MetricsPath).LastOrDefault(l => l["kind"]?.GetValue<string>() == "epoch");
+        if (line is null) return null;
+        double? Get(string key) => line[key] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out double d) ? d : null;
+        return new EpochReport((int)(Get("epoch") ?? 0), Get("train_loss") ?? double.NaN, Get("train_accuracy"), Get("validation_loss"),
+            Get("validation_accuracy"), Get("test_loss") ?? double.NaN, Get("test_accuracy"), Get("epoch_s") ?? 0);
+    }
+
+    EpochReport EvaluatedEpoch()
+    {
+        var (testLoss, testAccuracy) = Evaluate(DataSplit.Test);
+        return new EpochReport(options.Epochs - 1, double.NaN, null, null, null, testLoss, testAccuracy, 0);
     }
 
     TrainingResult Finish(TrainingStatus status, string message, TrainerState state, EpochReport last, double seconds)
