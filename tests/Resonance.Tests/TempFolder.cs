@@ -11,6 +11,8 @@ public sealed class TempFolder : IDisposable
 
     public string Path { get; }
 
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
     public string File(string name, string text)
     {
         string path = System.IO.Path.Combine(Path, name);

@@ -64,9 +64,7 @@ public sealed class TensorSequenceData : ISequenceData
     {
         var (inputs, targets) = splits[DataSplit.Train];
         long n = inputs.shape[0];
-        Tensor order;
-        using (var generator = new Generator(unchecked((ulong)(shuffleSeed * 1_000_003L + epoch))))
-            order = randperm(n, generator: generator).to(inputs.device);
+        var order = tensor(SeededPermutation.ForEpoch((int)n, shuffleSeed, epoch), device: inputs.device).DetachFromDisposeScope();
         try
         {
             for (long start = 0; start < n; start += batchSize)
