@@ -1,0 +1,15 @@
+namespace Resonance.Models;
+
+/// <summary>The model types <c>model.type</c> can name: one entry per line.</summary>
+public static class ModelCatalog
+{
+    /// <summary>A new registry holding every built-in model type (callers may add their own).</summary>
+    public static ModelRegistry CreateDefault() => new(
+    [
+        ModelEntries.Of<RecurrentBaselineOptions>("lstm",       RecurrentBaselines.Lstm,      "LSTM: LstmCell stepped in a loop, linear readout; dynamics over [h, c] per layer."),
+        ModelEntries.Of<RecurrentBaselineOptions>("gru",        RecurrentBaselines.Gru,       "GRU: GruCell stepped in a loop, linear readout; dynamics over h per layer."),
+        ModelEntries.Of<RecurrentBaselineOptions>("rnn",        RecurrentBaselines.TanhRnn,   "Vanilla tanh RNN: TanhRnnCell stepped in a loop, linear readout; dynamics over h per layer."),
+        ModelEntries.Of<RecurrentBaselineOptions>("lstm-fused", RecurrentBaselines.FusedLstm, "PyTorch's fused nn.LSTM with a linear readout (reference; no dynamics exposed)."),
+        ModelEntries.Of<RecurrentBaselineOptions>("gru-fused",  RecurrentBaselines.FusedGru,  "PyTorch's fused nn.GRU with a linear readout (reference; no dynamics exposed)."),
+    ]);
+}
