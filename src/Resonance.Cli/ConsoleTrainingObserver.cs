@@ -8,10 +8,14 @@ internal sealed class ConsoleTrainingObserver(IAnsiConsole console) : ITrainingO
 {
     ProgressTask? task;
     long lastShownStep = -1;
+    int lastPrintedTenth = -1;
 
-    /// <summary>Runs <paramref name="work"/> inside a live progress display.</summary>
+    /// <summary>Runs <paramref name="work"/> inside a live progress display; where the output is not a terminal
+    /// (a log, CI), a plain line every tenth of the run instead.</summary>
     public T Run<T>(Func<T> work)
     {
+        if (!console.Profile.Capabilities.Interactive)
+            return work();
         T result = default!;
         console.Progress()
             .AutoClear(false)
@@ -28,21 +32,31 @@ internal sealed class ConsoleTrainingObserver(IAnsiConsole console) : ITrainingO
 
     public void Started(TrainingStart start)
     {
-        if (task is null) return;
-        task.MaxValue = Math.Max(1, start.TotalSteps);
-        task.Value = start.StartStep;
+        if (task is not null)
+        {
+            task.MaxValue = Math.Max(1, start.TotalSteps);
+            task.Value = start.StartStep;
+        }
         string what = start.Resumed ? $"resuming at step {start.StartStep}" : "training";
         console.MarkupLine($"[grey]{Markup.Escape(what)}: {start.TrainExamples:N0} examples, {start.Epochs} epochs, {start.Parameters:N0} parameters -> {Markup.Escape(start.RunPath)}[/]");
     }
 
     public void Batch(BatchProgress progress)
     {
-        if (task is null) return;
+        string accuracyText = progress.Accuracy is double acc ? $" acc {acc:P1}" : "";
+        if (task is null)
+        {
+            int tenth = (int)(10 * progress.Step / Math.Max(1, progress.TotalSteps));
+            if (tenth == lastPrintedTenth) return;
+            lastPrintedTenth = tenth;
+            console.MarkupLine(Markup.Escape($"step {progress.Step}/{progress.TotalSteps} epoch {progress.Epoch + 1} loss {progress.Loss:F4}{accuracyText} " +
+                                             $"{progress.SamplesPerSecond:N0} samples/s, {progress.Remaining.TotalMinutes:F1} min left"));
+            return;
+        }
         task.Value = progress.Step;
         if (progress.Step - lastShownStep < 5 && progress.Step != progress.TotalSteps) return;
         lastShownStep = progress.Step;
-        string accuracy = progress.Accuracy is double a ? $" acc {a:P1}" : "";
-        task.Description = Markup.Escape($"epoch {progress.Epoch + 1} loss {progress.Loss:F4}{accuracy} {progress.SamplesPerSecond:N0} samples/s");
+        task.Description = Markup.Escape($"epoch {progress.Epoch + 1} loss {progress.Loss:F4}{accuracyText} {progress.SamplesPerSecond:N0} samples/s");
     }
 
     public void Epoch(EpochReport report)
