@@ -105,6 +105,37 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Early_stopping_ends_the_run_after_patience_epochs_without_validation_improvement()
+    {
+        using var folder = new TempFolder();
+        var run = new RunDirectory(Path.Combine(folder.Path, "run"));
+        // A learning rate too small to move the validation accuracy: no epoch after the first improves on it.
+        var experiment = TrainingHarness.Experiment(overrides: ["training.lr=1e-12", "training.epochs=10", "training.early_stopping_patience=2"]);
+
+        var result = TrainingHarness.Start(experiment, run);
+
+        Assert.Equal(TrainingStatus.EarlyStopped, result.Status);
+        Assert.Equal(3, result.Summary["epochs_completed"]);
+    }
+
+    [Fact]
+    public void Regression_trains_sequence_to_sequence_and_lowers_the_test_error()
+    {
+        using var folder = new TempFolder();
+        const string sine = """
+            seed: 2
+            model: { type: gru, hidden: 16 }
+            data: { dataset: sine, samples: 256, steps: 20, validation: 32 }
+            training: { epochs: 4, lr: 0.01, batch_size: 32 }
+            """;
+        var first = TrainingHarness.Start(TrainingHarness.Experiment(sine, overrides: "training.epochs=1"), new RunDirectory(Path.Combine(folder.Path, "one")));
+        var more = TrainingHarness.Start(TrainingHarness.Experiment(sine), new RunDirectory(Path.Combine(folder.Path, "four")));
+        Assert.Equal(TrainingStatus.Completed, more.Status);
+        Assert.False(more.Summary.ContainsKey("test_accuracy"));
+        Assert.True((double)more.Summary["test_loss"]! < (double)first.Summary["test_loss"]!);
+    }
+
+    [Fact]
     public void The_learning_rate_schedules_have_their_documented_shape()
     {
         var options = new TrainingOptions { Epochs = 4, Lr = 1.0, MinLr = 0.0, StepEpochs = 1, Gamma = 0.5 };
