@@ -30,10 +30,11 @@ internal static class SparksCommand
         var steps = new Option<int?>("--steps") { Description = "Simulation steps to run (run.steps).", HelpName = "K" };
         var output = new Option<string?>("--out") { Description = "Run directory (default runs/sparks-<yyyyMMdd-HHmmss>).", HelpName = "DIR" };
         var seed = new Option<long?>("--seed") { Description = "Seed of every random stream (seed).", HelpName = "N" };
-        var fromSnapshot = new Option<FileInfo?>("--from-snapshot")
+        var fromSnapshot = new Option<string?>("--from-snapshot")
         {
-            Description = "Continue a saved simulation (a snapshots/step-*.npz of an earlier run); its config is the base for --set.",
-            HelpName = "FILE",
+            Description = "Continue a saved simulation: a snapshots/step-*.npz file, or a run directory (its latest snapshot). " +
+                "Its config is the base for --set; run.steps more steps are taken.",
+            HelpName = "FILE|RUN_DIR",
         };
         var command = new Command("run", "Run the spark network; write metrics, pictures, layout frames and snapshots to a run directory.");
         command.Arguments.Add(experimentFile);
@@ -46,10 +47,8 @@ internal static class SparksCommand
             var snapshotFile = parse.GetValue(fromSnapshot);
             if (file is not null && snapshotFile is not null)
                 throw new UserInputException("--from-snapshot: the snapshot carries its own config; use --set to change it instead of an experiment file.");
-            SparkSnapshot? snapshot = snapshotFile is null ? null : SparkSnapshot.Load(snapshotFile.FullName);
+            SparkSnapshot? snapshot = snapshotFile is null ? null : SparkSnapshot.Load(SparkRun.LatestSnapshot(snapshotFile));
             var experiment = snapshot?.Experiment ?? (file is null ? new SparkExperiment() : SparkConfig.Load(file.FullName));
-            if (snapshot is not null)
-                experiment = experiment with { Run = experiment.Run with { Steps = new SparkRunOptions().Steps } };
             foreach (string assignment in parse.GetValue(set) ?? [])
                 experiment = SparkConfig.ApplyOverride(experiment, assignment);
             if (parse.GetValue(steps) is int stepCount)

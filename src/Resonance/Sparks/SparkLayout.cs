@@ -34,9 +34,9 @@ public static class SparkLayout
             var squared = positions.square().sum(1, keepdim: true);                // (N, 1) |x_i|^2
             var one = torch.ones_like(squared);
             var left = cat([positions * -2, squared, one], 1);                     // (N, 4)
-            var right = cat([columns, one.t(), squared.t()], 0);                   // (4, N)
-            var kernel = left.matmul(right);                                       // (N, N) |x_i - x_j|^2
-            kernel.clamp_min_(0).add_(options.Softening * options.Softening).reciprocal_(); // K = 1 / (|x_i - x_j|^2 + h^2), symmetric
+            var right = cat([columns, one.t(), squared.t() + options.Softening * options.Softening], 0); // (4, N)
+            // |x_i|^2 - 2 x_i.x_j + |x_j|^2 + h^2 in one product; rounding below zero is far smaller than h^2.
+            var kernel = left.matmul(right).reciprocal_();                         // (N, N) K = 1 / (|x_i - x_j|^2 + h^2), symmetric
             var sums = withOnes.matmul(kernel);                                    // (3, N) [K x; K 1]^T
             var push = columns * sums[2..] - sums[..2];                            // (2, N) sum_j K[i, j] (x_i - x_j)
             force.add_(push.mul_(options.Repulsion / n));

@@ -107,7 +107,7 @@ public static class SparkPlots
         plot.Title($"weights W[from, to], step {frame.Step}");
         var heatmap = plot.Add.Heatmap(BlockAverage(frame.Weights, frame.Neurons, MaxHeatmapSide, out int block));
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        heatmap.Extent = new CoordinateRect(0, frame.Neurons, frame.Neurons, 0);
+        heatmap.Extent = new CoordinateRect(0, frame.Neurons, 0, frame.Neurons);
         plot.Add.ColorBar(heatmap);
         plot.XLabel(block > 1 ? $"to (blocks of {block})" : "to");
         plot.YLabel("from");
@@ -124,10 +124,11 @@ public static class SparkPlots
         for (int i = 0; i < rows * columns; i++)
             grid[i / columns, i % columns] = i < n ? frame.Memory[i] : double.NaN;
         var plot = new Plot();
-        plot.Title($"memory field (neuron = row x {columns} + column), step {frame.Step}");
+        plot.Title($"memory field, step {frame.Step}");
+        plot.XLabel($"neuron = {columns} x row + column");
         var heatmap = plot.Add.Heatmap(grid);
         heatmap.Colormap = new ScottPlot.Colormaps.Inferno();
-        heatmap.Extent = new CoordinateRect(0, columns, rows, 0);
+        heatmap.Extent = new CoordinateRect(0, columns, 0, rows);
         heatmap.NaNCellColor = Colors.White;
         plot.Add.ColorBar(heatmap);
         plot.Axes.SetLimits(0, columns, rows, 0);
@@ -139,7 +140,8 @@ public static class SparkPlots
         int n = frame.Neurons;
         var plot = new Plot();
         var edges = StrongEdges(frame, graphThreshold);
-        plot.Title($"layout (springs = W), step {frame.Step}, {edges.Count} strong edges");
+        plot.Title($"layout, step {frame.Step}");
+        plot.XLabel($"{edges.Count} strong edges; red rings: sparks");
         float strongest = edges.Count > 0 ? edges[0].Weight : 1;
         foreach (var (from, to, weight) in edges.Take(MaxDrawnEdges))
         {

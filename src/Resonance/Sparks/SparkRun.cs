@@ -40,6 +40,17 @@ public static class SparkRun
     /// <summary>The default run directory for a run started at <paramref name="now"/>: <c>runs/sparks-yyyyMMdd-HHmmss</c>.</summary>
     public static string DefaultDirectory(DateTime now) => Path.Combine("runs", $"sparks-{now:yyyyMMdd-HHmmss}");
 
+    /// <summary>The snapshot to continue from: <paramref name="path"/> itself when it is a file, else the last
+    /// <c>snapshots/step-*.npz</c> of the run directory it names.</summary>
+    /// <exception cref="UserInputException">Neither a file nor a run directory with a snapshot.</exception>
+    public static string LatestSnapshot(string path)
+    {
+        if (File.Exists(path)) return path;
+        string folder = Path.Combine(path, "snapshots");
+        var latest = Directory.Exists(folder) ? Directory.GetFiles(folder, "step-*.npz").Order(StringComparer.Ordinal).LastOrDefault() : null;
+        return latest ?? throw new UserInputException($"--from-snapshot {path}: neither a snapshot file nor a run directory with snapshots/step-*.npz.");
+    }
+
     /// <summary>Runs <see cref="SparkRunOptions.Steps"/> steps of <paramref name="experiment"/>, from the start or from a snapshot.</summary>
     /// <param name="experiment">The experiment; validated here.</param>
     /// <param name="directory">The run directory; must not already hold a run.</param>

@@ -22,7 +22,7 @@ public class SparksCommandTests
     }
 
     [Fact]
-    public void Run_writes_a_run_directory_and_continues_from_its_snapshot()
+    public void Run_writes_a_run_directory_and_a_second_run_continues_from_its_latest_snapshot()
     {
         string directory = Path.Combine(TemporaryDirectory(), "run");
         var (code, output) = Run("sparks", "run", "--steps", "10", "--out", directory, "--seed", "4",
@@ -35,7 +35,7 @@ public class SparksCommandTests
         Assert.True(File.Exists(snapshot));
 
         string next = Path.Combine(TemporaryDirectory(), "next");
-        (code, output) = Run("sparks", "run", "--from-snapshot", snapshot, "--steps", "5", "--out", next);
+        (code, output) = Run("sparks", "run", "--from-snapshot", directory, "--steps", "5", "--out", next);
         Assert.True(code == 0, output);
         Assert.Contains("5 steps from step 10", output);
         Assert.Equal(2, File.ReadAllLines(Path.Combine(next, "metrics.jsonl")).Length);   // steps 10 and 15
@@ -64,6 +64,15 @@ public class SparksCommandTests
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", output);
         Assert.Contains("sparks.yaml: no such experiment file.", output);
+    }
+
+    [Fact]
+    public void A_folder_without_snapshots_is_refused()
+    {
+        string folder = TemporaryDirectory();
+        var (code, output) = Run("sparks", "run", "--from-snapshot", folder);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --from-snapshot {folder}: neither a snapshot file nor a run directory with snapshots/step-*.npz.", output.Trim());
     }
 
     [Fact]
