@@ -137,6 +137,7 @@ public sealed class SparkSimulation : IDisposable
     /// zero at <c>p_s</c>. The caller disposes it.</summary>
     public Tensor MoveProbabilities()
     {
+        using var scope = NewDisposeScope();
         int n = Options.Neurons;
         var logits = weights.index_select(0, sparks);                           // (S, N) rows W[p_s, :]
         if (Options.MemoryBias != 0)
@@ -149,7 +150,7 @@ public sealed class SparkSimulation : IDisposable
             probabilities.mul_(1 - Options.Epsilon).add_(Options.Epsilon / (n - 1));
             probabilities.scatter_(1, sparks.unsqueeze(1), zeros);
         }
-        return probabilities;
+        return probabilities.MoveToOuterDisposeScope();
     }
 
     /// <summary>Changes the rules and the layout of a running simulation (the live view applies edits while paused).</summary>
