@@ -59,6 +59,7 @@ public static class ResonanceCli
         root.Subcommands.Add(DataCommand.Create(console));
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(RunsCommand.Create(console));
+        root.Subcommands.Add(SparksCommand.Create(console));
         return root;
     }
 

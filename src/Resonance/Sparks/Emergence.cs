@@ -1,0 +1,212 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Resonance.Sparks;
+
+/// <summary>How much of the weight matrix lies near its diagonal, against the shuffled baseline.</summary>
+/// <param name="Fraction">Share of <c>W</c>'s mass in the band <c>|i - j| &lt;= b</c>.</param>
+/// <param name="Baseline">The same share expected after shuffling the entries of <c>W</c>: the band's share of the
+/// <c>N^2</c> positions, <c>(N (2b + 1) - b (b + 1)) / N^2</c> (the exact mean over all shuffles).</param>
+/// <param name="Bias"><c>(Fraction - Baseline) / (1 - Baseline)</c>: 1 when all mass is in the band (a pure diagonal),
+/// 0 when no more than chance, negative when the band is avoided.</param>
+public sealed record DiagonalBias(double Fraction, double Baseline, double Bias);
+
+/// <summary>How evenly the layout fills the region it occupies (see <see cref="Emergence.Evenness"/>).</summary>
+/// <param name="NearestNeighbourRatio">Clark-Evans ratio in the convex hull: 1 = uniform random gas, 2 = square lattice, toward 0 = clumps.</param>
+/// <param name="NearestNeighbourVariation">Relative spread of nearest-neighbour distances: 1 = uniform random gas, 0 = lattice, &gt; 1 = clumps.</param>
+/// <param name="HullArea">Area of the convex hull of the points.</param>
+public sealed record LayoutEvenness(double NearestNeighbourRatio, double NearestNeighbourVariation, double HullArea);
+
+/// <summary>
+/// Measures of what emerges in a spark network: diagonal bias (the seed's "sequential bias"), weight and memory
+/// entropy, clustering and modularity of the thresholded weight graph, and how evenly the layout fills its container
+/// (the seed's "gas in a container"). Pure functions of tensors; each is tested on a matrix with a known answer.
+/// </summary>
+public static class Emergence
+{
+    /// <summary>Diagonal bias of a weight matrix.</summary>
+    /// <param name="weights"><c>W</c>, <c>(N, N)</c>, non-negative.</param>
+    /// <param name="band">Half-width <c>b</c> of the band, in [0, N - 1].</param>
+    /// <returns>An all-zero matrix has no bias (fraction = baseline).</returns>
+    public static DiagonalBias Diagonal(Tensor weights, int band)
+    {
+        using var scope = NewDisposeScope();
+        long n = weights.shape[0];
+        double total = weights.sum(ScalarType.Float64).item<double>();
+        var diagonals = Enumerable.Range(-band, 2 * band + 1).Select(k => weights.diagonal(k).sum(ScalarType.Float64)).ToArray();
+        double near = stack(diagonals).sum().item<double>();                // sum over |i - j| <= b
+        double baseline = (n * (2.0 * band + 1) - band * (band + 1.0)) / ((double)n * n);
+        double fraction = total > 0 ? near / total : baseline;
+        double bias = baseline < 1 ? (fraction - baseline) / (1 - baseline) : 0;
+        return new DiagonalBias(fraction, baseline, bias);
+    }
+
+    /// <summary>Shannon entropy of <paramref name="values"/> taken as a distribution (<c>p = v / sum v</c>), divided by
+    /// <c>ln(count)</c>: 1 for equal values, 0 when one value holds everything. All zeros count as equal (no preference).</summary>
+    /// <param name="values">Non-negative values, any shape.</param>
+    public static double NormalizedEntropy(Tensor values)
+    {
+        using var scope = NewDisposeScope();
+        long count = values.numel();
+        if (count <= 1) return 1;
+        var v = values.to(float32).flatten();
+        double total = v.sum(float64).item<double>();
+        if (total <= 0) return 1;
+        var p = v / total;
+        double entropy = -p.clamp_min(1e-30).log_().mul_(p).sum(float64).item<double>();
+        return entropy / Math.Log(count);
+    }
+
+    /// <summary>Mean over rows of each row's normalized entropy: how spread a neuron's outgoing weights are
+    /// (1 = all equal, 0 = one edge per neuron).</summary>
+    /// <param name="weights"><c>W</c>, <c>(N, N)</c>, non-negative.</param>
+    public static double RowEntropy(Tensor weights)
+    {
+        using var scope = NewDisposeScope();
+        long n = weights.shape[1];
+        var sums = weights.sum(1, keepdim: true, type: float64);             // (N, 1)
+        var p = weights / sums.clamp_min(1e-300).to(weights.dtype);
+        var entropy = -p.clamp_min(1e-30).log_().mul_(p).sum(1, type: float64) / Math.Log(n); // (N)
+        entropy = where(sums.squeeze(1) > 0, entropy, ones_like(entropy));  // an empty row counts as uniform
+        return entropy.mean().item<double>();
+    }
+
+    /// <summary>The undirected graph of strong weights: <c>A[i, j] = 1</c> when <c>i != j</c> and
+    /// <c>max(W[i, j], W[j, i]) &gt; threshold * mean_{i != j} W[i, j]</c>.</summary>
+    /// <param name="weights"><c>W</c>, <c>(N, N)</c>, non-negative.</param>
+    /// <param name="threshold">Multiple of the mean off-diagonal weight, &gt; 0.</param>
+    /// <returns>Adjacency <c>(N, N)</c> float32, symmetric, zero diagonal. The caller disposes it.</returns>
+    public static Tensor ThresholdGraph(Tensor weights, double threshold)
+    {
+        using var scope = NewDisposeScope();
+        long n = weights.shape[0];
+        var offDiagonalMean = (weights.sum() - weights.diagonal().sum()) / (n * (n - 1.0));
+        var adjacency = maximum(weights, weights.t()).gt_(offDiagonalMean * threshold).to(float32);
+        adjacency.diagonal().zero_();
+        return adjacency.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Global clustering coefficient (transitivity) of an undirected graph: closed triangles over connected
+    /// triples, <c>trace(A^3) / sum_i k_i (k_i - 1)</c>; 1 for a complete graph, 0 for a tree or a graph without triples.</summary>
+    /// <param name="adjacency"><c>A</c>, <c>(N, N)</c>, symmetric 0/1, zero diagonal.</param>
+    public static double Clustering(Tensor adjacency)
+    {
+        long n = adjacency.shape[0];
+        var edges = Edges(adjacency);
+        return edges.Count <= 32 * n ? Clustering((int)n, edges) : ClusteringByProducts(adjacency);
+    }
+
+    /// <summary>Global clustering coefficient from an edge list: each edge <c>{i, j}</c> closes as many triangles as
+    /// <c>i</c> and <c>j</c> share neighbours (each triangle is so counted three times). Fast for sparse graphs.</summary>
+    /// <param name="nodes">Number of nodes.</param>
+    /// <param name="edges">Undirected edges, each once, no self-loops.</param>
+    public static double Clustering(int nodes, IReadOnlyList<(int From, int To)> edges)
+    {
+        var neighbours = new HashSet<int>[nodes];
+        for (int i = 0; i < nodes; i++) neighbours[i] = [];
+        foreach (var (from, to) in edges)
+        {
+            neighbours[from].Add(to);
+            neighbours[to].Add(from);
+        }
+        double triples = neighbours.Sum(set => (double)set.Count * (set.Count - 1));
+        if (triples <= 0) return 0;
+        double shared = 0;
+        foreach (var (from, to) in edges)
+        {
+            var (small, large) = neighbours[from].Count <= neighbours[to].Count ? (neighbours[from], neighbours[to]) : (neighbours[to], neighbours[from]);
+            foreach (int k in small)
+                if (large.Contains(k)) shared++;
+        }
+        return 2 * shared / triples;                                         // trace(A^3) = 6 triangles = 2 sum_edges shared
+    }
+
+    internal static double ClusteringByProducts(Tensor adjacency)
+    {
+        using var scope = NewDisposeScope();
+        var a = adjacency.to(float32);                                       // counts below 2^24 are exact in float32
+        var degree = a.sum(1, type: float64);
+        double triples = (degree * (degree - 1)).sum().item<double>();
+        if (triples <= 0) return 0;
+        double closed = a.matmul(a).mul_(a).sum(float64).item<double>();    // trace(A^3)
+        return closed / triples;
+    }
+
+    /// <summary>The edges <c>{i, j}</c>, <c>i &lt; j</c>, of an undirected adjacency matrix, on the host.</summary>
+    public static List<(int From, int To)> Edges(Tensor adjacency)
+    {
+        using var scope = NewDisposeScope();
+        var pairs = adjacency.triu(1).nonzero().cpu().to(int32);            // (E, 2)
+        if (pairs.shape[0] == 0) return [];
+        var flat = pairs.data<int>().ToArray();
+        var edges = new List<(int, int)>(flat.Length / 2);
+        for (int e = 0; e < flat.Length; e += 2) edges.Add((flat[e], flat[e + 1]));
+        return edges;
+    }
+
+    /// <summary>Communities (Louvain) of an undirected graph and their modularity.</summary>
+    /// <param name="adjacency"><c>A</c>, <c>(N, N)</c>, symmetric 0/1, zero diagonal.</param>
+    public static (int[] Community, int Count, double Modularity) Communities(Tensor adjacency)
+    {
+        int n = (int)adjacency.shape[0];
+        var edges = Edges(adjacency);
+        var community = Louvain.Communities(n, edges);
+        return (community, community.Length == 0 ? 0 : community.Max() + 1, Louvain.Modularity(n, edges, community));
+    }
+
+    /// <summary>How evenly points fill the region they occupy, against a uniform (Poisson) point process.</summary>
+    /// <remarks>
+    /// <para>Nearest-neighbour ratio (Clark and Evans, 1954): the mean distance <c>r</c> from each point to its nearest
+    /// neighbour over its expectation <c>0.5 sqrt(A / N)</c> for a uniform process of the same density, with <c>A</c>
+    /// the area of the points' convex hull. 1 for a uniform random gas, more for a regular one (a square lattice of
+    /// <c>k x k</c> points: <c>2k / (k - 1)</c>; hexagonal packing about 2.15), toward 0 for clumps.</para>
+    /// <para>Nearest-neighbour variation: the coefficient of variation of those distances over its value for a uniform
+    /// process, <c>sqrt(4 / pi - 1)</c> (distances are then Rayleigh-distributed). 1 for a uniform random gas, 0 when
+    /// every point has its neighbour at the same distance (a lattice), above 1 for clumps beside loners.</para>
+    /// Both ignore the shape of the region, so a disc of gas scores like a square of it.
+    /// </remarks>
+    /// <param name="positions">Points <c>(N, 2)</c>, N &gt;= 2.</param>
+    public static LayoutEvenness Evenness(Tensor positions)
+    {
+        using var scope = NewDisposeScope();
+        long n = positions.shape[0];
+        var distance = cdist(positions, positions);                          // (N, N)
+        distance.diagonal().fill_(double.PositiveInfinity);
+        var nearest = distance.min(1).values.to(float64);                    // (N)
+        double mean = nearest.mean().item<double>();
+        double spread = nearest.std(unbiased: false).item<double>();
+        var points = positions.cpu().to(float64).data<double>().ToArray();
+        double area = ConvexHullArea(points);
+        double ratio = area > 0 ? mean / (0.5 * Math.Sqrt(area / n)) : 0;
+        double variation = mean > 0 ? spread / mean / Math.Sqrt(4 / Math.PI - 1) : 0;
+        return new LayoutEvenness(ratio, variation, area);
+    }
+
+    /// <summary>Area of the convex hull of points given as <c>x0, y0, x1, y1, ...</c> (Andrew's monotone chain, then the shoelace formula).</summary>
+    public static double ConvexHullArea(IReadOnlyList<double> xy)
+    {
+        var points = Enumerable.Range(0, xy.Count / 2).Select(i => (X: xy[2 * i], Y: xy[2 * i + 1]))
+            .Distinct().OrderBy(p => p.X).ThenBy(p => p.Y).ToList();
+        if (points.Count < 3) return 0;
+        static double Cross((double X, double Y) o, (double X, double Y) a, (double X, double Y) b) =>
+            (a.X - o.X) * (b.Y - o.Y) - (a.Y - o.Y) * (b.X - o.X);
+        var hull = new List<(double X, double Y)>();
+        foreach (var pass in new[] { points, Enumerable.Reverse(points).ToList() })
+        {
+            int start = hull.Count;
+            foreach (var p in pass)
+            {
+                while (hull.Count >= start + 2 && Cross(hull[^2], hull[^1], p) <= 0) hull.RemoveAt(hull.Count - 1);
+                hull.Add(p);
+            }
+            hull.RemoveAt(hull.Count - 1);
+        }
+        double twiceArea = 0;
+        for (int i = 0; i < hull.Count; i++)
+        {
+            var (a, b) = (hull[i], hull[(i + 1) % hull.Count]);
+            twiceArea += a.X * b.Y - b.X * a.Y;
+        }
+        return Math.Abs(twiceArea) / 2;
+    }
+}

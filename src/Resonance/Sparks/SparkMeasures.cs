@@ -1,0 +1,72 @@
+using static TorchSharp.torch;
+
+namespace Resonance.Sparks;
+
+/// <summary>The measures of emergence of a spark network at one step (see <see cref="Emergence"/> for each).</summary>
+/// <param name="Step">The step measured.</param>
+/// <param name="Diagonal">Diagonal bias of <c>W</c> against the shuffled baseline.</param>
+/// <param name="WeightEntropy">Normalized entropy of all of <c>W</c> (1 = flat, 0 = one edge).</param>
+/// <param name="WeightRowEntropy">Mean normalized entropy of <c>W</c>'s rows.</param>
+/// <param name="MemoryEntropy">Normalized entropy of the memory field.</param>
+/// <param name="GraphEdges">Edges of the thresholded weight graph.</param>
+/// <param name="Clustering">Its global clustering coefficient.</param>
+/// <param name="Modularity">Modularity of its Louvain communities.</param>
+/// <param name="CommunityCount">Number of those communities with at least two neurons.</param>
+/// <param name="Community">The community of each neuron, <c>(N)</c> (singletons included).</param>
+/// <param name="Layout">How evenly the layout fills its region (1 = uniform random gas).</param>
+/// <param name="MeanActivation">Mean activation.</param>
+public sealed record SparkMeasures(
+    long Step,
+    DiagonalBias Diagonal,
+    double WeightEntropy,
+    double WeightRowEntropy,
+    double MemoryEntropy,
+    int GraphEdges,
+    double Clustering,
+    double Modularity,
+    int CommunityCount,
+    int[] Community,
+    LayoutEvenness Layout,
+    double MeanActivation)
+{
+    /// <summary>Takes every measure of a simulation's current state.</summary>
+    public static SparkMeasures Take(SparkSimulation simulation, SparkMeasureOptions options)
+    {
+        using var scope = NewDisposeScope();
+        var weights = simulation.Weights;
+        var adjacency = Emergence.ThresholdGraph(weights, options.GraphThreshold);
+        var (community, _, modularity) = Emergence.Communities(adjacency);
+        int communities = community.GroupBy(c => c).Count(group => group.Count() >= 2);
+        return new SparkMeasures(
+            simulation.Step,
+            Emergence.Diagonal(weights, options.DiagonalBand),
+            Emergence.NormalizedEntropy(weights),
+            Emergence.RowEntropy(weights),
+            Emergence.NormalizedEntropy(simulation.Memory),
+            GraphEdges: (int)(adjacency.sum().item<float>() / 2),
+            Clustering: Emergence.Clustering(adjacency),
+            Modularity: modularity,
+            CommunityCount: communities,
+            Community: community,
+            Layout: Emergence.Evenness(simulation.Positions),
+            MeanActivation: simulation.Activations.mean().item<float>());
+    }
+
+    /// <summary>The measures as flat metric keys (the names in <c>metrics.jsonl</c>), in a fixed order.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> ToMetrics() =>
+    [
+        new("diagonal_bias", Diagonal.Bias),
+        new("diagonal_mass_fraction", Diagonal.Fraction),
+        new("diagonal_baseline", Diagonal.Baseline),
+        new("weight_entropy", WeightEntropy),
+        new("weight_row_entropy", WeightRowEntropy),
+        new("memory_entropy", MemoryEntropy),
+        new("graph_edges", GraphEdges),
+        new("clustering", Clustering),
+        new("modularity", Modularity),
+        new("communities", CommunityCount),
+        new("layout_nn_ratio", Layout.NearestNeighbourRatio),
+        new("layout_nn_variation", Layout.NearestNeighbourVariation),
+        new("mean_activation", MeanActivation),
+    ];
+}
