@@ -48,9 +48,10 @@ internal static class SparksCommand
             if (file is not null && snapshotFile is not null)
                 throw new UserInputException("--from-snapshot: the snapshot carries its own config; use --set to change it instead of an experiment file.");
             SparkSnapshot? snapshot = snapshotFile is null ? null : SparkSnapshot.Load(SparkRun.LatestSnapshot(snapshotFile));
-            var experiment = snapshot?.Experiment ?? (file is null ? new SparkExperiment() : SparkConfig.Load(file.FullName));
-            foreach (string assignment in parse.GetValue(set) ?? [])
-                experiment = SparkConfig.ApplyOverride(experiment, assignment);
+            string[] overrides = parse.GetValue(set) ?? [];
+            var experiment = file is not null
+                ? SparkConfig.Load(file.FullName, overrides)
+                : SparkConfig.ApplyOverrides(snapshot?.Experiment ?? new SparkExperiment(), overrides);
             if (parse.GetValue(steps) is int stepCount)
                 experiment = experiment with { Run = experiment.Run with { Steps = stepCount } };
             if (parse.GetValue(seed) is long seedValue)

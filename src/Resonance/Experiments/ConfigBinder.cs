@@ -14,6 +14,8 @@ namespace Resonance.Experiments;
 /// Written here rather than with YamlDotNet's deserializer because its errors name CLR types, not our key
 /// paths, and it cannot suggest the key a user meant. Supported property types: numbers, bool, string,
 /// enums (snake_case names), nullable versions of these, lists and arrays of them, and nested records.
+/// A list is written <c>[0, 10, 20]</c> or, as <c>--set</c> makes easy, <c>0,10,20</c> (one value is a list of one).
+/// Only a property declared nullable (<c>double?</c>, <c>string?</c>) takes <c>~</c> or an empty value.
 /// </remarks>
 public static class ConfigBinder
 {
@@ -45,7 +47,10 @@ public static class ConfigBinder
                     ? $"{keyPath}: unknown key; known keys here: {string.Join(", ", known)}."
                     : $"{keyPath}: unknown key; did you mean {Join(path, guess)}?");
             }
-            property.SetValue(target, Convert(property.PropertyType, valueNode, keyPath));
+            object? value = Convert(property.PropertyType, valueNode, keyPath);
+            if (value is null && new NullabilityInfoContext().Create(property).WriteState == NullabilityState.NotNull)
+                throw new UserInputException($"{keyPath}: expected a value, got nothing");
+            property.SetValue(target, value);
         }
         try
         {
@@ -57,6 +62,14 @@ public static class ConfigBinder
         }
         return target;
     }
+
+    /// <summary>Reads one value as <typeparamref name="T"/> by the same rules as a property of that type.</summary>
+    /// <param name="node">The value.</param>
+    /// <param name="keyPath">Its key path, for messages (e.g. <c>seed</c>).</param>
+    /// <exception cref="UserInputException">The value is not a <typeparamref name="T"/>.</exception>
+    public static T Read<T>(YamlNode node, string keyPath) =>
+        Convert(typeof(T), node, keyPath) is T value ? value
+            : throw new UserInputException($"{keyPath}: expected a value, got nothing");
 
     /// <summary>The YAML keys a type accepts, mapped to its settable properties.</summary>
     public static IReadOnlyDictionary<string, PropertyInfo> Properties(Type type) =>
@@ -154,9 +167,13 @@ public static class ConfigBinder
               && (g == typeof(IReadOnlyList<>) || g == typeof(List<>) || g == typeof(IList<>)) ? type.GetGenericArguments()[0] : null;
         if (element is not null)
         {
-            if (node is not YamlSequenceNode sequence)
-                throw new UserInputException($"{keyPath}: expected a list like [1, 2, 4], got {Describe(node)}");
-            var items = sequence.Children.Select((child, i) => Convert(element, child, $"{keyPath}[{i}]")).ToList();
+            IEnumerable<YamlNode> children = node switch
+            {
+                YamlSequenceNode sequence => sequence.Children,
+                YamlScalarNode { Value: { Length: > 0 } text } => text.Split(',', StringSplitOptions.TrimEntries).Select(item => new YamlScalarNode(item)),
+                _ => throw new UserInputException($"{keyPath}: expected a list like [1, 2, 4], got {Describe(node)}"),
+            };
+            var items = children.Select((child, i) => Convert(element, child, $"{keyPath}[{i}]")).ToList();
             var array = Array.CreateInstance(element, items.Count);
             for (int i = 0; i < items.Count; i++) array.SetValue(items[i], i);
             if (type.IsArray) return array;

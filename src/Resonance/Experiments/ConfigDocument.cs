@@ -51,9 +51,12 @@ public sealed class ConfigDocument
         if (stream.Documents.Count == 0)
             return new ConfigDocument(new YamlMappingNode(), source);
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new UserInputException($"{source}: the experiment must be a mapping with sections model, data, training, logging.");
+            throw new UserInputException($"{source}: the experiment must be a mapping of sections (a name, then its key: value lines indented below it).");
         return new ConfigDocument(root, source);
     }
+
+    /// <summary>A document over a tree built in code (e.g. from <see cref="ConfigBinder.ToYaml"/>), to override or write out.</summary>
+    public static ConfigDocument Create(YamlMappingNode root, string source) => new(root, source);
 
     /// <summary>A deep copy (overrides never touch the original).</summary>
     public ConfigDocument Clone() => Parse(ToYaml(), Source);
@@ -113,6 +116,12 @@ public sealed class ConfigDocument
         return (node as YamlScalarNode)?.Value;
     }
 
+    /// <summary>The top-level value at <paramref name="key"/> read as <typeparamref name="T"/> (see <see cref="ConfigBinder.Read{T}"/>),
+    /// or <paramref name="fallback"/> when the key is absent.</summary>
+    /// <exception cref="UserInputException">The value is not a <typeparamref name="T"/>.</exception>
+    public T Value<T>(string key, T fallback) =>
+        Root.Children.TryGetValue(new YamlScalarNode(key), out var node) ? ConfigBinder.Read<T>(node, key) : fallback;
+
     /// <summary>The section at a top-level key, or an empty mapping when absent.</summary>
     /// <exception cref="UserInputException">The key holds a value that is not a mapping.</exception>
     public YamlMappingNode Section(string name)
@@ -121,6 +130,23 @@ public sealed class ConfigDocument
             return new YamlMappingNode();
         return node as YamlMappingNode
             ?? throw new UserInputException($"{Source}:{node.Start.Line}:{node.Start.Column}: {name}: expected a section (key: value lines), got a single value.");
+    }
+
+    /// <summary>Refuses a top-level key that is not one of <paramref name="sections"/>: a near miss is answered with
+    /// "did you mean", anything else with the list.</summary>
+    /// <param name="sections">The keys this kind of document has at the top.</param>
+    /// <param name="what">The kind of document, for the message (<c>an experiment</c>).</param>
+    /// <exception cref="UserInputException">A key is not one of <paramref name="sections"/>.</exception>
+    public void RefuseUnknownSections(IReadOnlyList<string> sections, string what)
+    {
+        foreach (string key in Root.Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value ?? ""))
+            if (!sections.Contains(key))
+            {
+                string? guess = ConfigBinder.Closest(key, sections);
+                throw new UserInputException(guess is null
+                    ? $"{key}: unknown section; {what} has {string.Join(", ", sections)}."
+                    : $"{key}: unknown key; did you mean {guess}?");
+            }
     }
 
     /// <summary>The document as YAML text.</summary>

@@ -26,19 +26,9 @@ public sealed record Experiment(
     /// <exception cref="UserInputException">Any unknown key, wrong type, impossible value or unknown model type.</exception>
     public static Experiment From(ConfigDocument document, ModelRegistry registry, string defaultName)
     {
-        foreach (var key in document.Root.Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value ?? ""))
-            if (!TopLevelKeys.Contains(key))
-            {
-                string? guess = ConfigBinder.Closest(key, TopLevelKeys);
-                throw new UserInputException(guess is null
-                    ? $"{key}: unknown section; an experiment has {string.Join(", ", TopLevelKeys)}."
-                    : $"{key}: unknown key; did you mean {guess}?");
-            }
-
+        document.RefuseUnknownSections(TopLevelKeys, "an experiment");
         string name = document.GetScalar("name") is { Length: > 0 } n ? n : defaultName;
-        long seed = 0;
-        if (document.GetScalar("seed") is { } seedText && !long.TryParse(seedText, out seed))
-            throw new UserInputException($"seed: expected a whole number, got \"{seedText}\"");
+        long seed = document.Value("seed", 0L);
 
         var modelSection = document.Section("model");
         string? type = document.GetScalar("model.type");

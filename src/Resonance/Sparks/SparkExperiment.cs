@@ -32,7 +32,8 @@ public sealed record SparkRunOptions
 }
 
 /// <summary>A whole spark experiment: the seed and the four sections of <c>experiments/sparks.yaml</c>.</summary>
-/// <remarks>Bound from YAML and <c>--set</c> by <see cref="SparkConfig"/>; every key there is a property here.</remarks>
+/// <remarks>Bound from YAML and <c>--set</c> by <see cref="SparkConfig"/>: every key is the snake_case name of a property
+/// here (<c>seed</c>, <c>sparks</c>, ...) or of the section's record (<c>sparks.spark_count</c>).</remarks>
 public sealed record SparkExperiment
 {
     /// <summary>Seed of every random stream of the simulation (YAML <c>seed</c>, &gt;= 0; <c>--seed</c>).</summary>

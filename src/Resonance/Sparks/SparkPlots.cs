@@ -1,3 +1,4 @@
+using Resonance.Training;
 using ScottPlot;
 
 namespace Resonance.Sparks;
@@ -45,7 +46,7 @@ public static class SparkPlots
         foreach (var (_, plot) in panels) sheet.AddPlot(plot);
         sheet.Layout = new ScottPlot.MultiplotLayouts.Grid(2, 2);
         using (var image = sheet.Render(2 * size, 2 * size))
-            AtomicFile.WriteBytes(stem + ".png", image.GetImageBytes());
+            AtomicFile.WriteAllBytes(stem + ".png", image.GetImageBytes());
         written.Add(stem + ".png");
         return written;
     }
@@ -80,7 +81,7 @@ public static class SparkPlots
         }
         sheet.Layout = new ScottPlot.MultiplotLayouts.Rows();
         using var image = sheet.Render(width, 260 * panels.Length);
-        AtomicFile.WriteBytes(path, image.GetImageBytes());
+        AtomicFile.WriteAllBytes(path, image.GetImageBytes());
         return path;
     }
 
@@ -212,7 +213,7 @@ public static class SparkPlots
     static string Save(Plot plot, string path, int width, int height)
     {
         using var image = plot.GetImage(width, height);
-        AtomicFile.WriteBytes(path, image.GetImageBytes());
+        AtomicFile.WriteAllBytes(path, image.GetImageBytes());
         return path;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Resonance.Training;
 using static TorchSharp.torch;
 
 namespace Resonance.Sparks;
@@ -69,7 +70,7 @@ public static class SparkRun
         string plots = Path.Combine(directory, "plots"), frames = Path.Combine(directory, "frames"), snapshots = Path.Combine(directory, "snapshots");
         foreach (string folder in new[] { directory, plots, frames, snapshots })
             Directory.CreateDirectory(folder);
-        AtomicFile.WriteText(Path.Combine(directory, "config.yaml"), SparkConfig.ToYaml(experiment));
+        AtomicFile.WriteAllText(Path.Combine(directory, "config.yaml"), SparkConfig.ToYaml(experiment));
 
         using var simulation = continueFrom is null
             ? new SparkSimulation(experiment.Sparks, experiment.Seed, device, experiment.Layout)
@@ -98,7 +99,7 @@ public static class SparkRun
                 measures.Add(latest);
                 double rate = intervalSteps > 0 ? intervalSteps / intervalSeconds : 0;
                 metrics.AppendLine(MetricsLine(latest, wall.Elapsed.TotalSeconds, rate));
-                AtomicFile.WriteText(Path.Combine(directory, "metrics.jsonl"), metrics.ToString());
+                AtomicFile.WriteAllText(Path.Combine(directory, "metrics.jsonl"), metrics.ToString());
                 progress?.Report(new SparkRunProgress(step, first, last, latest, rate));
                 intervalSteps = 0;
                 intervalSeconds = 0;
@@ -132,7 +133,7 @@ public static class SparkRun
 
         pictures.Add(SparkPlots.SaveMeasures(measures, Path.Combine(plots, "metrics.png")));
         var summary = Summary(experiment, measures, first, simulation.Step, wall.Elapsed.TotalSeconds, simulationSeconds);
-        AtomicFile.WriteText(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return new SparkRunResult(directory, measures, summary, pictures, frameFiles, snapshotFiles);
     }
 

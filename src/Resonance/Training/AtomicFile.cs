@@ -34,4 +34,7 @@ public static class AtomicFile
             using var writer = new StreamWriter(stream, leaveOpen: true);
             writer.Write(text);
         });
+
+    /// <summary>Writes bytes atomically.</summary>
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 }

@@ -52,6 +52,47 @@ public class ExperimentConfigTests
     }
 
     [Fact]
+    public void An_unknown_section_lists_the_sections_and_a_bad_seed_names_its_value()
+    {
+        Assert.Equal("optimiser: unknown section; an experiment has name, description, seed, model, data, training, logging.",
+            Error(Valid + "\noptimiser:\n  kind: adam\n"));
+        Assert.Equal("seed: expected a whole number, got \"nine\"", Error(Valid, "seed=nine"));
+        Assert.Equal(1000, Load(Valid, "seed=1e3").Seed);
+    }
+
+    /// <summary>Options for the binder's own tests: a list and a nullable number.</summary>
+    public sealed record ListOptions
+    {
+        public IReadOnlyList<int> Steps { get; init; } = [1];
+        public double? Target { get; init; } = 0.5;
+    }
+
+    static ListOptions BindList(string yaml, params string[] overrides)
+    {
+        var document = ConfigDocument.Parse(yaml, "test.yaml");
+        foreach (string assignment in overrides) document.Set(assignment);
+        return ConfigBinder.Bind<ListOptions>(document.Root, "");
+    }
+
+    [Fact]
+    public void A_list_is_written_in_brackets_or_as_comma_separated_values()
+    {
+        Assert.Equal([1, 2], BindList("steps: [1, 2]\n").Steps);
+        Assert.Equal([0, 10, 20], BindList("steps: [1, 2]\n", "steps=0,10,20").Steps);
+        Assert.Equal([5], BindList("", "steps=5").Steps);
+        Assert.Empty(BindList("", "steps=[]").Steps);
+        Assert.Equal("steps[1]: expected a whole number, got \"x\"",
+            Assert.Throws<UserInputException>(() => BindList("", "steps=0, x")).Message);
+    }
+
+    [Fact]
+    public void Only_a_nullable_property_takes_nothing()
+    {
+        Assert.Null(BindList("target: ~\n").Target);
+        Assert.Equal("steps: expected a value, got nothing", Assert.Throws<UserInputException>(() => BindList("steps: ~\n")).Message);
+    }
+
+    [Fact]
     public void An_impossible_value_is_refused_with_its_range()
     {
         Assert.StartsWith("training.lr: expected a number > 0", Error(Valid, "training.lr=-1"));

@@ -1,9 +1,14 @@
+using Resonance.Experiments;
 using Resonance.Sparks;
+using Resonance.Tests.Experiments;
 
 namespace Resonance.Tests.Sparks;
 
 public class SparkConfigTests
 {
+    static string Error(string yaml, params string[] overrides) =>
+        Assert.Throws<UserInputException>(() => SparkConfig.Parse(yaml, "sparks.yaml", overrides)).Message;
+
     [Fact]
     public void Yaml_sets_the_keys_it_names_and_leaves_the_rest_at_their_defaults()
     {
@@ -25,8 +30,9 @@ public class SparkConfigTests
     [Fact]
     public void An_unknown_key_is_refused_with_its_path()
     {
-        var error = Assert.Throws<UserInputException>(() => SparkConfig.Parse("sparks:\n  epsilom: 0.1\n", "sparks.yaml"));
-        Assert.StartsWith("sparks.yaml: unknown key sparks.epsilom; known keys: sparks.neurons, sparks.spark_count,", error.Message);
+        Assert.Equal("sparks.epsilom: unknown key; did you mean sparks.epsilon?", Error("sparks:\n  epsilom: 0.1\n"));
+        Assert.Equal("sprks: unknown key; did you mean sparks?", Error("sprks:\n  epsilon: 0.1\n"));
+        Assert.Equal("model: unknown section; a spark experiment has seed, sparks, layout, measures, run.", Error("model:\n  type: rnn\n"));
     }
 
     [Fact]
@@ -40,26 +46,33 @@ public class SparkConfigTests
     [Fact]
     public void A_value_of_the_wrong_kind_is_refused()
     {
-        Assert.Equal("sparks.yaml: sparks.neurons: expected a whole number, got \"many\".",
-            Assert.Throws<UserInputException>(() => SparkConfig.Parse("sparks:\n  neurons: many\n", "sparks.yaml")).Message);
-        Assert.Equal("sparks.yaml: sparks: expected a section of keys, got a value.",
-            Assert.Throws<UserInputException>(() => SparkConfig.Parse("sparks: 3\n", "sparks.yaml")).Message);
+        Assert.Equal("sparks.neurons: expected a whole number, got \"many\"", Error("sparks:\n  neurons: many\n"));
+        Assert.Equal("seed: expected a whole number, got \"three\"", Error("seed: three\n"));
+        Assert.Equal("sparks.yaml:1:9: sparks: expected a section (key: value lines), got a single value.", Error("sparks: 3\n"));
     }
 
     [Fact]
     public void Set_overrides_one_key()
     {
-        var experiment = SparkConfig.ApplyOverride(new SparkExperiment(), "sparks.temperature=0.3");
-        experiment = SparkConfig.ApplyOverride(experiment, "run.picture_steps=0,10,20");
-        experiment = SparkConfig.ApplyOverride(experiment, "layout.enabled=false");
+        var experiment = SparkConfig.ApplyOverrides(new SparkExperiment(),
+            ["sparks.temperature=0.3", "run.picture_steps=0,10,20", "layout.enabled=false", "seed=5"]);
         Assert.Equal(0.3, experiment.Sparks.Temperature);
         Assert.Equal([0, 10, 20], experiment.Run.PictureSteps);
         Assert.False(experiment.Layout.Enabled);
-        Assert.Equal("--set sparks.temprature=0.3: unknown key sparks.temprature; known keys: " +
-            string.Join(", ", SparkConfig.Settings.Select(s => s.Key).Where(k => k.StartsWith("sparks.", StringComparison.Ordinal))) + ".",
-            Assert.Throws<UserInputException>(() => SparkConfig.ApplyOverride(experiment, "sparks.temprature=0.3")).Message);
+        Assert.Equal(5, experiment.Seed);
+        Assert.Equal(new SparkOptions().Neurons, experiment.Sparks.Neurons);
+        Assert.Equal("sparks.temprature: unknown key; did you mean sparks.temperature?",
+            Assert.Throws<UserInputException>(() => SparkConfig.ApplyOverrides(experiment, ["sparks.temprature=0.3"])).Message);
         Assert.StartsWith("--set sparks.epsilon: expected key=value",
-            Assert.Throws<UserInputException>(() => SparkConfig.ApplyOverride(experiment, "sparks.epsilon")).Message);
+            Assert.Throws<UserInputException>(() => SparkConfig.ApplyOverrides(experiment, ["sparks.epsilon"])).Message);
+    }
+
+    [Fact]
+    public void Overrides_apply_before_a_section_is_checked()
+    {
+        const string yaml = "layout:\n  max_move: 2\n";
+        Assert.StartsWith("layout.max_move: expected a number in [0, 1]", Error(yaml));
+        Assert.Equal(0.5, SparkConfig.Parse(yaml, overrides: ["layout.max_move=0.5"]).Layout.MaxMove);
     }
 
     [Fact]
@@ -82,26 +95,23 @@ public class SparkConfigTests
     }
 
     [Fact]
-    public void Every_key_of_the_table_is_written()
+    public void Every_property_of_every_section_is_written_under_its_key()
     {
-        string yaml = SparkConfig.ToYaml(new SparkExperiment());
-        foreach (var setting in SparkConfig.Settings)
-            Assert.Contains(setting.Key.Split('.')[^1] + ": ", yaml);
+        var written = SparkConfig.ToDocument(new SparkExperiment());
+        Assert.Equal(SparkConfig.TopLevelKeys, ConfigBinder.Properties(typeof(SparkExperiment)).Keys);
+        Assert.Equal(SparkConfig.TopLevelKeys, written.Root.Children.Keys.Select(k => k.ToString()));
+        foreach (var (section, type) in new[] { ("sparks", typeof(SparkOptions)), ("layout", typeof(SparkLayoutOptions)),
+                     ("measures", typeof(SparkMeasureOptions)), ("run", typeof(SparkRunOptions)) })
+            Assert.Equal(ConfigBinder.Properties(type).Keys, written.Section(section).Children.Keys.Select(k => k.ToString()));
+        Assert.Contains("  spark_count: 16\n", SparkConfig.ToYaml(new SparkExperiment()));
+        Assert.Contains("  picture_steps: [0, 1000, 5000, 10000]\n", SparkConfig.ToYaml(new SparkExperiment()));
     }
 
     [Fact]
     public void The_experiment_file_in_the_repository_is_valid()
     {
-        string path = Path.Combine(RepositoryRoot(), "experiments", "sparks.yaml");
+        string path = Path.Combine(ExperimentConfigTests.RepositoryRoot(), "experiments", "sparks.yaml");
         var experiment = SparkConfig.Load(path).Validate();
         Assert.Equal(10_000, experiment.Run.Steps);
-    }
-
-    static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Resonance.slnx")))
-            directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Resonance.Sparks;
-using static Resonance.Tests.Sparks.SparkTesting;
 
 namespace Resonance.Tests.Sparks;
 
@@ -19,7 +18,8 @@ public class SparkRunTests
     [Fact]
     public void A_run_writes_config_metrics_summary_pictures_frames_and_a_snapshot()
     {
-        string directory = Path.Combine(TemporaryDirectory(), "run");
+        using var folder = new TempFolder();
+        string directory = folder.Combine("run");
         var result = SparkRun.Execute(Tiny, directory, TorchSharp.torch.CPU);
 
         Assert.Equal(SparkConfig.ToYaml(Tiny), File.ReadAllText(Path.Combine(directory, "config.yaml")));
@@ -46,7 +46,8 @@ public class SparkRunTests
     [Fact]
     public void Two_runs_with_the_same_seed_differ_only_in_wall_clock_figures()
     {
-        string first = Path.Combine(TemporaryDirectory(), "a"), second = Path.Combine(TemporaryDirectory(), "b");
+        using var folder = new TempFolder();
+        string first = folder.Combine("a"), second = folder.Combine("b");
         var quick = Tiny with { Run = Tiny.Run with { FrameEvery = 0 } };
         SparkRun.Execute(quick, first, TorchSharp.torch.CPU);
         SparkRun.Execute(quick, second, TorchSharp.torch.CPU);
@@ -63,10 +64,11 @@ public class SparkRunTests
     [Fact]
     public void A_run_continued_from_a_snapshot_counts_on_from_its_step()
     {
-        string first = Path.Combine(TemporaryDirectory(), "first");
+        using var folder = new TempFolder();
+        string first = folder.Combine("first");
         var quick = Tiny with { Run = Tiny.Run with { FrameEvery = 0 } };
         var result = SparkRun.Execute(quick, first, TorchSharp.torch.CPU);
-        string next = Path.Combine(TemporaryDirectory(), "next");
+        string next = folder.Combine("next");
         var continued = SparkRun.Execute(quick, next, TorchSharp.torch.CPU, SparkSnapshot.Load(result.Snapshots[^1]));
         Assert.Equal([20L, 30, 40], continued.Measures.Select(m => m.Step));
     }
@@ -74,7 +76,8 @@ public class SparkRunTests
     [Fact]
     public void A_directory_that_holds_a_run_is_refused()
     {
-        string directory = TemporaryDirectory();
+        using var folder = new TempFolder();
+        string directory = folder.Path;
         File.WriteAllText(Path.Combine(directory, "config.yaml"), "seed: 1\n");
         Assert.Equal($"--out {directory}: already holds a run; choose another folder.",
             Assert.Throws<UserInputException>(() => SparkRun.Execute(Tiny, directory, TorchSharp.torch.CPU)).Message);

@@ -16,7 +16,8 @@ public class SparkSnapshotTests
     [Fact]
     public void A_saved_snapshot_loads_back_the_same_state_and_experiment()
     {
-        string file = Path.Combine(TemporaryDirectory(), "state.npz");
+        using var folder = new TempFolder();
+        string file = folder.Combine("state.npz");
         using var simulation = new SparkSimulation(Small.Sparks, Small.Seed, layout: Small.Layout);
         simulation.Advance(7);
         var saved = simulation.Snapshot(Small);
@@ -36,10 +37,11 @@ public class SparkSnapshotTests
     [Fact]
     public void A_continued_simulation_ends_where_an_uninterrupted_one_does()
     {
+        using var folder = new TempFolder();
         using var straight = new SparkSimulation(Small.Sparks, Small.Seed, layout: Small.Layout);
         straight.Advance(30);
 
-        string file = Path.Combine(TemporaryDirectory(), "half.npz");
+        string file = folder.Combine("half.npz");
         using (var first = new SparkSimulation(Small.Sparks, Small.Seed, layout: Small.Layout))
         {
             first.Advance(15);
@@ -58,7 +60,8 @@ public class SparkSnapshotTests
     [Fact]
     public void The_arrays_are_numpy_npy_files_with_aligned_headers()
     {
-        string file = Path.Combine(TemporaryDirectory(), "state.npz");
+        using var folder = new TempFolder();
+        string file = folder.Combine("state.npz");
         using var simulation = new SparkSimulation(Small.Sparks, Small.Seed);
         simulation.Snapshot(Small).Save(file);
         using var zip = ZipFile.OpenRead(file);
@@ -89,7 +92,8 @@ public class SparkSnapshotTests
     [Fact]
     public void A_file_that_is_not_a_snapshot_is_refused_by_name()
     {
-        string file = Path.Combine(TemporaryDirectory(), "not.npz");
+        using var folder = new TempFolder();
+        string file = folder.Combine("not.npz");
         File.WriteAllText(file, "hello");
         Assert.StartsWith($"{file}: not a snapshot (.npz) file", Assert.Throws<UserInputException>(() => SparkSnapshot.Load(file)).Message);
         Assert.Equal($"{file}.missing: no such snapshot file.", Assert.Throws<UserInputException>(() => SparkSnapshot.Load(file + ".missing")).Message);

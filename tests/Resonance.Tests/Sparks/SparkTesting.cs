@@ -31,11 +31,4 @@ internal static class SparkTesting
     public static float[] Values(TorchSharp.torch.Tensor tensor) => tensor.cpu().data<float>().ToArray();
 
     public static long[] Longs(TorchSharp.torch.Tensor tensor) => tensor.cpu().data<long>().ToArray();
-
-    public static string TemporaryDirectory()
-    {
-        string path = Path.Combine(Path.GetTempPath(), "resonance-sparks-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
 }

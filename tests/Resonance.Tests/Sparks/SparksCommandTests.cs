@@ -1,6 +1,5 @@
 using Resonance.Cli;
 using Spectre.Console;
-using static Resonance.Tests.Sparks.SparkTesting;
 
 namespace Resonance.Tests.Sparks;
 
@@ -24,7 +23,8 @@ public class SparksCommandTests
     [Fact]
     public void Run_writes_a_run_directory_and_a_second_run_continues_from_its_latest_snapshot()
     {
-        string directory = Path.Combine(TemporaryDirectory(), "run");
+        using var folder = new TempFolder();
+        string directory = folder.Combine("run");
         var (code, output) = Run("sparks", "run", "--steps", "10", "--out", directory, "--seed", "4",
             "--set", "sparks.neurons=12", "--set", "sparks.spark_count=2", "--set", "run.frame_every=0",
             "--set", "run.picture_steps=[]", "--set", "run.image_size=200", "--set", "measures.every=5", "--device", "cpu");
@@ -34,7 +34,7 @@ public class SparksCommandTests
         string snapshot = Path.Combine(directory, "snapshots", "step-00000010.npz");
         Assert.True(File.Exists(snapshot));
 
-        string next = Path.Combine(TemporaryDirectory(), "next");
+        string next = folder.Combine("next");
         (code, output) = Run("sparks", "run", "--from-snapshot", directory, "--steps", "5", "--out", next);
         Assert.True(code == 0, output);
         Assert.Contains("5 steps from step 10", output);
@@ -44,7 +44,8 @@ public class SparksCommandTests
     [Fact]
     public void An_impossible_setting_is_one_line_and_exit_code_two()
     {
-        var (code, output) = Run("sparks", "run", "--set", "sparks.epsilon=1.5", "--out", TemporaryDirectory());
+        using var folder = new TempFolder();
+        var (code, output) = Run("sparks", "run", "--set", "sparks.epsilon=1.5", "--out", folder.Path);
         Assert.Equal(2, code);
         Assert.Equal("error: sparks.epsilon: expected a number in [0, 1], got 1.5.", output.Trim());
     }
@@ -63,13 +64,14 @@ public class SparksCommandTests
         var (code, output) = Run("sparks", "run", "no/such/sparks.yaml");
         Assert.Equal(2, code);
         Assert.StartsWith("error: ", output);
-        Assert.Contains("sparks.yaml: no such experiment file.", output);
+        Assert.Contains("sparks.yaml: no such experiment file", output);
     }
 
     [Fact]
     public void A_folder_without_snapshots_is_refused()
     {
-        string folder = TemporaryDirectory();
+        using var temp = new TempFolder();
+        string folder = temp.Path;
         var (code, output) = Run("sparks", "run", "--from-snapshot", folder);
         Assert.Equal(2, code);
         Assert.Equal($"error: --from-snapshot {folder}: neither a snapshot file nor a run directory with snapshots/step-*.npz.", output.Trim());
