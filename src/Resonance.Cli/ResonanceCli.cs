@@ -57,6 +57,7 @@ public static class ResonanceCli
         root.Options.Add(ThreadsOption);
         root.Subcommands.Add(InfoCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
         return root;
     }
 
