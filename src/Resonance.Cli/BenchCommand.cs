@@ -37,6 +37,11 @@ internal static class BenchCommand
             foreach (var comparison in report.Comparisons)
                 console.MarkupLine($"{Markup.Escape(comparison.Numerator)} / {Markup.Escape(comparison.Denominator)} ({Markup.Escape(comparison.Shape)}): " +
                     $"training [bold]{Format(comparison.TrainingSamplesPerS, "F2")}x[/], inference {Format(comparison.InferenceSamplesPerS, "F2")}x");
+            var noisy = BenchmarkSuite.NoisyRows(report);
+            if (noisy.Count > 0)
+                console.MarkupLine("[yellow]noisy:[/] repeats differ by more than 20% in " +
+                    string.Join(", ", noisy.Select(n => $"{Markup.Escape(n.Row.Name)} {Markup.Escape(n.Row.Shape)} ({n.Spread * 100:F0}%)")) +
+                    "; the machine was busy, so run again for firm figures (each repeat is in bench.json).");
             console.MarkupLine("mem: peak resident-set growth while the row ran, above its start (Linux VmHWM, reset per row).");
 
             try

@@ -102,6 +102,22 @@ public static class BenchmarkSuite
         return comparisons;
     }
 
+    /// <summary>Rows whose repeats disagree: the largest relative spread <c>(max - min) / median</c> of their training or
+    /// inference repeats exceeds <paramref name="tolerance"/> (a busy machine, usually).</summary>
+    public static IReadOnlyList<(BenchmarkRow Row, double Spread)> NoisyRows(BenchmarkReport report, double tolerance = 0.2)
+    {
+        var noisy = new List<(BenchmarkRow, double)>();
+        foreach (var row in report.Rows)
+        {
+            double spread = Math.Max(Spread(row.Measurement.TrainingRepeatSamplesPerS), Spread(row.Measurement.InferenceRepeatSamplesPerS));
+            if (spread > tolerance) noisy.Add((row, spread));
+        }
+        return noisy;
+    }
+
+    static double Spread(IReadOnlyList<double>? repeats) =>
+        repeats is { Count: > 1 } ? (repeats.Max() - repeats.Min()) / SequenceBenchmark.Median([.. repeats]) : 0;
+
     static double? Ratio(double? top, double? bottom) => top is double t && bottom is double b && b > 0 ? t / b : null;
 
     /// <summary>The report as bench.json: snake_case keys (wall-clock figures end in <c>_s</c> or <c>_per_s</c>), nulls omitted.</summary>

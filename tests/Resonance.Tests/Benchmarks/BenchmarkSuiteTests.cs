@@ -91,7 +91,8 @@ public class BenchmarkSuiteTests
         string text = writer.ToString();
         foreach (var row in report.Rows)
             Assert.Contains(row.Name, text);
-        Assert.Contains("samples/s", text);
+        Assert.Contains("train/s", text);
+        Assert.Contains("% peak", text);
     }
 
     [Fact]
@@ -104,5 +105,16 @@ public class BenchmarkSuiteTests
         Assert.Equal(ResonanceCli.BadInput, ResonanceCli.Run(["bench", "--quick", "--out", missing], console));
         Assert.Contains("--out", writer.ToString());
         Assert.Contains("does not exist", writer.ToString());
+    }
+
+    [Fact]
+    public void Rows_whose_repeats_spread_by_more_than_the_tolerance_are_called_noisy()
+    {
+        BenchmarkRow Row(string name, params double[] repeats) => new(name, "tiny", "none",
+            new BenchmarkMeasurement { TrainingRepeatSamplesPerS = repeats, InferenceRepeatSamplesPerS = [100, 100, 100] }, null, 1);
+        var report = new BenchmarkReport(true, "cpu", 1, 1, 32, 1, [Row("steady", 100, 105, 110), Row("busy", 100, 50, 110)], [], null, 1);
+        var noisy = BenchmarkSuite.NoisyRows(report, tolerance: 0.2);
+        Assert.Equal("busy", Assert.Single(noisy).Row.Name);
+        Assert.Equal(0.6, noisy[0].Spread, 9); // (110 - 50) / 100
     }
 }
