@@ -1,3 +1,4 @@
+using Resonance.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,10 +16,11 @@ namespace Resonance.Models;
 /// classification: y = W_out hᴸ_T + b_out           (batch, classes)
 /// regression:     y_t = W_out hᴸ_t + b_out         (batch, steps, outputs)
 /// </code>
-/// Each layer runs over the whole sequence before the next (as cuDNN does): its inputs for all steps are
-/// projected in one matrix product (<see cref="IRecurrentCell{TState}.ProjectInput"/>), then the loop calls
-/// <see cref="IRecurrentCell{TState}.StepProjected"/> once per step, so the per-step work is one recurrent
-/// product and the gate arithmetic. The readout is PyTorch's <c>nn.Linear</c> initialised as PyTorch does,
+/// Each layer runs over the whole sequence before the next (as cuDNN does): its inputs are projected
+/// <see cref="StepsPerProjection"/> steps at a time in one matrix product (<see cref="IRecurrentCell{TState}.ProjectInput"/>),
+/// then the loop calls <see cref="IRecurrentCell{TState}.StepProjected"/> once per step, so the per-step work is
+/// one recurrent product and the gate arithmetic. Per-step tensors live in a dispose scope per step and per block;
+/// the autograd graph keeps alive what backward needs. The readout is PyTorch's <c>nn.Linear</c> initialised as PyTorch does,
 /// <c>U(-1/√H, 1/√H)</c>, from its own streams.
 /// </remarks>
 /// <typeparam name="TCell">The cell type.</typeparam>
@@ -44,10 +46,10 @@ public sealed class RecurrentSequenceModel<TCell, TState> : SequenceModel
         ArgumentOutOfRangeException.ThrowIfLessThan(layerCount, 1);
         var cells = new TCell[layerCount];
         for (int l = 0; l < layerCount; l++)
-            cells[l] = createCell(l == 0 ? shape.InputSize : hidden, hidden, Runtime.RandomStreams.Derive(seed, $"layers.{l}"));
+            cells[l] = createCell(l == 0 ? shape.InputSize : hidden, hidden, RandomStreams.Derive(seed, $"layers.{l}"));
         layers = new ModuleList<TCell>(cells);
         readout = nn.Linear(hidden, shape.OutputSize);
-        ParameterInit.UniformAll(readout, 1.0 / Math.Sqrt(hidden), Runtime.RandomStreams.Derive(seed, nameof(readout)));
+        ParameterInit.UniformAll(readout, 1.0 / Math.Sqrt(hidden), RandomStreams.Derive(seed, nameof(readout)));
         Hidden = hidden;
         Dynamics = new StackedCellDynamics<TCell, TState>(cells, shape.InputSize);
         RegisterComponents();
@@ -63,8 +65,8 @@ public sealed class RecurrentSequenceModel<TCell, TState> : SequenceModel
     /// (for an LSTM: <c>[h¹, c¹, h², c², ...]</c>).</summary>
     public override IRecurrentDynamics Dynamics { get; }
 
-    /// <summary>Per sample: every layer's <see cref="IRecurrentCell{TState}.MultiplyAddsPerStep"/> times the steps, plus the readout
-    /// (once for classification, every step for regression).</summary>
+    /// <summary>Per sample at <see cref="ModelShape.Steps"/>: every layer's <see cref="IRecurrentCell{TState}.MultiplyAddsPerStep"/>
+    /// times the steps, plus the readout (once for classification, every step for regression).</summary>
     public override long ForwardMultiplyAddsPerSample
     {
         get
@@ -97,22 +99,37 @@ public sealed class RecurrentSequenceModel<TCell, TState> : SequenceModel
         return result.MoveToOuterDisposeScope();
     }
 
+    /// <summary>Steps whose inputs are projected in one matrix product: enough for a large product, few enough
+    /// that the projected block (<c>steps · batch · G</c> floats) stays in cache and is freed as the loop moves on
+    /// (one block for row-wise MNIST; pixel-wise would otherwise hold 784 · 128 · 4H floats, 205 MB at H = 128).</summary>
+    public const int StepsPerProjection = 32;
+
     /// <summary>One layer over the whole sequence: returns its outputs <c>(T, B, H)</c> when asked, and its last output <c>(B, H)</c>.</summary>
     static (Tensor? Outputs, Tensor Last) RunLayer(TCell cell, Tensor sequence, bool keepSequence)
     {
-        long steps = sequence.shape[0];
-        Tensor projected = cell.ProjectInput(sequence); // (T, B, G): every step's input share in one product
+        int steps = (int)sequence.shape[0];
         Tensor[]? outputs = keepSequence ? new Tensor[steps] : null;
         Tensor output = null!;
         TState? state = null;
-        for (long t = 0; t < steps; t++)
+        for (int start = 0; start < steps; start += StepsPerProjection)
         {
-            // Per-step handles are released here; the autograd graph keeps alive what backward needs.
-            using var stepScope = NewDisposeScope();
-            (output, state) = cell.StepProjected(projected[t], state);
-            stepScope.MoveToOuter(state.Parts());
-            stepScope.MoveToOuter(output);
-            if (outputs is not null) outputs[t] = output;
+            using var blockScope = NewDisposeScope();
+            int length = Math.Min(StepsPerProjection, steps - start);
+            // (L, B, G): the block's input shares in one product, then L views (B, G). unbind, not projected[t]: the
+            // backward of L separate selects would build and add L zero-filled (L, B, G) gradients.
+            Tensor[] projected = cell.ProjectInput(sequence.narrow(0, start, length)).unbind(0);
+            for (int k = 0; k < length; k++)
+            {
+                // Per-step handles are released here; the autograd graph keeps alive what backward needs.
+                using var stepScope = NewDisposeScope();
+                (output, state) = cell.StepProjected(projected[k], state);
+                stepScope.MoveToOuter(state.Parts());
+                stepScope.MoveToOuter(output);
+                if (outputs is not null) outputs[start + k] = output;
+            }
+            blockScope.MoveToOuter(state!.Parts());
+            blockScope.MoveToOuter(output);
+            if (outputs is not null) blockScope.MoveToOuter(outputs.Skip(start).Take(length));
         }
         return (outputs is null ? null : stack(outputs), output);
     }

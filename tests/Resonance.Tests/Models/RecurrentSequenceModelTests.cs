@@ -72,6 +72,24 @@ public class RecurrentSequenceModelTests
     }
 
     [Fact]
+    public void A_sequence_longer_than_one_projection_block_equals_the_cells_stepped_by_hand()
+    {
+        using var scope = NewDisposeScope();
+        int steps = 2 * RecurrentSequenceModel<LstmCell, LstmState>.StepsPerProjection + 5; // three blocks, the last one short
+        var model = Lstm(new ModelShape(Inputs, 2, steps, TaskKind.Regression), layers: 2);
+        Tensor input = Randn(1, Batch, steps, Inputs);
+        Tensor predictions = model.call(input);
+        var readout = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        LstmState? lower = null, upper = null;
+        for (int t = 0; t < steps; t++)
+        {
+            (Tensor x, lower) = model.Layers[0].call(input[.., t, ..], lower);
+            (Tensor h, upper) = model.Layers[1].call(x, upper);
+            Close(nn.functional.linear(h, readout["readout.weight"], readout["readout.bias"]), predictions[.., t, ..], 1e-5);
+        }
+    }
+
+    [Fact]
     public void Two_layer_looped_LSTM_equals_torch_LSTM_with_the_same_weights()
     {
         using var scope = NewDisposeScope();
@@ -103,11 +121,13 @@ public class RecurrentSequenceModelTests
     [Fact]
     public void Gradients_match_central_differences_in_double_precision()
     {
-        // Checks that releasing per-step handles inside the loop's dispose scopes leaves backward intact.
+        // Checks that releasing per-step and per-block handles inside the loop's dispose scopes leaves backward
+        // intact: the sequence spans two projection blocks.
         using var scope = NewDisposeScope();
-        var model = Lstm(Classification, layers: 2);
+        int steps = RecurrentSequenceModel<LstmCell, LstmState>.StepsPerProjection + 3;
+        var model = Lstm(Classification with { Steps = steps }, layers: 2);
         model.to(ScalarType.Float64);
-        Tensor input = Randn(1, Batch, Steps, Inputs).to(ScalarType.Float64);
+        Tensor input = Randn(1, Batch, steps, Inputs).to(ScalarType.Float64);
         Tensor probe = Randn(2, Batch, Classes).to(ScalarType.Float64);
         Tensor Loss() => (model.call(input) * probe).sum();
 
