@@ -13,7 +13,7 @@ internal static class BenchCommand
         var command = new Command("bench",
             "Time every registered model at the standard shapes (row-wise and pixel-wise MNIST): training and inference samples/s, " +
             "GFLOP/s against a measured matmul peak, peak memory; writes bench.json.");
-        var quick = new Option<bool>("--quick") { Description = "Fewer and shorter repeats (same shapes); finishes in about a minute on 2 cores." };
+        var quick = new Option<bool>("--quick") { Description = "Fewer, shorter repeats at the same shapes: under a minute on 2 idle cores." };
         var output = new Option<FileInfo?>("--out") { Description = "Where to write the JSON report (default: bench.json in the current folder).", HelpName = "FILE" };
         command.Options.Add(quick);
         command.Options.Add(output);
