@@ -60,6 +60,7 @@ public static class ResonanceCli
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(RunsCommand.Create(console));
         root.Subcommands.Add(SparksCommand.Create(console));
+        root.Subcommands.Add(AttractorCommand.Create(console));
         return root;
     }
 
