@@ -7,9 +7,10 @@ public enum Regimen
     Cyclic,
     /// <summary>All memories every epoch, their losses averaged.</summary>
     Batch,
-    /// <summary>All memories every epoch, each presented as a corrupted cue (fresh corruption every epoch: a random
-    /// fraction of bits flipped and Gaussian noise added); reaction and retention are still measured against the
-    /// clean memory, so the net learns to clean cues up (noise-aware training).</summary>
+    /// <summary>Noise-aware training: all memories every epoch as in <see cref="Batch"/>, and each memory also presented as a
+    /// corrupted cue (a fraction of its bits flipped, drawn anew every epoch from U(0, <c>noise_flip_max</c>), plus optional
+    /// Gaussian noise), whose reaction and retention, measured against the clean memory, join the loss. The net learns to
+    /// clean cues up.</summary>
     Noisy,
 }
 
@@ -66,6 +67,7 @@ public sealed record AttractorNetworkOptions
 /// <code>
 /// loss = (1 - retention) + (1 - reaction) + gamma · mean_i (f(W_self m)_i - m_i)² + l2 · (‖L‖² + ‖W_input‖²)
 /// </code>
+/// The noisy regimen adds <c>(1 - retention~) + (1 - reaction~)</c> of each memory's corrupted cue, both measured against the clean memory.
 /// Adam over the stacked weights of all nets; losses are summed over nets, so nets never interact.
 /// Strict convergence: clean-cue reaction and retention, averaged over all memories, both &gt;= threshold for
 /// <c>convergence_epochs</c> consecutive epochs. A net whose state exceeds <c>divergence_limit</c> in magnitude or
@@ -103,7 +105,7 @@ public sealed record AttractorTrainingOptions
 
     /// <summary>Noisy regimen: each cue flips a fraction of its bits drawn uniformly from [0, this] (YAML
     /// <c>training.noise_flip_max</c>, in [0, 0.5]).</summary>
-    public double NoiseFlipMax { get; init; } = 0.35;
+    public double NoiseFlipMax { get; init; } = 0.2;
 
     /// <summary>Noisy regimen: standard deviation of Gaussian noise added to every cue entry (YAML <c>training.noise_sigma</c>, &gt;= 0).</summary>
     public double NoiseSigma { get; init; }

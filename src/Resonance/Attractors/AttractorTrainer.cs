@@ -149,8 +149,19 @@ public static class AttractorTrainer
                 epochsRun = epoch;
                 using var scope = NewDisposeScope();
 
-                // Cues and loss weights.
-                Tensor cues = memories;
+                // Loss weights: cyclic nets train memory (e - 1) mod P, the others all their memories.
+                var weightRows = new float[k * pMax];
+                var noisyRows = new float[k * pMax];
+                for (int i = 0; i < k; i++)
+                {
+                    if (plans[i].Regimen == Regimen.Cyclic) weightRows[i * pMax + (epoch - 1) % counts[i]] = 1;
+                    else for (int b = 0; b < counts[i]; b++) weightRows[i * pMax + b] = 1f / counts[i];
+                    if (plans[i].Regimen == Regimen.Noisy) for (int b = 0; b < counts[i]; b++) noisyRows[i * pMax + b] = 1f / counts[i];
+                }
+                Tensor weights = tensor(weightRows, device: device).reshape(k, pMax);                                     // (K, Pmax), rows sum to 1
+
+                // Cues: the clean memories, and for noisy nets a corrupted copy of each after them.
+                Tensor cues = memories, targets = memories;
                 if (anyNoisy)
                 {
                     var noisy = new Tensor[k];
@@ -158,40 +169,32 @@ public static class AttractorTrainer
                     {
                         Tensor rates = rand([pMax], generator: cueStreams[i]) * flipMax[i];                                    // (Pmax)
                         Tensor flipped = MemoryPatterns.FlipRandomly(memories[i].cpu(), rates, cueStreams[i]);
-                        if (training.NoiseSigma > 0) flipped = MemoryPatterns.AddGaussian(flipped, training.NoiseSigma, cueStreams[i]);
+                        if (training.NoiseSigma > 0 && plans[i].Regimen == Regimen.Noisy) flipped = MemoryPatterns.AddGaussian(flipped, training.NoiseSigma, cueStreams[i]);
                         noisy[i] = flipped;
                     }
-                    cues = where(noisyNets, stack(noisy).to(device), memories);                                             // (K, Pmax, N)
+                    cues = cat([memories, stack(noisy).to(device)], 1);                                                     // (K, 2 Pmax, N)
+                    targets = cat([memories, memories], 1);
                 }
-                var weightRows = new float[k * pMax];
-                for (int i = 0; i < k; i++)
-                {
-                    if (plans[i].Regimen == Regimen.Cyclic) weightRows[i * pMax + (epoch - 1) % counts[i]] = 1;
-                    else for (int b = 0; b < counts[i]; b++) weightRows[i * pMax + b] = 1f / counts[i];
-                }
-                Tensor weights = tensor(weightRows, device: device).reshape(k, pMax);                                     // (K, Pmax), rows sum to 1
 
                 // Forward and per-net loss.
-                Tensor states = model.Run(cues, present, retain);                                                          // (K, Pmax, T, N)
-                var measures = Overlaps.Measure(Overlaps.Of(states, memories), present);
-                Tensor optionA = (1 - measures.Retention) + (1 - measures.Reaction);                                       // (K, Pmax)
+                Tensor states = model.Run(cues, present, retain);                                                          // (K, B, T, N)
+                var measures = Overlaps.Measure(Overlaps.Of(states, targets), present);
+                Tensor cleanReaction = measures.Reaction.narrow(1, 0, pMax), cleanRetention = measures.Retention.narrow(1, 0, pMax); // (K, Pmax)
+                Tensor optionA = (1 - cleanRetention) + (1 - cleanReaction);                                               // (K, Pmax)
                 Tensor fixedPoint = model.FixedPointResidual(memories).square().mean([-1]);                               // (K, Pmax)
                 Tensor weightNorm = model.Recurrent.square().sum([1, 2]) + model.Input.square().sum([1, 2]);              // (K)
                 Tensor loss = (weights * (optionA + gamma.unsqueeze(1) * fixedPoint)).sum([1]) + l2 * weightNorm;         // (K)
-
-                // Clean figures before the update.
-                Tensor reaction, retention;
                 if (anyNoisy)
                 {
-                    using var noGrad = no_grad();
-                    var clean = Overlaps.Measure(Overlaps.Of(model.Run(memories, present, retain), memories), present);
-                    (reaction, retention) = (Overlaps.MaskedMean(clean.Reaction, mask), Overlaps.MaskedMean(clean.Retention, mask));
+                    Tensor noisyWeights = tensor(noisyRows, device: device).reshape(k, pMax);                             // (K, Pmax)
+                    Tensor noisyRetention = measures.Retention.narrow(1, pMax, pMax), noisyReaction = measures.Reaction.narrow(1, pMax, pMax);
+                    Tensor noisyTerm = (1 - noisyRetention) + (1 - noisyReaction);                                       // option A on the corrupted cues
+                    loss = loss + (noisyWeights * noisyTerm).sum([1]);
                 }
-                else
-                {
-                    reaction = Overlaps.MaskedMean(measures.Reaction.detach(), mask);
-                    retention = Overlaps.MaskedMean(measures.Retention.detach(), mask);
-                }
+
+                // Clean figures before the update.
+                Tensor reaction = Overlaps.MaskedMean(cleanReaction.detach(), mask);
+                Tensor retention = Overlaps.MaskedMean(cleanRetention.detach(), mask);
                 Tensor largest = states.detach().abs().amax([1, 2, 3]);                                                   // (K)
                 float[] figures = stack([loss.detach(), reaction, retention, largest], 1).cpu().data<float>().ToArray(); // (K, 4)
 
@@ -245,14 +248,15 @@ public static class AttractorTrainer
                         bool diverged = status[i] == NetStatus.Diverged;
                         frozenRecurrent[i].copy_(diverged ? zeros(n, n) : model.Recurrent[i]);
                         frozenInput[i].copy_(diverged ? zeros(n, n) : model.Input[i]);
-                        if (diverged)
-                        {
-                            model.Recurrent[i].zero_();
-                            model.Input[i].zero_();
-                        }
                     }
                 }
-                if (active.Any(a => a))
+                if (active.All(a => !a))
+                {
+                    using var noGrad = no_grad();
+                    model.Recurrent.copy_(frozenRecurrent);
+                    model.Input.copy_(frozenInput);
+                }
+                else
                 {
                     Tensor activeNets = tensor(active, device: device);                                                     // (K)
                     Tensor total = where(activeNets, loss, zeros_like(loss)).sum();

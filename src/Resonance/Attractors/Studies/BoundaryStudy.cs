@@ -6,13 +6,13 @@ namespace Resonance.Attractors.Studies;
 
 /// <summary>
 /// Study 5: the capacity boundary under a strict criterion. For every size <c>N</c> and rule, the largest <c>P</c> whose
-/// memories are all retained (retention from the clean cue &gt;= threshold) and all recovered (final overlap from cues with a
-/// fraction of bits flipped, averaged over trials per memory, &gt;= threshold), found by <see cref="CapacitySearch"/>.
+/// memories are all retained (retention from the clean cue &gt;= threshold) and recovered (at least a given fraction of the cues
+/// with a fraction of bits flipped end at overlap &gt;= threshold), found by <see cref="CapacitySearch"/>.
 /// Every round of the search is one batched program: one net per <c>P</c> (trained together for learned rules).
 /// </summary>
 internal static class BoundaryStudy
 {
-    sealed record Evaluation(int Neurons, MemoryRule Rule, int Memories, int Round, double MinRetention, double MinRecall, double MeanRecall, bool Passed, string? Training);
+    sealed record Evaluation(int Neurons, MemoryRule Rule, int Memories, int Round, double MinRetention, double Recovered, double MeanRecall, bool Passed, string? Training);
 
     public static StudyOutcome Run(StudyContext context)
     {
@@ -60,8 +60,9 @@ internal static class BoundaryStudy
         }).ToList();
         var notes = new List<string>
         {
-            $"Criterion: every memory's retention from its clean cue >= {Check.Format(options.RetentionThreshold)}, and every memory's final overlap from cues with {pct} of bits flipped " +
-            $"(mean of {options.Trials} cues) >= {Check.Format(options.RecallThreshold)}. Pattern correlation {Check.Format(options.Correlation)}, connectivity {Check.Format(study.Network.Connectivity)}.",
+            $"Criterion: every memory's retention from its clean cue >= {Check.Format(options.RetentionThreshold)} (retained), and at least {Check.Format(options.RecoveredFraction)} of the cues " +
+            $"with {pct} of bits flipped ({options.Trials} per memory) end at overlap >= {Check.Format(options.RecallThreshold)} with their memory (recovered). " +
+            $"Pattern correlation {Check.Format(options.Correlation)}, connectivity {Check.Format(study.Network.Connectivity)}.",
             $"Search: loads {string.Join(", ", options.LoadGrid.Select(Check.Format))} of N, then {options.RefinePoints} evenly spaced P per round between the last pass and the first failure. " +
             "'+' marks a lower bound (every tried P passed).",
             $"Weight rules: {CapacityStudy.ConfigName(options.Update)} dynamics from the cue, {study.Network.RetainSteps} updates; learned: {study.Network.PresentSteps} present + {study.Network.RetainSteps} free steps, " +
@@ -70,11 +71,11 @@ internal static class BoundaryStudy
             "Seed: 15 memories at N = 64 (0.234 N), retention only.",
         };
         var table = new StudyTable("boundary", $"Capacity boundary: largest P retained and recovered from {pct} flips", ["N", "rule", "P*", "P*/N", "first failing P", "theory P/N"], rows, notes);
-        var evaluationTable = new StudyTable("evaluations", "Every P evaluated", ["N", "rule", "P", "P/N", "round", "min retention", "min recall", "mean recall", "passed", "training"],
+        var evaluationTable = new StudyTable("evaluations", "Every P evaluated", ["N", "rule", "P", "P/N", "round", "min retention", "cues recovered", "mean final overlap", "passed", "training"],
             [.. evaluations.OrderBy(e => e.Neurons).ThenBy(e => options.Rules.ToList().IndexOf(e.Rule)).ThenBy(e => e.Memories).Select(e => (IReadOnlyList<string>)
             [
                 StudyTable.Whole(e.Neurons), RuleMemories.Name(e.Rule), StudyTable.Whole(e.Memories), StudyTable.Number((double)e.Memories / e.Neurons), StudyTable.Whole(e.Round),
-                StudyTable.Number(e.MinRetention), StudyTable.Number(e.MinRecall), StudyTable.Number(e.MeanRecall), e.Passed ? "yes" : "no", e.Training ?? "",
+                StudyTable.Number(e.MinRetention), StudyTable.Number(e.Recovered), StudyTable.Number(e.MeanRecall), e.Passed ? "yes" : "no", e.Training ?? "",
             ])]);
 
         var plots = new List<string>();
@@ -85,12 +86,12 @@ internal static class BoundaryStudy
             [(0.138, "Hebbian theory 0.138 (retention only)"), (0.234, "seed 0.234 (retention only, N = 64)")], logX: options.Neurons.Count > 1);
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         plots.Add(AttractorPlots.Save(plot, Path.Combine(context.PlotsPath, "boundary.png")));
-        var panels = options.Neurons.Select(n => AttractorPlots.Lines($"N = {n}: min recall from {pct} flips", "P/N", "min over memories of mean final overlap",
+        var panels = options.Neurons.Select(n => AttractorPlots.Lines($"N = {n}: cues recovered from {pct} flips", "P/N", $"fraction of cues ending at overlap >= {Check.Format(options.RecallThreshold)}",
             [.. options.Rules.Select(rule =>
             {
                 var points = evaluations.Where(e => e.Neurons == n && e.Rule == rule).OrderBy(e => e.Memories).ToList();
-                return new PlotSeries(RuleMemories.Name(rule), points.Select(e => (double)e.Memories / n).ToArray(), points.Select(e => e.MinRecall).ToArray());
-            })], [(options.RecallThreshold, "threshold")], yLimits: (-0.05, 1.05))).ToList();
+                return new PlotSeries(RuleMemories.Name(rule), points.Select(e => (double)e.Memories / n).ToArray(), points.Select(e => e.Recovered).ToArray());
+            })], [(options.RecoveredFraction, "required")], yLimits: (-0.05, 1.05))).ToList();
         plots.Add(AttractorPlots.SaveSheet(panels, Path.Combine(context.PlotsPath, "boundary-recall.png"), columns: Math.Min(3, panels.Count)));
 
         return new StudyOutcome([table, evaluationTable], summary, plots, false,
@@ -114,7 +115,7 @@ internal static class BoundaryStudy
         if (RuleMemories.IsLearned(rule))
         {
             var plans = ps.Select(p => RuleMemories.LearnedPlan(study, rule, $"n{n}_{RuleMemories.Name(rule)}_p{p}", bank.narrow(0, 0, p))).ToList();
-            trained = AttractorTrainer.Train(plans, study.Network, study.Training, device,
+            trained = AttractorTrainer.Train(plans, study.Network with { Neurons = n }, study.Training, device,
                 context.Log("train", new Dictionary<string, object?> { ["neurons"] = n, ["rule"] = RuleMemories.Name(rule), ["round"] = round }),
                 context.TrainingProgress(stage), context.Cancellation);
             memory = new LearnedMemory(trained.Model, study.Network.PresentSteps, study.Network.RetainSteps);
@@ -122,7 +123,7 @@ internal static class BoundaryStudy
         else memory = RuleMemories.Fixed(rule, memories, mask, options.Update, options.Gain, study.Network.RetainSteps, options.ModernBeta, RandomStreams.Derive(study.Seed, "order")).Memory;
 
         Tensor retention = MemoryTests.Measure(memory, memories, memories).Retention;                                               // (K, Pmax)
-        Tensor recall = zeros_like(mask);
+        Tensor recall = zeros_like(mask), recovered = zeros_like(mask);
         for (int trial = 0; trial < options.Trials; trial++)
         {
             using var step = NewDisposeScope();
@@ -133,27 +134,29 @@ internal static class BoundaryStudy
                 using var stream = RandomStreams.Generator(RandomStreams.Derive(study.Seed, $"cues.n{n}.p{ps[k]}.t{trial}"));
                 cues[k] = MemoryPatterns.FlipExactly(memories[k], options.FlipFraction, stream);
             }
-            recall.add_(MemoryTests.Measure(memory, stack(cues), memories).Final / options.Trials);
+            Tensor final = MemoryTests.Measure(memory, stack(cues), memories).Final;                                                // (K, Pmax)
+            recall.add_(final / options.Trials);
+            recovered.add_((final >= options.RecallThreshold).to(float32) / options.Trials);
         }
-        Tensor big = full_like(recall, 1e9);
+        Tensor counts = mask.sum([1]);
         float[] figures = stack([
-            where(mask > 0, retention, big).amin([1]),
-            where(mask > 0, recall, big).amin([1]),
-            (recall * mask).sum([1]) / mask.sum([1]),
+            where(mask > 0, retention, full_like(retention, 1e9)).amin([1]),
+            (recovered * mask).sum([1]) / counts,
+            (recall * mask).sum([1]) / counts,
         ], 1).cpu().data<float>().ToArray();
 
         var found = new List<Evaluation>();
         for (int k = 0; k < ps.Count; k++)
         {
-            double minRetention = figures[3 * k], minRecall = figures[3 * k + 1], meanRecall = figures[3 * k + 2];
-            bool passed = minRetention >= options.RetentionThreshold && minRecall >= options.RecallThreshold;
+            double minRetention = figures[3 * k], recoveredFraction = figures[3 * k + 1], meanRecall = figures[3 * k + 2];
+            bool passed = minRetention >= options.RetentionThreshold && recoveredFraction >= options.RecoveredFraction;
             string? training = trained?.Outcomes[k].Describe();
             if (trained?.Outcomes[k].Status == NetStatus.Diverged) passed = false;
-            found.Add(new Evaluation(n, rule, ps[k], round, minRetention, minRecall, meanRecall, passed, training));
+            found.Add(new Evaluation(n, rule, ps[k], round, minRetention, recoveredFraction, meanRecall, passed, training));
             context.Log("evaluate")(new Dictionary<string, object?>
             {
                 ["kind"] = "evaluation", ["step"] = round, ["neurons"] = n, ["rule"] = RuleMemories.Name(rule), ["memories"] = ps[k],
-                ["min_retention"] = minRetention, ["min_recall"] = minRecall, ["mean_recall"] = meanRecall, ["passed"] = passed, ["training"] = training,
+                ["min_retention"] = minRetention, ["recovered"] = recoveredFraction, ["mean_recall"] = meanRecall, ["passed"] = passed, ["training"] = training,
             });
         }
         trained?.Dispose();

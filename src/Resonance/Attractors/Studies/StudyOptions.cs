@@ -181,13 +181,17 @@ public sealed record BoundaryOptions
     public double FlipFraction { get; init; } = 0.3;
 
     /// <summary>Cues per memory in the recovery test (YAML <c>boundary.trials</c>).</summary>
-    public int Trials { get; init; } = 4;
+    public int Trials { get; init; } = 8;
 
     /// <summary>Every memory's retention from its clean cue must reach this (YAML <c>boundary.retention_threshold</c>).</summary>
     public double RetentionThreshold { get; init; } = 0.99;
 
-    /// <summary>Every memory's final overlap, averaged over its flipped cues, must reach this (YAML <c>boundary.recall_threshold</c>).</summary>
+    /// <summary>A flipped cue counts as recovered when its final overlap with the memory reaches this (YAML <c>boundary.recall_threshold</c>).</summary>
     public double RecallThreshold { get; init; } = 0.99;
+
+    /// <summary>At least this fraction of all flipped cues (every memory, every trial) must be recovered (YAML
+    /// <c>boundary.recovered_fraction</c>; 1 demands every cue, which makes the boundary hostage to single unlucky draws).</summary>
+    public double RecoveredFraction { get; init; } = 0.95;
 
     /// <summary>Mean overlap between memories (YAML <c>boundary.correlation</c>, in [0, 1)).</summary>
     public double Correlation { get; init; }
@@ -218,6 +222,7 @@ public sealed record BoundaryOptions
         Check.WholeInRange("boundary.trials", Trials, 1, 1000);
         Check.InRange("boundary.retention_threshold", RetentionThreshold, 0, 1);
         Check.InRange("boundary.recall_threshold", RecallThreshold, 0, 1);
+        Check.InRange("boundary.recovered_fraction", RecoveredFraction, 0, 1);
         if (!(Correlation >= 0 && Correlation < 1))
             throw new UserInputException($"boundary.correlation: expected a number in [0, 1), got {Check.Format(Correlation)}.");
         Check.Positive("boundary.gain", Gain);

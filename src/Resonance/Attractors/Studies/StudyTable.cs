@@ -23,7 +23,7 @@ public sealed record StudyTable(string Slug, string Title, IReadOnlyList<string>
         if (Notes is { Count: > 0 })
         {
             text.AppendLine();
-            foreach (string note in Notes) text.AppendLine(note);
+            foreach (string note in Notes) text.AppendLine(note).AppendLine();
         }
         return text.ToString();
     }
