@@ -69,11 +69,14 @@ public static class MemoryTests
     /// <param name="memory">The nets under test.</param>
     /// <param name="cues"><c>(K, B, N)</c>.</param>
     /// <param name="memories">The memory each cue stands for, <c>(K, B, N)</c>.</param>
-    /// <returns>Reaction, retention and final overlap, <c>(K, B)</c> each.</returns>
+    /// <returns>Reaction, retention, final overlap and the overlap of the final state's signs, <c>(K, B)</c> each.</returns>
     public static RetrievalMeasures Measure(IAssociativeMemory memory, Tensor cues, Tensor memories)
     {
         using var scope = NewDisposeScope();
-        var measures = Overlaps.Measure(Overlaps.Of(memory.Recall(cues), memories), memory.PresentSteps);
-        return new RetrievalMeasures(measures.Reaction.MoveToOuterDisposeScope(), measures.Retention.MoveToOuterDisposeScope(), measures.Final.MoveToOuterDisposeScope());
+        Tensor trajectory = memory.Recall(cues);                                                         // (K, B, T, N)
+        var measures = Overlaps.Measure(Overlaps.Of(trajectory, memories), memory.PresentSteps);
+        Tensor bits = (MemoryPatterns.Sign(trajectory.select(2, trajectory.shape[2] - 1)) * memories).sum([-1]) / memories.shape[^1];
+        return new RetrievalMeasures(measures.Reaction.MoveToOuterDisposeScope(), measures.Retention.MoveToOuterDisposeScope(),
+            measures.Final.MoveToOuterDisposeScope(), bits.MoveToOuterDisposeScope());
     }
 }

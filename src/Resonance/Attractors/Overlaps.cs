@@ -6,7 +6,9 @@ namespace Resonance.Attractors;
 /// <param name="Reaction">Mean overlap while the cue was presented; NaN where nothing was presented.</param>
 /// <param name="Retention">Mean overlap over the free-running steps.</param>
 /// <param name="Final">Overlap at the last step.</param>
-public sealed record RetrievalMeasures(Tensor Reaction, Tensor Retention, Tensor Final);
+/// <param name="FinalBits">Overlap of the sign of the last state with the memory (the bits read out), when the trajectory was
+/// at hand (<see cref="MemoryTests.Measure"/>); otherwise null.</param>
+public sealed record RetrievalMeasures(Tensor Reaction, Tensor Retention, Tensor Final, Tensor? FinalBits = null);
 
 /// <summary>Overlaps of network states with memories, and the seed's reaction and retention read from them.</summary>
 /// <remarks>

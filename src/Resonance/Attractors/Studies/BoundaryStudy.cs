@@ -61,7 +61,8 @@ internal static class BoundaryStudy
         var notes = new List<string>
         {
             $"Criterion: every memory's retention from its clean cue >= {Check.Format(options.RetentionThreshold)} (retained), and at least {Check.Format(options.RecoveredFraction)} of the cues " +
-            $"with {pct} of bits flipped ({options.Trials} per memory) end at overlap >= {Check.Format(options.RecallThreshold)} with their memory (recovered). " +
+            $"with {pct} of bits flipped ({options.Trials} per memory) end in a state whose signs have overlap >= {Check.Format(options.RecallThreshold)} with their memory (recovered; " +
+            "the bits read out, so a graded tanh state counts by its signs). " +
             $"Pattern correlation {Check.Format(options.Correlation)}, connectivity {Check.Format(study.Network.Connectivity)}.",
             $"Search: loads {string.Join(", ", options.LoadGrid.Select(Check.Format))} of N, then {options.RefinePoints} evenly spaced P per round between the last pass and the first failure. " +
             "'+' marks a lower bound (every tried P passed).",
@@ -134,9 +135,9 @@ internal static class BoundaryStudy
                 using var stream = RandomStreams.Generator(RandomStreams.Derive(study.Seed, $"cues.n{n}.p{ps[k]}.t{trial}"));
                 cues[k] = MemoryPatterns.FlipExactly(memories[k], options.FlipFraction, stream);
             }
-            Tensor final = MemoryTests.Measure(memory, stack(cues), memories).Final;                                                // (K, Pmax)
-            recall.add_(final / options.Trials);
-            recovered.add_((final >= options.RecallThreshold).to(float32) / options.Trials);
+            var measures = MemoryTests.Measure(memory, stack(cues), memories);
+            recall.add_(measures.Final / options.Trials);                                                                          // (K, Pmax)
+            recovered.add_((measures.FinalBits! >= options.RecallThreshold).to(float32) / options.Trials);
         }
         Tensor counts = mask.sum([1]);
         float[] figures = stack([

@@ -186,7 +186,8 @@ public sealed record BoundaryOptions
     /// <summary>Every memory's retention from its clean cue must reach this (YAML <c>boundary.retention_threshold</c>).</summary>
     public double RetentionThreshold { get; init; } = 0.99;
 
-    /// <summary>A flipped cue counts as recovered when its final overlap with the memory reaches this (YAML <c>boundary.recall_threshold</c>).</summary>
+    /// <summary>A flipped cue counts as recovered when the signs of its final state (the bits read out) have at least this
+    /// overlap with the memory (YAML <c>boundary.recall_threshold</c>).</summary>
     public double RecallThreshold { get; init; } = 0.99;
 
     /// <summary>At least this fraction of all flipped cues (every memory, every trial) must be recovered (YAML
