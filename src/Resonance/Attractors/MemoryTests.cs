@@ -38,9 +38,10 @@ public static class MemoryTests
     /// <param name="level">Noise <c>σ</c> (Gaussian) or flipped fraction (flip); ignored for clean cues.</param>
     /// <param name="trials">Cues per memory (1 is enough for clean cues).</param>
     /// <param name="cueStream">The cue stream (CPU).</param>
-    /// <param name="sameCues">Draw the cues for the first net only and give every net the same ones (when all nets hold the
-    /// same memories, so rules are compared on identical cues).</param>
-    public static RecallFigures Run(IAssociativeMemory memory, Tensor memories, Tensor mask, CueKind kind, double level, int trials, Generator? cueStream, bool sameCues = false)
+    /// <param name="sharedMemories">When given, <c>(1, Pmax, N)</c>: the cues are drawn once from these and every net gets the
+    /// same ones (nets whose memories are this bank or a prefix of it, so rules and sizes are compared on identical cues).</param>
+    public static RecallFigures Run(IAssociativeMemory memory, Tensor memories, Tensor mask, CueKind kind, double level, int trials, Generator? cueStream,
+        Tensor? sharedMemories = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
         using var scope = NewDisposeScope();
@@ -48,7 +49,7 @@ public static class MemoryTests
         for (int trial = 0; trial < trials; trial++)
         {
             using var step = NewDisposeScope();
-            Tensor source = sameCues ? memories.narrow(0, 0, 1) : memories;
+            Tensor source = sharedMemories ?? memories;
             Tensor cues = kind switch
             {
                 CueKind.Clean => source,
@@ -56,7 +57,7 @@ public static class MemoryTests
                 CueKind.Flip => MemoryPatterns.FlipExactly(source, level, cueStream ?? throw new ArgumentNullException(nameof(cueStream))),
                 _ => throw new ArgumentOutOfRangeException(nameof(kind)),
             };
-            if (sameCues) cues = cues.expand(memories.shape).contiguous();
+            if (sharedMemories is not null) cues = cues.expand(memories.shape).contiguous();
             var measures = Measure(memory, cues, memories);
             retention.add_(measures.Retention * mask / trials);
             final.add_(measures.Final * mask / trials);

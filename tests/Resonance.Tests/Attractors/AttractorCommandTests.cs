@@ -86,4 +86,12 @@ public class AttractorCommandTests
         Assert.Contains("2 nets, N = 16, up to 3 epochs", output);
         Assert.Contains("s per study (median of 2", output);
     }
+
+    [Fact]
+    public void The_training_run_command_points_a_study_file_to_the_attractor_command()
+    {
+        var (code, output) = Run("run", "attractor-capacity");
+        Assert.Equal(2, code);
+        Assert.Contains("an attractor study, not a training experiment; run it with: resonance attractor run attractor-capacity", output);
+    }
 }

@@ -36,7 +36,7 @@ public class AttractorStudyTests
     {
         [AttractorStudyKind.Capacity] = ["capacity.memories=[2, 3]"],
         [AttractorStudyKind.Activations] = ["activations.activations=[tanh, relu]", "activations.variants=[phase3, phase4]"],
-        [AttractorStudyKind.Basins] = ["basins.memories=2", "basins.gaussian_sigmas=[0.3]", "basins.flip_fractions=[0.1, 0.3]", "basins.trials=1"],
+        [AttractorStudyKind.Basins] = ["basins.memories=[2, 3]", "basins.gaussian_sigmas=[0.3]", "basins.flip_fractions=[0.1, 0.3]", "basins.trials=1"],
         [AttractorStudyKind.Classical] = ["classical.memories=[2, 3]", "classical.trials=1"],
         [AttractorStudyKind.Boundary] = ["boundary.neurons=[16]", "boundary.load_grid=[0.1, 0.2]", "boundary.trials=1", "boundary.refine_points=1"],
         [AttractorStudyKind.Modern] = ["modern.neurons=16", "modern.memories=[8, 64]", "modern.betas=[1]", "modern.flip_fractions=[0.1]", "modern.queries=16"],

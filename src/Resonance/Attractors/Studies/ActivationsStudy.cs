@@ -51,7 +51,7 @@ internal static class ActivationsStudy
             rows.Add(
             [
                 Name(activation), Name(variant), plan.Spec.Symmetric ? "yes" : "no", plan.FixedPointWeight > 0 ? Check.Format(plan.FixedPointWeight) : "off",
-                Name(plan.Regimen), Check.Format(plan.L2), outcome.Describe(), StudyTable.Whole(outcome.Epoch),
+                Name(plan.Regimen), StudyTable.Compact(plan.L2), outcome.Describe(), StudyTable.Whole(outcome.Epoch),
                 StudyTable.Number(outcome.Reaction), StudyTable.Number(outcome.Retention),
             ]);
             summary[$"{plan.Label}_status"] = outcome.Describe();

@@ -13,11 +13,13 @@ internal static class AttractorPlots
     [
         new(0x1f, 0x77, 0xb4), new(0xff, 0x7f, 0x0e), new(0x2c, 0xa0, 0x2c), new(0xd6, 0x27, 0x28), new(0x94, 0x67, 0xbd),
         new(0x8c, 0x56, 0x4b), new(0xe3, 0x77, 0xc2), new(0x7f, 0x7f, 0x7f), new(0xbc, 0xbd, 0x22), new(0x17, 0xbe, 0xcf),
+        new(0x00, 0x00, 0x00), new(0x1b, 0x4f, 0x72), new(0x7b, 0x24, 0x1c), new(0x0e, 0x62, 0x51),
     ];
 
     /// <summary>A panel of lines; NaN points are left out; optional horizontal reference lines.</summary>
     public static Plot Lines(string title, string xLabel, string yLabel, IReadOnlyList<PlotSeries> series,
-        IReadOnlyList<(double Y, string Label)>? references = null, bool logX = false, (double Min, double Max)? yLimits = null)
+        IReadOnlyList<(double Y, string Label)>? references = null, bool logX = false, (double Min, double Max)? yLimits = null,
+        Alignment legend = Alignment.LowerLeft)
     {
         var plot = new Plot();
         plot.Title(title, size: 14);
@@ -43,14 +45,13 @@ internal static class AttractorPlots
             }
         if (logX)
         {
-            var ticks = new ScottPlot.TickGenerators.NumericAutomatic
-            {
-                LabelFormatter = v => Math.Pow(10, v).ToString("G4", System.Globalization.CultureInfo.InvariantCulture),
-            };
-            plot.Axes.Bottom.TickGenerator = ticks;
+            // Ticks at the data's own x values (sizes, memory counts), labelled in plain numbers.
+            double[] xs = series.SelectMany(line => line.X).Where(x => x > 0 && double.IsFinite(x)).Distinct().Order().ToArray();
+            plot.Axes.Bottom.SetTicks(xs.Select(Math.Log10).ToArray(),
+                xs.Select(x => x.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         }
         if (yLimits is var (min, max)) plot.Axes.SetLimitsY(min, max);
-        plot.ShowLegend(Alignment.LowerLeft);
+        plot.ShowLegend(legend);
         return plot;
     }
 

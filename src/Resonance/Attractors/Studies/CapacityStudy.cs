@@ -35,7 +35,7 @@ internal static class CapacityStudy
         var banks = Enumerable.Range(0, options.Repeats)
             .Select(r => MemoryPatterns.Bank(RandomStreams.Derive(study.Seed, $"memories.r{r}"), n, options.Memories.Max())).ToArray();
         var plans = nets.Select(net => AttractorNetPlan.Of(net.Label, banks[net.Repeat].narrow(0, 0, net.Memories),
-            RandomStreams.Derive(study.Seed, $"net.{net.Label}"), study.Network, study.Training)).ToList();
+            RandomStreams.Derive(study.Seed, $"net.p{net.Memories}.r{net.Repeat}"), study.Network, study.Training)).ToList();
         try
         {
             return AttractorTrainer.Train(plans, study.Network, study.Training, device, log, progress, cancellation);
@@ -63,9 +63,11 @@ internal static class CapacityStudy
             var outcome = result.Outcomes[i];
             var (label, p, repeat) = nets[i];
             bool hasSeed = SeedFigures.TryGetValue(p, out var seed) && n == 64;
+            var row = new List<string> { StudyTable.Whole(p), StudyTable.Number((double)p / n, 3) };
+            if (options.Repeats > 1) row.Add(StudyTable.Whole(repeat));
             rows.Add(
             [
-                StudyTable.Whole(p), StudyTable.Number((double)p / n, 3), options.Repeats > 1 ? StudyTable.Whole(repeat) : "",
+                .. row,
                 outcome.Status == NetStatus.Converged ? "yes" : outcome.Describe(),
                 StudyTable.Whole(outcome.Epoch), StudyTable.Number(outcome.Reaction), StudyTable.Number(outcome.Retention), StudyTable.Number(outcome.Seconds, 1),
                 hasSeed ? (seed.Converged ? "yes" : "no") : "", hasSeed ? StudyTable.Whole(seed.Epoch) : "",
@@ -83,11 +85,11 @@ internal static class CapacityStudy
         summary["epochs_run"] = result.EpochsRun;
         summary["training_wall_s"] = result.Seconds;
         var table = new StudyTable("capacity", $"Capacity: N = {n}, up to {study.Training.Epochs} epochs, strict convergence (reaction and retention >= {Check.Format(study.Training.ConvergenceThreshold)} for {study.Training.ConvergenceEpochs} epochs)",
-            ["memories", "P/N", "repeat", "converged?", "epoch", "avg reaction", "avg retention", "wall s", "seed: converged?", "seed: epoch", "seed: avg reaction", "seed: avg retention"],
+            ["memories", "P/N", .. (options.Repeats > 1 ? new[] { "repeat" } : []), "converged?", "epoch", "avg reaction", "avg retention", "wall s", "seed: converged?", "seed: epoch", "seed: avg reaction", "seed: avg retention"],
             rows,
             [$"All nets trained together as one batched program: {result.Seconds:F1} s for {result.EpochsRun} epochs (the wall s column is when each net stopped).",
-             $"Regimen {ConfigName(study.Training.Regimen)}, lr {Check.Format(study.Training.Lr)}, gamma {Check.Format(study.Training.FixedPointWeight)}, L2 {Check.Format(study.Training.L2)}, " +
-             $"{study.Network.PresentSteps} present + {study.Network.RetainSteps} retain steps, {ConfigName(study.Network.Activation)}, symmetric {study.Network.Symmetric}.",
+             $"Regimen {ConfigName(study.Training.Regimen)}, lr {Check.Format(study.Training.Lr)}, gamma {Check.Format(study.Training.FixedPointWeight)}, L2 {StudyTable.Compact(study.Training.L2)}, " +
+             $"{study.Network.PresentSteps} present + {study.Network.RetainSteps} retain steps, {ConfigName(study.Network.Activation)}, symmetric W_self {(study.Network.Symmetric ? "yes" : "no")}.",
              "Seed columns: the seed's phase-5 table (N = 64, its own unstated protocol details), for comparison."]);
 
         var plots = new List<string>();

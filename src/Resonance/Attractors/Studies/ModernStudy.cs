@@ -77,7 +77,7 @@ internal static class ModernStudy
             {
                 var line = points.Where(x => x.Beta == beta && x.Flip == flip).OrderBy(x => x.Memories).ToList();
                 return new PlotSeries($"β = {Check.Format(beta)}", line.Select(x => (double)x.Memories).ToArray(), line.Select(x => x.Error).ToArray());
-            })], [(0, "")], logX: true, yLimits: (-0.05, 1.05))).ToList();
+            })], logX: true, yLimits: (-0.05, 1.05), legend: ScottPlot.Alignment.MiddleLeft)).ToList();
         var plots = new List<string> { AttractorPlots.SaveSheet(panels, Path.Combine(context.PlotsPath, "modern.png"), columns: Math.Min(3, panels.Count)) };
         double best = points.Where(x => x.Memories == largest).Min(x => x.Error);
         summary["largest_memories"] = largest;

@@ -83,8 +83,8 @@ public sealed record ActivationsOptions
 /// <summary>Study 3, noise basins (section <c>basins</c>).</summary>
 public sealed record BasinsOptions
 {
-    /// <summary>Memories <c>P</c> stored by every rule (YAML <c>basins.memories</c>; the seed's phase 6 used 5).</summary>
-    public int Memories { get; init; } = 5;
+    /// <summary>Memory counts <c>P</c>, each stored by every rule (YAML <c>basins.memories</c>; the seed's phase 6 used 5).</summary>
+    public IReadOnlyList<int> Memories { get; init; } = [5, 12];
 
     /// <summary>Rules compared (YAML <c>basins.rules</c>).</summary>
     public IReadOnlyList<MemoryRule> Rules { get; init; } =
@@ -110,7 +110,9 @@ public sealed record BasinsOptions
 
     public void Validate()
     {
-        Check.WholeAtLeast("basins.memories", Memories, 1);
+        Check.NotEmpty("basins.memories", Memories);
+        Check.Distinct("basins.memories", Memories);
+        foreach (int p in Memories) Check.WholeAtLeast("basins.memories[]", p, 1);
         Check.NotEmpty("basins.rules", Rules);
         Check.Distinct("basins.rules", Rules);
         foreach (double s in GaussianSigmas) Check.NonNegative("basins.gaussian_sigmas[]", s);

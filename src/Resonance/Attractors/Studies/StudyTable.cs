@@ -45,6 +45,10 @@ public sealed record StudyTable(string Slug, string Title, IReadOnlyList<string>
     public static string Number(double value, int decimals = 3) =>
         double.IsNaN(value) ? "—" : value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
+    /// <summary>A setting as people write it: <c>0.01</c>, <c>1e-6</c>.</summary>
+    public static string Compact(double value) =>
+        value != 0 && Math.Abs(value) < 1e-3 ? value.ToString("0.##e0", CultureInfo.InvariantCulture) : value.ToString("G6", CultureInfo.InvariantCulture);
+
     /// <summary>A whole number (invariant).</summary>
     public static string Whole(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
