@@ -61,6 +61,7 @@ public static class ResonanceCli
         root.Subcommands.Add(RunsCommand.Create(console));
         root.Subcommands.Add(SparksCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(AttractorCommand.Create(console));
         return root;
     }
 

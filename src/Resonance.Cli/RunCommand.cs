@@ -48,6 +48,8 @@ internal static class RunCommand
             if (resumeDir is null)
             {
                 var document = LoadExperiment(experimentArg ?? EmbeddedExperiments.Default, out string defaultName);
+                if (Resonance.Attractors.Studies.AttractorStudy.IsStudy(document))
+                    throw new UserInputException($"{document.Source}: an attractor study, not a training experiment; run it with: resonance attractor run {experimentArg}");
                 experiment = ExperimentRunner.Prepare(document, overrides, parse.GetValue(seed), registry, defaultName);
                 run = new RunDirectory(parse.GetValue(outDir) ?? RunDirectory.DefaultPath(experiment.Name, DateTime.Now));
             }

@@ -1,0 +1,132 @@
+namespace Resonance.Attractors;
+
+/// <summary>How memories are shown during training (YAML <c>training.regimen</c>).</summary>
+public enum Regimen
+{
+    /// <summary>One memory per epoch, in turn: epoch <c>e</c> trains memory <c>e mod P</c> (the seed's regimen).</summary>
+    Cyclic,
+    /// <summary>All memories every epoch, their losses averaged.</summary>
+    Batch,
+    /// <summary>Noise-aware training: all memories every epoch as in <see cref="Batch"/>, and each memory also presented as a
+    /// corrupted cue (a fraction of its bits flipped, drawn anew every epoch from U(0, <c>noise_flip_max</c>), plus optional
+    /// Gaussian noise), whose reaction and retention, measured against the clean memory, join the loss. The net learns to
+    /// clean cues up.</summary>
+    Noisy,
+}
+
+/// <summary>The attractor network and its protocol (section <c>network</c>).</summary>
+/// <remarks>
+/// <code>
+/// h_0 = 0
+/// h_t = f(W_self h_{t-1} + W_input x_t)      x_t = cue for t = 1..presentSteps, 0 after
+/// W_self = (L + Lᵀ) / 2 (symmetric) or L,    times a fixed symmetric connectivity mask when connectivity &lt; 1
+/// overlap_t = m · h_t / N
+/// reaction  = mean of overlap_t over t = 1..presentSteps
+/// retention = mean of overlap_t over t = presentSteps+1..presentSteps+retainSteps
+/// </code>
+/// </remarks>
+public sealed record AttractorNetworkOptions
+{
+    /// <summary>Neurons <c>N</c> (YAML <c>network.neurons</c>, &gt;= 2).</summary>
+    public int Neurons { get; init; } = 64;
+
+    /// <summary>The non-linearity <c>f</c> (YAML <c>network.activation</c>: tanh, relu, linear, sigmoid).</summary>
+    public Activation Activation { get; init; } = Activation.Tanh;
+
+    /// <summary>Whether <c>W_self = (L + Lᵀ)/2</c> (YAML <c>network.symmetric</c>); false trains <c>W_self = L</c> freely.</summary>
+    public bool Symmetric { get; init; } = true;
+
+    /// <summary>Steps the cue is presented for (YAML <c>network.present_steps</c>, &gt;= 1).</summary>
+    public int PresentSteps { get; init; } = 5;
+
+    /// <summary>Free-running steps after the cue is removed (YAML <c>network.retain_steps</c>, &gt;= 1).</summary>
+    public int RetainSteps { get; init; } = 20;
+
+    /// <summary>Initial weights are <c>U(-s/√N, s/√N)</c> with this <c>s</c> (YAML <c>network.init_scale</c>, &gt; 0).</summary>
+    public double InitScale { get; init; } = 1.0;
+
+    /// <summary>Fraction of off-diagonal recurrent connections kept, by a fixed random symmetric mask (YAML
+    /// <c>network.connectivity</c>, in (0, 1]; 1 is all-to-all). The diagonal is never masked.</summary>
+    public double Connectivity { get; init; } = 1.0;
+
+    /// <summary>Refuses impossible values, naming the key.</summary>
+    public void Validate()
+    {
+        Check.WholeAtLeast("network.neurons", Neurons, 2);
+        Check.WholeAtLeast("network.present_steps", PresentSteps, 1);
+        Check.WholeAtLeast("network.retain_steps", RetainSteps, 1);
+        Check.Positive("network.init_scale", InitScale);
+        if (!(Connectivity > 0 && Connectivity <= 1))
+            throw new UserInputException($"network.connectivity: expected a number in (0, 1], got {Check.Format(Connectivity)}.");
+    }
+}
+
+/// <summary>Training of attractor networks (section <c>training</c>).</summary>
+/// <remarks>
+/// Loss of one net, averaged over the memories trained this epoch (loss option A plus the fixed-point loss):
+/// <code>
+/// loss = (1 - retention) + (1 - reaction) + gamma · mean_i (f(W_self m)_i - m_i)² + l2 · (‖L‖² + ‖W_input‖²)
+/// </code>
+/// The noisy regimen adds <c>(1 - retention~) + (1 - reaction~)</c> of each memory's corrupted cue, both measured against the clean memory.
+/// Adam over the stacked weights of all nets; losses are summed over nets, so nets never interact.
+/// Strict convergence: clean-cue reaction and retention, averaged over all memories, both &gt;= threshold for
+/// <c>convergence_epochs</c> consecutive epochs. A net whose state exceeds <c>divergence_limit</c> in magnitude or
+/// turns NaN is reported as diverged at that epoch and frozen; it is a result, not an error.
+/// </remarks>
+public sealed record AttractorTrainingOptions
+{
+    /// <summary>Maximum epochs (YAML <c>training.epochs</c>, &gt;= 1).</summary>
+    public int Epochs { get; init; } = 2000;
+
+    /// <summary>Adam learning rate (YAML <c>training.lr</c>, &gt; 0).</summary>
+    public double Lr { get; init; } = 0.01;
+
+    /// <summary>How memories are shown (YAML <c>training.regimen</c>: cyclic, batch, noisy).</summary>
+    public Regimen Regimen { get; init; } = Regimen.Cyclic;
+
+    /// <summary><c>gamma</c>, weight of the fixed-point loss (YAML <c>training.fixed_point_weight</c>, &gt;= 0; 0 turns it off).</summary>
+    public double FixedPointWeight { get; init; } = 1.0;
+
+    /// <summary>L2 penalty on all weights (YAML <c>training.l2</c>, &gt;= 0).</summary>
+    public double L2 { get; init; } = 1e-6;
+
+    /// <summary>Reaction and retention must both reach this (YAML <c>training.convergence_threshold</c>, in (0, 1]).</summary>
+    public double ConvergenceThreshold { get; init; } = 0.99;
+
+    /// <summary>... for this many consecutive epochs (YAML <c>training.convergence_epochs</c>, &gt;= 1).</summary>
+    public int ConvergenceEpochs { get; init; } = 20;
+
+    /// <summary>Freeze a net once it has converged (YAML <c>training.stop_at_convergence</c>); false trains every net for all
+    /// epochs. Nets of the noisy regimen always train for all epochs: clean convergence comes long before wide basins.</summary>
+    public bool StopAtConvergence { get; init; } = true;
+
+    /// <summary>A state entry beyond this magnitude marks the net diverged (YAML <c>training.divergence_limit</c>, &gt; 0).</summary>
+    public double DivergenceLimit { get; init; } = 1e4;
+
+    /// <summary>Noisy regimen: each cue flips a fraction of its bits drawn uniformly from [0, this] (YAML
+    /// <c>training.noise_flip_max</c>, in [0, 0.5]).</summary>
+    public double NoiseFlipMax { get; init; } = 0.2;
+
+    /// <summary>Noisy regimen: standard deviation of Gaussian noise added to every cue entry (YAML <c>training.noise_sigma</c>, &gt;= 0).</summary>
+    public double NoiseSigma { get; init; }
+
+    /// <summary>Write a metrics line per net every this many epochs (YAML <c>training.log_every</c>, &gt;= 1); the
+    /// epochs where a net converges or diverges, and the last, are always written.</summary>
+    public int LogEvery { get; init; } = 10;
+
+    /// <summary>Refuses impossible values, naming the key.</summary>
+    public void Validate()
+    {
+        Check.WholeAtLeast("training.epochs", Epochs, 1);
+        Check.Positive("training.lr", Lr);
+        Check.NonNegative("training.fixed_point_weight", FixedPointWeight);
+        Check.NonNegative("training.l2", L2);
+        if (!(ConvergenceThreshold > 0 && ConvergenceThreshold <= 1))
+            throw new UserInputException($"training.convergence_threshold: expected a number in (0, 1], got {Check.Format(ConvergenceThreshold)}.");
+        Check.WholeAtLeast("training.convergence_epochs", ConvergenceEpochs, 1);
+        Check.Positive("training.divergence_limit", DivergenceLimit);
+        Check.InRange("training.noise_flip_max", NoiseFlipMax, 0, 0.5);
+        Check.NonNegative("training.noise_sigma", NoiseSigma);
+        Check.WholeAtLeast("training.log_every", LogEvery, 1);
+    }
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using Resonance.Runtime;
+using static TorchSharp.torch;
+
+namespace Resonance.Attractors.Studies;
+
+/// <summary>
+/// Study 5: the capacity boundary under a strict criterion. For every size <c>N</c> and rule, the largest <c>P</c> whose
+/// memories are all retained (retention from the clean cue &gt;= threshold) and recovered (at least a given fraction of the cues
+/// with a fraction of bits flipped end at overlap &gt;= threshold), found by <see cref="CapacitySearch"/>.
+/// Every round of the search is one batched program: one net per <c>P</c> (trained together for learned rules).
+/// </summary>
+internal static class BoundaryStudy
+{
+    sealed record Evaluation(int Neurons, MemoryRule Rule, int Memories, int Round, double MinRetention, double Recovered, double MeanRecall, bool Passed, string? Training);
+
+    public static StudyOutcome Run(StudyContext context)
+    {
+        var study = context.Study;
+        var options = (BoundaryOptions)study.Options;
+        var evaluations = new List<Evaluation>();
+        var results = new List<(int N, MemoryRule Rule, CapacitySearchResult Search)>();
+        var summary = new Dictionary<string, object?>();
+        foreach (int n in options.Neurons)
+        {
+            int pCap = Math.Max(1, (int)Math.Ceiling(options.LoadGrid[^1] * n));
+            using var bank = MemoryPatterns.Bank(RandomStreams.Derive(study.Seed, $"memories.n{n}"), n, pCap, options.Correlation);   // (Pcap, N), prefixes nest
+            var grid = options.LoadGrid.Select(load => Math.Clamp((int)Math.Round(load * n), 1, pCap)).Distinct().ToList();
+            foreach (var rule in options.Rules)
+            {
+                if (context.Cancellation.IsCancellationRequested) break;
+                int round = 0;
+                var search = CapacitySearch.Find(grid, options.RefinePoints, ps =>
+                {
+                    round++;
+                    var found = Evaluate(context, options, n, rule, ps, bank, round);
+                    evaluations.AddRange(found);
+                    return found.Select(e => e.Passed).ToList();
+                });
+                results.Add((n, rule, search));
+                string key = $"n{n}_{RuleMemories.Name(rule).Replace('-', '_')}";
+                summary[$"{key}_p"] = search.Largest;
+                summary[$"{key}_load"] = (double)search.Largest / n;
+                summary[$"{key}_first_failure"] = search.FirstFailure;
+                context.Note("result", $"N = {n}, {RuleMemories.Name(rule)}: P* = {search.Largest} ({(double)search.Largest / n:F3} N)" +
+                    (search.FirstFailure is int f ? $", first failure at P = {f}" : ", every tried P passed (a lower bound)"));
+            }
+        }
+
+        string pct = $"{options.FlipFraction * 100:0.#}%";
+        var rows = results.Select(r =>
+        {
+            var theory = RuleMemories.Theory(r.Rule, r.N);
+            return (IReadOnlyList<string>)
+            [
+                StudyTable.Whole(r.N), RuleMemories.Name(r.Rule), StudyTable.Whole(r.Search.Largest) + (r.Search.FirstFailure is null ? "+" : ""),
+                StudyTable.Number((double)r.Search.Largest / r.N), r.Search.FirstFailure is int f ? StudyTable.Whole(f) : "none tried",
+                theory is { } t ? StudyTable.Number(t.Load) : "—",
+            ];
+        }).ToList();
+        var notes = new List<string>
+        {
+            $"Criterion: every memory's retention from its clean cue >= {Check.Format(options.RetentionThreshold)} (retained), and at least {Check.Format(options.RecoveredFraction)} of the cues " +
+            $"with {pct} of bits flipped ({options.Trials} per memory) end in a state whose signs have overlap >= {Check.Format(options.RecallThreshold)} with their memory (recovered; " +
+            "the bits read out, so a graded tanh state counts by its signs). " +
+            $"Pattern correlation {Check.Format(options.Correlation)}, connectivity {Check.Format(study.Network.Connectivity)}.",
+            $"Search: loads {string.Join(", ", options.LoadGrid.Select(Check.Format))} of N, then {options.RefinePoints} evenly spaced P per round between the last pass and the first failure. " +
+            "'+' marks a lower bound (every tried P passed).",
+            $"Weight rules: {CapacityStudy.ConfigName(options.Update)} dynamics from the cue, {study.Network.RetainSteps} updates; learned: {study.Network.PresentSteps} present + {study.Network.RetainSteps} free steps, " +
+            $"{study.Training.Epochs} epochs at lr {Check.Format(study.Training.Lr)}; modern: one update at β = {Check.Format(options.ModernBeta)} (the nearest memory: an ideal decoder's reference, not a weight matrix).",
+            "Theory column (retention only, no basin requirement): " + string.Join("; ", options.Rules.Select(r => RuleMemories.Theory(r, options.Neurons[0]) is { } t ? $"{RuleMemories.Name(r)}: {t.Source}" : null).Where(s => s is not null)) + ".",
+            "Seed: 15 memories at N = 64 (0.234 N), retention only.",
+        };
+        var table = new StudyTable("boundary", $"Capacity boundary: largest P retained and recovered from {pct} flips", ["N", "rule", "P*", "P*/N", "first failing P", "theory P/N"], rows, notes);
+        var evaluationTable = new StudyTable("evaluations", "Every P evaluated", ["N", "rule", "P", "P/N", "round", "min retention", "cues recovered", "mean final overlap", "passed", "training"],
+            [.. evaluations.OrderBy(e => e.Neurons).ThenBy(e => options.Rules.ToList().IndexOf(e.Rule)).ThenBy(e => e.Memories).Select(e => (IReadOnlyList<string>)
+            [
+                StudyTable.Whole(e.Neurons), RuleMemories.Name(e.Rule), StudyTable.Whole(e.Memories), StudyTable.Number((double)e.Memories / e.Neurons), StudyTable.Whole(e.Round),
+                StudyTable.Number(e.MinRetention), StudyTable.Number(e.Recovered), StudyTable.Number(e.MeanRecall), e.Passed ? "yes" : "no", e.Training ?? "",
+            ])]);
+
+        var plots = new List<string>();
+        var series = options.Rules.Select(rule => new PlotSeries(RuleMemories.Name(rule),
+            results.Where(r => r.Rule == rule).Select(r => (double)r.N).ToArray(),
+            results.Where(r => r.Rule == rule).Select(r => (double)r.Search.Largest / r.N).ToArray())).ToList();
+        var plot = AttractorPlots.Lines($"Largest P/N retained and recovered from {pct} flips", "neurons N", "P*/N", series,
+            [(0.138, "Hebbian theory 0.138 (retention only)"), (0.234, "seed 0.234 (retention only, N = 64)")], logX: options.Neurons.Count > 1);
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        plots.Add(AttractorPlots.Save(plot, Path.Combine(context.PlotsPath, "boundary.png")));
+        var panels = options.Neurons.Select(n => AttractorPlots.Lines($"N = {n}: cues recovered from {pct} flips", "P/N", $"fraction of cues ending at overlap >= {Check.Format(options.RecallThreshold)}",
+            [.. options.Rules.Select(rule =>
+            {
+                var points = evaluations.Where(e => e.Neurons == n && e.Rule == rule).OrderBy(e => e.Memories).ToList();
+                return new PlotSeries(RuleMemories.Name(rule), points.Select(e => (double)e.Memories / n).ToArray(), points.Select(e => e.Recovered).ToArray());
+            })], [(options.RecoveredFraction, "required")], yLimits: (-0.05, 1.05))).ToList();
+        plots.Add(AttractorPlots.SaveSheet(panels, Path.Combine(context.PlotsPath, "boundary-recall.png"), columns: Math.Min(3, panels.Count)));
+
+        return new StudyOutcome([table, evaluationTable], summary, plots, false,
+            string.Join("; ", results.GroupBy(r => r.N).Select(g => $"N = {g.Key}: " + string.Join(", ", g.Select(r => $"{RuleMemories.Name(r.Rule)} {r.Search.Largest}")))));
+    }
+
+    /// <summary>One round: every P of <paramref name="ps"/> as one net of one batched program.</summary>
+    static List<Evaluation> Evaluate(StudyContext context, BoundaryOptions options, int n, MemoryRule rule, IReadOnlyList<int> ps, Tensor bank, int round)
+    {
+        var study = context.Study;
+        var device = context.Device;
+        string stage = $"N = {n}, {RuleMemories.Name(rule)}, round {round}";
+        context.Note(stage, $"P = {string.Join(", ", ps)}");
+        using var scope = NewDisposeScope();
+        int pMax = ps.Max();
+        Tensor memories = stack(ps.Select(p => nn.functional.pad(bank.narrow(0, 0, p), [0, 0, 0, pMax - p])).ToArray()).to(device);   // (K, Pmax, N)
+        Tensor mask = stack(ps.Select(p => cat([ones(p), zeros(pMax - p)])).ToArray()).to(device);                                    // (K, Pmax)
+
+        IAssociativeMemory memory;
+        AttractorTrainingResult? trained = null;
+        if (RuleMemories.IsLearned(rule))
+        {
+            var plans = ps.Select(p => RuleMemories.LearnedPlan(study, rule, $"n{n}_{RuleMemories.Name(rule)}_p{p}", bank.narrow(0, 0, p))).ToList();
+            trained = AttractorTrainer.Train(plans, study.Network with { Neurons = n }, study.Training, device,
+                context.Log("train", new Dictionary<string, object?> { ["neurons"] = n, ["rule"] = RuleMemories.Name(rule), ["round"] = round }),
+                context.TrainingProgress(stage), context.Cancellation);
+            memory = new LearnedMemory(trained.Model, study.Network.PresentSteps, study.Network.RetainSteps);
+        }
+        else memory = RuleMemories.Fixed(rule, memories, mask, options.Update, options.Gain, study.Network.RetainSteps, options.ModernBeta, RandomStreams.Derive(study.Seed, "order")).Memory;
+
+        Tensor retention = MemoryTests.Measure(memory, memories, memories).Retention;                                               // (K, Pmax)
+        Tensor recall = zeros_like(mask), recovered = zeros_like(mask);
+        for (int trial = 0; trial < options.Trials; trial++)
+        {
+            using var step = NewDisposeScope();
+            var cues = new Tensor[ps.Count];
+            for (int k = 0; k < ps.Count; k++)
+            {
+                // Each P has its own cue stream, so a P gets the same cues whichever round or rule tests it.
+                using var stream = RandomStreams.Generator(RandomStreams.Derive(study.Seed, $"cues.n{n}.p{ps[k]}.t{trial}"));
+                cues[k] = MemoryPatterns.FlipExactly(memories[k], options.FlipFraction, stream);
+            }
+            var measures = MemoryTests.Measure(memory, stack(cues), memories);
+            recall.add_(measures.Final / options.Trials);                                                                          // (K, Pmax)
+            recovered.add_((measures.FinalBits! >= options.RecallThreshold).to(float32) / options.Trials);
+        }
+        Tensor counts = mask.sum([1]);
+        float[] figures = stack([
+            where(mask > 0, retention, full_like(retention, 1e9)).amin([1]),
+            (recovered * mask).sum([1]) / counts,
+            (recall * mask).sum([1]) / counts,
+        ], 1).cpu().data<float>().ToArray();
+
+        var found = new List<Evaluation>();
+        for (int k = 0; k < ps.Count; k++)
+        {
+            double minRetention = figures[3 * k], recoveredFraction = figures[3 * k + 1], meanRecall = figures[3 * k + 2];
+            bool passed = minRetention >= options.RetentionThreshold && recoveredFraction >= options.RecoveredFraction;
+            string? training = trained?.Outcomes[k].Describe();
+            if (trained?.Outcomes[k].Status == NetStatus.Diverged) passed = false;
+            found.Add(new Evaluation(n, rule, ps[k], round, minRetention, recoveredFraction, meanRecall, passed, training));
+            context.Log("evaluate")(new Dictionary<string, object?>
+            {
+                ["kind"] = "evaluation", ["step"] = round, ["neurons"] = n, ["rule"] = RuleMemories.Name(rule), ["memories"] = ps[k],
+                ["min_retention"] = minRetention, ["recovered"] = recoveredFraction, ["mean_recall"] = meanRecall, ["passed"] = passed, ["training"] = training,
+            });
+        }
+        trained?.Dispose();
+        return found;
+    }
+}

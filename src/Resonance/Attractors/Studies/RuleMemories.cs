@@ -1,0 +1,52 @@
+using Resonance.Runtime;
+using static TorchSharp.torch;
+
+namespace Resonance.Attractors.Studies;
+
+/// <summary>Turns a <see cref="MemoryRule"/> into something to train or to test, the same way in every study.</summary>
+internal static class RuleMemories
+{
+    public static bool IsLearned(MemoryRule rule) => rule is MemoryRule.Learned or MemoryRule.LearnedNoisy;
+
+    public static string Name(MemoryRule rule) => CapacityStudy.ConfigName(rule);
+
+    public static ClassicalRule Classical(MemoryRule rule) => rule switch
+    {
+        MemoryRule.Hebbian => ClassicalRule.Hebbian,
+        MemoryRule.Storkey => ClassicalRule.Storkey,
+        MemoryRule.PseudoInverse => ClassicalRule.PseudoInverse,
+        MemoryRule.Projection => ClassicalRule.Projection,
+        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "not a classical rule"),
+    };
+
+    /// <summary>A learned net of the study: <c>learned</c> follows the training section, <c>learned-noisy</c> uses the noisy regimen.</summary>
+    public static AttractorNetPlan LearnedPlan(AttractorStudy study, MemoryRule rule, string label, Tensor memories) =>
+        new(label, memories, new AttractorNetSpec(RandomStreams.Derive(study.Seed, $"net.{label}"), study.Network.Activation, study.Network.Symmetric),
+            rule == MemoryRule.LearnedNoisy ? Regimen.Noisy : study.Training.Regimen, study.Training.FixedPointWeight, study.Training.L2);
+
+    /// <summary>The memory of a non-learned rule for <c>K</c> nets; the returned tensors (weights) are the caller's to dispose.</summary>
+    /// <param name="rule">A classical rule or <see cref="MemoryRule.Modern"/>.</param>
+    /// <param name="memories"><c>(K, P, N)</c>.</param>
+    /// <param name="mask"><c>(K, P)</c>.</param>
+    /// <param name="update">Dynamics of weight-matrix rules.</param>
+    /// <param name="gain">Gain of tanh dynamics.</param>
+    /// <param name="steps">Free-running steps of weight-matrix rules.</param>
+    /// <param name="beta">β of the modern memory.</param>
+    /// <param name="orderSeed">Seed of asynchronous update orders.</param>
+    public static (IAssociativeMemory Memory, Tensor? Weights) Fixed(MemoryRule rule, Tensor memories, Tensor mask, HopfieldUpdate update, double gain, int steps, double beta, long orderSeed)
+    {
+        if (rule == MemoryRule.Modern) return (new ModernMemory(memories, mask, beta), null);
+        Tensor weights = ClassicalRules.Entry(Classical(rule)).Weights(memories, mask);
+        return (new WeightMemory(weights, update, steps, gain, orderSeed), weights);
+    }
+
+    /// <summary>A theory line for a rule at size <paramref name="n"/>, as a load P/N, with its source; null where none applies.</summary>
+    public static (double Load, string Source)? Theory(MemoryRule rule, int n) => rule switch
+    {
+        MemoryRule.Hebbian => (0.138, "Amit, Gutfreund & Sompolinsky 1985: 0.138 N (retrieval with ~1.5% errors, no basin requirement)"),
+        MemoryRule.Storkey => (1 / Math.Sqrt(2 * Math.Log(n)), "Storkey 1997: N / sqrt(2 ln N) (fixed points)"),
+        MemoryRule.PseudoInverse or MemoryRule.Projection => (1.0, "Personnaz et al. 1985: P < N fixed points (basins vanish as P -> N)"),
+        MemoryRule.Learned or MemoryRule.LearnedNoisy => (2.0, "Gardner 1988: 2 N for sign-stable fixed points (no basin requirement, free couplings)"),
+        _ => null,
+    };
+}

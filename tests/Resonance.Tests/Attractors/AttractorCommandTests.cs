@@ -1,0 +1,97 @@
+using Resonance.Cli;
+using Spectre.Console;
+
+namespace Resonance.Tests.Attractors;
+
+public class AttractorCommandTests
+{
+    static (int ExitCode, string Output) Run(params string[] args)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 240;
+        int code = ResonanceCli.Run(args, console);
+        return (code, writer.ToString());
+    }
+
+    const string Tiny = """
+        study: capacity
+        network: { neurons: 16, present_steps: 2, retain_steps: 4 }
+        training: { epochs: 3 }
+        capacity: { memories: [2, 3] }
+        """;
+
+    [Fact]
+    public void Run_writes_the_run_directory_and_prints_the_table()
+    {
+        using var folder = new TempFolder();
+        string file = folder.File("tiny.yaml", Tiny);
+        string directory = folder.Combine("run");
+        var (code, output) = Run("attractor", "run", file, "--out", directory, "--seed", "9", "--set", "training.lr=0.02", "--device", "cpu");
+        Assert.True(code == 0, output);
+        Assert.Contains("tiny: capacity study, seed 9", output);
+        Assert.Contains("Capacity: N = 16", output);
+        Assert.True(File.Exists(Path.Combine(directory, "table.md")));
+        Assert.True(File.Exists(Path.Combine(directory, "plots", "capacity.png")));
+        Assert.Contains("lr: 0.02", File.ReadAllText(Path.Combine(directory, "config.yaml")));
+    }
+
+    [Fact]
+    public void A_bad_key_is_one_line_and_exit_code_two()
+    {
+        using var folder = new TempFolder();
+        string file = folder.File("tiny.yaml", Tiny);
+        var (code, output) = Run("attractor", "run", file, "--set", "training.regimen=sometimes", "--out", folder.Combine("run"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: training.regimen: expected one of cyclic, batch, noisy, got \"sometimes\"", output.Trim());
+        Assert.False(Directory.Exists(folder.Combine("run")));
+    }
+
+    [Fact]
+    public void A_missing_file_and_a_training_experiment_are_refused_with_exit_code_two()
+    {
+        var (code, output) = Run("attractor", "run", "no/such/study.yaml");
+        Assert.Equal(2, code);
+        Assert.Contains("no/such/study.yaml: no such experiment file", output);
+
+        (code, output) = Run("attractor", "run", "quickstart");
+        Assert.Equal(2, code);
+        Assert.Contains("study: missing; choose one of capacity", output);
+    }
+
+    [Fact]
+    public void An_occupied_run_directory_is_refused()
+    {
+        using var folder = new TempFolder();
+        string file = folder.File("tiny.yaml", Tiny);
+        Assert.Equal(0, Run("attractor", "run", file, "--out", folder.Combine("run")).ExitCode);
+        var (code, output) = Run("attractor", "run", file, "--out", folder.Combine("run"));
+        Assert.Equal(2, code);
+        Assert.Contains("already holds a run", output);
+    }
+
+    [Fact]
+    public void Bench_times_a_capacity_study()
+    {
+        using var folder = new TempFolder();
+        string file = folder.File("tiny.yaml", Tiny);
+        var (code, output) = Run("attractor", "bench", file, "--repeats", "2");
+        Assert.True(code == 0, output);
+        Assert.Contains("2 nets, N = 16, up to 3 epochs", output);
+        Assert.Contains("s per study (median of 2", output);
+    }
+
+    [Fact]
+    public void The_training_run_command_points_a_study_file_to_the_attractor_command()
+    {
+        var (code, output) = Run("run", "attractor-capacity");
+        Assert.Equal(2, code);
+        Assert.Contains("an attractor study, not a training experiment; run it with: resonance attractor run attractor-capacity", output);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using Resonance.Attractors;
+using Resonance.Attractors.Studies;
+using Resonance.Experiments;
+using Resonance.Tests.Experiments;
+using static TorchSharp.torch;
+
+namespace Resonance.Tests.Attractors;
+
+public class AttractorStudyTests
+{
+    const string Capacity = """
+        name: tiny
+        study: capacity
+        seed: 2
+        network: { neurons: 16, present_steps: 2, retain_steps: 4 }
+        training: { epochs: 3, lr: 0.01 }
+        capacity: { memories: [2, 3] }
+        """;
+
+    static AttractorStudy Load(string yaml, params string[] overrides) =>
+        AttractorStudy.Prepare(ConfigDocument.Parse(yaml, "study.yaml"), overrides, null, "study");
+
+    static string Error(string yaml, params string[] overrides) => Assert.Throws<UserInputException>(() => Load(yaml, overrides)).Message;
+
+    public static TheoryData<string> StudyFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (string file in Directory.GetFiles(Path.Combine(ExperimentConfigTests.RepositoryRoot(), "experiments"), "attractor-*.yaml").Order())
+            data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    /// <summary>Overrides that shrink each kind of study to a second or so.</summary>
+    static readonly IReadOnlyDictionary<AttractorStudyKind, string[]> Tiny = new Dictionary<AttractorStudyKind, string[]>
+    {
+        [AttractorStudyKind.Capacity] = ["capacity.memories=[2, 3]"],
+        [AttractorStudyKind.Activations] = ["activations.activations=[tanh, relu]", "activations.variants=[phase3, phase4]"],
+        [AttractorStudyKind.Basins] = ["basins.memories=[2, 3]", "basins.gaussian_sigmas=[0.3]", "basins.flip_fractions=[0.1, 0.3]", "basins.trials=1"],
+        [AttractorStudyKind.Classical] = ["classical.memories=[2, 3]", "classical.trials=1"],
+        [AttractorStudyKind.Boundary] = ["boundary.neurons=[16]", "boundary.load_grid=[0.1, 0.2]", "boundary.trials=1", "boundary.refine_points=1"],
+        [AttractorStudyKind.Modern] = ["modern.neurons=16", "modern.memories=[8, 64]", "modern.betas=[1]", "modern.flip_fractions=[0.1]", "modern.queries=16"],
+    };
+
+    [Theory]
+    [MemberData(nameof(StudyFiles))]
+    public void Every_study_file_runs_in_a_tiny_form_and_writes_its_run_directory(string fileName)
+    {
+        var document = ConfigDocument.Load(Path.Combine(ExperimentConfigTests.RepositoryRoot(), "experiments", fileName));
+        var kind = AttractorStudy.From(document, "probe").Kind;
+        string[] common = ["network.neurons=16", "network.present_steps=2", "network.retain_steps=4", "training.epochs=3", "training.log_every=1"];
+        var study = AttractorStudy.Prepare(document, [.. common, .. Tiny[kind]], null, Path.GetFileNameWithoutExtension(fileName));
+        using var folder = new TempFolder();
+        string directory = folder.Combine("run");
+
+        var result = AttractorStudyRunner.Run(study, directory, CPU);
+
+        Assert.False(result.Failed, result.Message);
+        foreach (string file in new[] { "config.yaml", "metrics.jsonl", "summary.json", "table.md", "table.csv" })
+            Assert.True(File.Exists(Path.Combine(directory, file)), file);
+        Assert.NotEmpty(result.Plots);
+        Assert.All(result.Plots, plot => Assert.True(new FileInfo(plot).Length > 1000, plot));
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "summary.json")))!.AsObject();
+        Assert.Equal(AttractorStudy.SectionOf(kind), summary["study"]!.GetValue<string>());
+        Assert.True(summary["wall_s"]!.GetValue<double>() > 0);
+        Assert.Equal(result.Tables[0].Rows.Count + 1, File.ReadAllLines(Path.Combine(directory, "table.csv")).Length);
+        var resolved = AttractorStudy.From(ConfigDocument.Load(Path.Combine(directory, "config.yaml")), "again");
+        Assert.Equal(study, resolved with { Options = study.Options, Network = study.Network, Training = study.Training });
+        Assert.Equal(study.Training, resolved.Training);
+    }
+
+    [Fact]
+    public void The_capacity_table_sits_beside_the_seed_figures_with_flat_summary_keys()
+    {
+        var study = Load(Capacity, "network.neurons=64", "capacity.memories=[5, 7]", "training.log_every=1");
+        using var folder = new TempFolder();
+        var result = AttractorStudyRunner.Run(study, folder.Combine("run"), CPU);
+        var table = result.Tables[0];
+        Assert.Equal("5", table.Rows[0][0]);
+        Assert.Equal("291", table.Rows[0][table.Columns.ToList().IndexOf("seed: epoch")]);
+        Assert.Equal("", table.Rows[1][table.Columns.ToList().IndexOf("seed: epoch")]);      // the seed has no P = 7
+        foreach (string key in new[] { "p5_converged", "p5_epoch", "p5_reaction", "p5_retention", "p5_wall_s", "p7_status" })
+            Assert.True(result.Summary.ContainsKey(key), key);
+        Assert.Equal(3 * 2, File.ReadAllLines(Path.Combine(result.Directory, "metrics.jsonl")).Length);   // 3 epochs x 2 nets
+    }
+
+    [Fact]
+    public void Keys_are_bound_with_defaults_and_resolved()
+    {
+        var study = Load(Capacity);
+        Assert.Equal(AttractorStudyKind.Capacity, study.Kind);
+        Assert.Equal(16, study.Network.Neurons);
+        Assert.Equal(Activation.Tanh, study.Network.Activation);
+        Assert.Equal(0.99, study.Training.ConvergenceThreshold);
+        Assert.Equal([2, 3], ((CapacityOptions)study.Options).Memories);
+        string yaml = study.Resolved().ToYaml();
+        Assert.Contains("convergence_epochs: 20", yaml);
+        Assert.Contains("regimen: cyclic", yaml);
+        Assert.DoesNotContain("boundary", yaml);
+    }
+
+    [Fact]
+    public void Mistakes_name_the_key()
+    {
+        Assert.Equal("training.epoch: unknown key; did you mean training.epochs?", Error(Capacity, "training.epoch=5"));
+        Assert.Equal("network.activation: expected one of tanh, relu, linear, sigmoid, got \"swish\"", Error(Capacity, "network.activation=swish"));
+        Assert.Equal("training.epochs: expected a whole number >= 1, got 0.", Error(Capacity, "training.epochs=0"));
+        Assert.Equal("capacity.memories: expected a list with at least one entry, got [].", Error(Capacity, "capacity.memories=[]"));
+        Assert.Equal("network.connectivity: expected a number in (0, 1], got 0.", Error(Capacity, "network.connectivity=0"));
+        Assert.Equal("study: unknown study \"capacty\"; did you mean capacity?", Error(Capacity.Replace("study: capacity", "study: capacty")));
+        Assert.Equal("study.yaml: study: missing; choose one of capacity, activations, basins, classical, boundary, modern.",
+            Error(Capacity.Replace("study: capacity", "")));
+        Assert.Equal("boundary: this section belongs to study boundary, but the file says study: capacity; remove it or change study.",
+            Error(Capacity, "boundary.trials=3"));
+        Assert.Equal("netwrok: unknown key; did you mean network?", Error(Capacity.Replace("network:", "netwrok:")));
+        Assert.StartsWith("classical.rules: expected weight-matrix rules", Error(Capacity.Replace("study: capacity", "study: classical").Replace("capacity:", "classical:").Replace("memories: [2, 3]", "rules: [modern]")));
+    }
+}
