@@ -65,6 +65,7 @@ internal static class RunCommand
                 : ExperimentRunner.Start(experiment, run, device, cache, observer, stop.Token));
 
             ShowResult(console, run, result);
+            ShowReferences(console, run, registry, result);
             return result.Status switch
             {
                 TrainingStatus.Completed or TrainingStatus.EarlyStopped => ResonanceCli.Success,
@@ -111,6 +112,26 @@ internal static class RunCommand
         console.MarkupLine($"run directory: {Markup.Escape(run.Path)}");
         if (Directory.Exists(run.PlotsPath) && Directory.GetFiles(run.PlotsPath, "*.png") is { Length: > 0 } plots)
             console.MarkupLine($"plots: {Markup.Escape(string.Join(", ", plots.Order().Select(Path.GetFileName)))} in {Markup.Escape(run.PlotsPath)}");
+    }
+
+    /// <summary>The run's figure beside the experiment's <c>reference:</c> figures, one table per metric.</summary>
+    static void ShowReferences(IAnsiConsole console, RunDirectory run, ModelRegistry registry, TrainingResult result)
+    {
+        if (!run.Exists) return;
+        var references = Experiment.From(ConfigDocument.Load(run.ConfigPath), registry, run.Name).References ?? [];
+        foreach (var metric in references.GroupBy(figure => figure.Metric))
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{metric.Key}: this run and its references"))
+                .AddColumn("").AddColumn(new TableColumn(Markup.Escape(metric.Key)).RightAligned()).AddColumn("source");
+            result.Summary.TryGetValue(metric.Key, out object? mine);
+            table.AddRow(new Markup("[bold]this run[/]"), new Markup($"[bold]{Markup.Escape(mine is null ? "missing" : Format(metric.Key, mine))}[/]"),
+                new Markup(Markup.Escape($"{run.Name}, {Format("epochs_completed", result.Summary.GetValueOrDefault("epochs_completed"))} epochs, " +
+                                         $"{Format("train_time_s", result.Summary.GetValueOrDefault("train_time_s"))}")));
+            foreach (var figure in metric)
+                table.AddRow(Markup.Escape(figure.Name), figure.Value is double value ? Markup.Escape(Format(metric.Key, value)) : "[yellow]missing[/]",
+                    Markup.Escape(figure.Source ?? ""));
+            console.Write(table);
+        }
     }
 
     internal static string Format(string key, object? value) => value switch
