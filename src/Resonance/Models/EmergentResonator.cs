@@ -23,7 +23,8 @@ namespace Resonance.Models;
 /// product (input drive and gate together); the neuron constants <c>λ, θ, κθ, ρ</c> are computed once per forward,
 /// so a step costs one <c>(H, H)</c> product and element-wise arithmetic. With a curriculum
 /// (<see cref="EmergentResonatorOptions.Curriculum"/>) the trainer sets the reasoning steps each epoch through
-/// <see cref="IEpochScheduledModel.BeginEpoch"/>. Classification only.
+/// <see cref="IEpochScheduledModel.BeginEpoch"/>. For regression (sequence to sequence) the readout is applied to the
+/// top layer's output at every input step, <c>(batch, steps, outputs)</c>, and no reasoning steps are run.
 /// </remarks>
 public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INeuronDiagnostics
 {
@@ -32,14 +33,12 @@ public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INe
 
     /// <summary>Builds the model; layer <c>l</c>'s cell gets the seed <c>Derive(seed, "layers.l")</c>, the readout <c>Derive(seed, "readout")</c>.</summary>
     /// <param name="options">Validated here.</param>
-    /// <param name="shape">What the data fixes; must be classification.</param>
+    /// <param name="shape">What the data fixes.</param>
     /// <param name="seed">Seed of the model's random streams.</param>
-    /// <exception cref="UserInputException">Invalid options, or a regression task.</exception>
+    /// <exception cref="UserInputException">Invalid options.</exception>
     public EmergentResonator(EmergentResonatorOptions options, ModelShape shape, long seed) : base(nameof(EmergentResonator), shape)
     {
         options.Validate();
-        if (shape.Task != TaskKind.Classification)
-            throw new UserInputException("model.type: resonator classifies whole sequences; use it with a classification dataset (mnist).");
         Options = options;
         var neuron = options.Neuron();
         var cells = new PulseTgauCell[options.Layers];
@@ -88,7 +87,7 @@ public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INe
 
     /// <summary>Runs the sequence, then the reasoning steps, then the readout.</summary>
     /// <param name="input"><c>(batch, steps, InputSize)</c>.</param>
-    /// <returns>Logits <c>(batch, classes)</c>.</returns>
+    /// <returns>Logits <c>(batch, classes)</c>; for regression, predictions <c>(batch, steps, outputs)</c>.</returns>
     public override Tensor forward(Tensor input) => Run(input, null);
 
     /// <summary>Per layer: firing rate (spikes per step, over the batch and all <c>T + R</c> steps), and the learned
@@ -126,6 +125,7 @@ public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INe
         long batch = input.shape[0];
         int top = layers.Count - 1;
         bool countTopSpikes = Options.Readout == ReadoutKind.SpikeCount;
+        bool regression = Shape.Task == TaskKind.Regression;
         var neurons = layers.Select(cell => cell.Neurons()).ToArray();
         var states = new PulseTgauState[layers.Count];
         var counts = new Tensor?[layers.Count];
@@ -134,10 +134,11 @@ public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INe
         for (int l = 0; l < layers.Count; l++)
         {
             bool countSpikes = spikeSums is not null || (countTopSpikes && l == top);
-            (Tensor? outputs, states[l], counts[l]) = RunLayer(layers[l], neurons[l], sequence, keepSequence: l < top, countSpikes);
+            (Tensor? outputs, states[l], counts[l]) = RunLayer(layers[l], neurons[l], sequence, keepSequence: l < top || regression, countSpikes);
             output = states[l].Y;
             if (outputs is not null) sequence = outputs; // (T, B, H)
         }
+        if (regression) return readout.call(sequence).transpose(0, 1).MoveToOuterDisposeScope(); // (T, B, O) -> (B, T, O)
 
         Tensor? reasoningSum = null;
         if (ReasoningSteps > 0)

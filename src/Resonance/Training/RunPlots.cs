@@ -38,7 +38,7 @@ public static class RunPlots
                 marks.MarkerShape = MarkerShape.FilledTriangleUp;
                 marks.LegendText = $"loss spike ({spikes.Count}; batch loss)";
             }
-            foreach (var (step, label) in StageChanges(epochs))
+            foreach (var (step, _, label) in StageChanges(epochs))
             {
                 var line = plot.Add.VerticalLine(step);
                 line.LinePattern = LinePattern.Dashed;
@@ -63,6 +63,14 @@ public static class RunPlots
                 var scatter = plot.Add.Scatter(rows.Select(e => Number(e, "epoch") + 1).ToArray(), Values(rows, key).Select(v => v * 100).ToArray());
                 scatter.LegendText = key.Replace('_', ' ');
             }
+            foreach (var (_, epoch, label) in StageChanges(epochs))
+            {
+                var line = plot.Add.VerticalLine(epoch + 0.5);
+                line.LinePattern = LinePattern.Dashed;
+                line.Color = Colors.Gray;
+                line.Text = label;
+                line.LabelOppositeAxis = true;
+            }
             plot.Title("Accuracy per epoch");
             plot.XLabel("epoch");
             plot.YLabel("accuracy (%)");
@@ -73,18 +81,19 @@ public static class RunPlots
     }
 
     /// <summary>Where an epoch's curriculum settings (keys other than the usual figures, e.g. <c>reasoning_steps</c>) differ
-    /// from the previous epoch's: the step where the epoch began and a label.</summary>
-    static IEnumerable<(double Step, string Label)> StageChanges(IReadOnlyList<JsonObject> epochs)
+    /// from the previous epoch's: the step where the epoch began, the number of epochs before it, and a label.</summary>
+    static IEnumerable<(double Step, double EpochsBefore, string Label)> StageChanges(IReadOnlyList<JsonObject> epochs)
     {
         string? previous = null;
-        double previousStep = 0;
+        double previousStep = 0, previousEpoch = 0;
         foreach (var epoch in epochs)
         {
             var settings = epoch.Where(kv => !StandardEpochKeys.Contains(kv.Key) && !MetricsLog.IsTimingKey(kv.Key)).Select(kv => $"{kv.Key.Replace('_', ' ')} {kv.Value}").ToList();
             string current = string.Join(", ", settings);
-            if (settings.Count > 0 && current != previous) yield return (previousStep, current);
+            if (settings.Count > 0 && current != previous) yield return (previousStep, previousEpoch, current);
             previous = current;
             previousStep = Number(epoch, "step");
+            previousEpoch = Number(epoch, "epoch") + 1;
         }
     }
 
