@@ -64,8 +64,7 @@ internal static class RunCommand
                 ? ExperimentRunner.Resume(run, registry, device, cache, observer, stop.Token)
                 : ExperimentRunner.Start(experiment, run, device, cache, observer, stop.Token));
 
-            ShowResult(console, run, result);
-            ShowReferences(console, run, registry, result);
+            ShowResult(console, run, registry, result);
             return result.Status switch
             {
                 TrainingStatus.Completed or TrainingStatus.EarlyStopped => ResonanceCli.Success,
@@ -101,7 +100,7 @@ internal static class RunCommand
         throw new UserInputException($"{nameOrPath}: no such experiment file or built-in experiment; built-in ones are {string.Join(", ", EmbeddedExperiments.Names)}.");
     }
 
-    static void ShowResult(IAnsiConsole console, RunDirectory run, TrainingResult result)
+    static void ShowResult(IAnsiConsole console, RunDirectory run, ModelRegistry registry, TrainingResult result)
     {
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(run.Name)).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
         foreach (var (key, value) in result.Summary)
@@ -109,6 +108,7 @@ internal static class RunCommand
         console.Write(table);
         string colour = result.Status is TrainingStatus.Completed or TrainingStatus.EarlyStopped ? "green" : result.Status == TrainingStatus.Interrupted ? "yellow" : "red";
         console.MarkupLine($"[{colour}]{Markup.Escape(result.Message)}[/]");
+        ShowReferences(console, run, registry, result);
         console.MarkupLine($"run directory: {Markup.Escape(run.Path)}");
         if (Directory.Exists(run.PlotsPath) && Directory.GetFiles(run.PlotsPath, "*.png") is { Length: > 0 } plots)
             console.MarkupLine($"plots: {Markup.Escape(string.Join(", ", plots.Order().Select(Path.GetFileName)))} in {Markup.Escape(run.PlotsPath)}");
