@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Resonance.Cli;
 
-/// <summary><c>resonance bench [--quick] [--out FILE]</c>: training and inference speed of every registered model at the standard shapes.</summary>
+/// <summary><c>resonance bench [--quick] [--only NAME]... [--out FILE]</c>: training and inference speed of every registered model at the standard shapes.</summary>
 internal static class BenchCommand
 {
     public static Command Create(IAnsiConsole console)
@@ -15,8 +15,10 @@ internal static class BenchCommand
             "GFLOP/s against a measured matmul peak, peak memory; writes bench.json.");
         var quick = new Option<bool>("--quick") { Description = "Fewer, shorter repeats at the same shapes: under a minute on 2 idle cores." };
         var output = new Option<FileInfo?>("--out") { Description = "Where to write the JSON report (default: bench.json in the current folder).", HelpName = "FILE" };
+        var only = new Option<string[]>("--only") { Description = "Run only the rows of these cases (e.g. --only resonator --only lstm); default: all.", HelpName = "NAME" };
         command.Options.Add(quick);
         command.Options.Add(output);
+        command.Options.Add(only);
         command.SetAction(parse =>
         {
             var device = ResonanceCli.ApplyGlobalOptions(parse);
@@ -28,6 +30,13 @@ internal static class BenchCommand
 
             var settings = isQuick ? BenchmarkSettings.Quick(device) : BenchmarkSettings.Full(device);
             var cases = BenchmarkSuite.StandardCases();
+            if (parse.GetValue(only) is { Length: > 0 } names)
+            {
+                var unknown = names.Where(name => cases.All(c => c.Name != name)).ToList();
+                if (unknown.Count > 0)
+                    throw new UserInputException($"--only {string.Join(", ", unknown)}: no such case; cases are {string.Join(", ", cases.Select(c => c.Name).Distinct())}.");
+                cases = [.. cases.Where(c => names.Contains(c.Name))];
+            }
             console.MarkupLine($"[bold]resonance bench[/]{(isQuick ? " --quick" : "")}: {cases.Count} rows, {settings.Repeats} repeats each (median), device {Markup.Escape(device.type.ToString().ToLowerInvariant())}, {TorchSharp.torch.get_num_threads()} threads");
             var report = BenchmarkSuite.Run(cases, settings, isQuick, new ConsoleProgress(console));
 

@@ -66,7 +66,7 @@ internal static class RunCommand
                 ? ExperimentRunner.Resume(run, registry, device, cache, observer, stop.Token)
                 : ExperimentRunner.Start(experiment, run, device, cache, observer, stop.Token));
 
-            ShowResult(console, run, result);
+            ShowResult(console, run, registry, result);
             return result.Status switch
             {
                 TrainingStatus.Completed or TrainingStatus.EarlyStopped => ResonanceCli.Success,
@@ -102,7 +102,7 @@ internal static class RunCommand
         throw new UserInputException($"{nameOrPath}: no such experiment file or built-in experiment; built-in ones are {string.Join(", ", EmbeddedExperiments.Names)}.");
     }
 
-    static void ShowResult(IAnsiConsole console, RunDirectory run, TrainingResult result)
+    static void ShowResult(IAnsiConsole console, RunDirectory run, ModelRegistry registry, TrainingResult result)
     {
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(run.Name)).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
         foreach (var (key, value) in result.Summary)
@@ -110,9 +110,30 @@ internal static class RunCommand
         console.Write(table);
         string colour = result.Status is TrainingStatus.Completed or TrainingStatus.EarlyStopped ? "green" : result.Status == TrainingStatus.Interrupted ? "yellow" : "red";
         console.MarkupLine($"[{colour}]{Markup.Escape(result.Message)}[/]");
+        ShowReferences(console, run, registry, result);
         console.MarkupLine($"run directory: {Markup.Escape(run.Path)}");
         if (Directory.Exists(run.PlotsPath) && Directory.GetFiles(run.PlotsPath, "*.png") is { Length: > 0 } plots)
             console.MarkupLine($"plots: {Markup.Escape(string.Join(", ", plots.Order().Select(Path.GetFileName)))} in {Markup.Escape(run.PlotsPath)}");
+    }
+
+    /// <summary>The run's figure beside the experiment's <c>reference:</c> figures, one table per metric.</summary>
+    static void ShowReferences(IAnsiConsole console, RunDirectory run, ModelRegistry registry, TrainingResult result)
+    {
+        if (!run.Exists) return;
+        var references = Experiment.From(ConfigDocument.Load(run.ConfigPath), registry, run.Name).References ?? [];
+        foreach (var metric in references.GroupBy(figure => figure.Metric))
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{metric.Key}: this run and its references"))
+                .AddColumn("").AddColumn(new TableColumn(Markup.Escape(metric.Key)).RightAligned()).AddColumn("source");
+            result.Summary.TryGetValue(metric.Key, out object? mine);
+            table.AddRow(new Markup("[bold]this run[/]"), new Markup($"[bold]{Markup.Escape(mine is null ? "missing" : Format(metric.Key, mine))}[/]"),
+                new Markup(Markup.Escape($"{run.Name}, {Format("epochs_completed", result.Summary.GetValueOrDefault("epochs_completed"))} epochs, " +
+                                         $"{Format("train_time_s", result.Summary.GetValueOrDefault("train_time_s"))}")));
+            foreach (var figure in metric)
+                table.AddRow(Markup.Escape(figure.Name), figure.Value is double value ? Markup.Escape(Format(metric.Key, value)) : "[yellow]missing[/]",
+                    Markup.Escape(figure.Source ?? ""));
+            console.Write(table);
+        }
     }
 
     internal static string Format(string key, object? value) => value switch

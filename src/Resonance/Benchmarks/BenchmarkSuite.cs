@@ -14,7 +14,7 @@ public static class BenchmarkSuite
     public static readonly IReadOnlyList<SequenceBenchmarkShape> StandardShapes = [SequenceBenchmarkShape.RowWise, SequenceBenchmarkShape.PixelWise];
 
     /// <summary>The looped models compared with their fused references.</summary>
-    public static readonly IReadOnlyList<(string Looped, string Fused)> StandardComparisons = [("lstm", "lstm-fused"), ("gru", "gru-fused")];
+    public static readonly IReadOnlyList<(string Looped, string Fused)> StandardComparisons = [("lstm", "lstm-fused"), ("gru", "gru-fused"), ("resonator", "lstm")];
 
     /// <summary>The default cases: every model of <see cref="ModelCatalog.CreateDefault"/> at every standard shape.
     /// Other parts append their own cases to this list.</summary>

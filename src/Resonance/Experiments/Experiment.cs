@@ -15,9 +15,10 @@ public sealed record Experiment(
     object ModelOptions,
     DataOptions Data,
     TrainingOptions Training,
-    LoggingOptions Logging)
+    LoggingOptions Logging,
+    IReadOnlyList<ReferenceFigure>? References = null)
 {
-    static readonly string[] TopLevelKeys = ["name", "description", "seed", "model", "data", "training", "logging"];
+    static readonly string[] TopLevelKeys = ["name", "description", "seed", "model", "data", "training", "logging", "reference"];
 
     /// <summary>Validates and binds a document.</summary>
     /// <param name="document">The experiment, overrides already applied.</param>
@@ -53,7 +54,10 @@ public sealed record Experiment(
         var data = ConfigBinder.Bind<DataOptions>(document.Section("data"), "data");
         var training = ConfigBinder.Bind<TrainingOptions>(document.Section("training"), "training");
         var logging = ConfigBinder.Bind<LoggingOptions>(document.Section("logging"), "logging");
-        return new Experiment(name, seed, entry, modelOptions, data, training, logging);
+        List<ReferenceFigure> references = document.Root.Children.TryGetValue(new YamlScalarNode("reference"), out var referenceNode)
+            ? ConfigBinder.Read<List<ReferenceFigure>>(referenceNode, "reference") : [];
+        for (int i = 0; i < references.Count; i++) references[i].Validate($"reference[{i}]");
+        return new Experiment(name, seed, entry, modelOptions, data, training, logging, references);
     }
 
     /// <summary>The fully resolved experiment (every default written out), as saved in a run's <c>config.yaml</c>.</summary>
@@ -70,6 +74,8 @@ public sealed record Experiment(
         root.Add("data", ConfigBinder.ToYaml(Data));
         root.Add("training", ConfigBinder.ToYaml(Training));
         root.Add("logging", ConfigBinder.ToYaml(Logging));
+        if (References is { Count: > 0 })
+            root.Add("reference", new YamlSequenceNode(References.Select(figure => (YamlNode)ConfigBinder.ToYaml(figure))));
         var text = new YamlStream(new YamlDocument(root));
         var writer = new StringWriter();
         text.Save(writer, assignAnchors: false);

@@ -13,8 +13,9 @@ namespace Resonance.Training;
 /// <param name="TrainSeconds">Wall time spent training before this checkpoint.</param>
 /// <param name="EpochSums">Loss and accuracy sums of the epoch in progress.</param>
 /// <param name="WindowSums">Loss and accuracy sums since the last metrics line.</param>
+/// <param name="LossSpikes">The loss-spike detector's memory (null before the first batch, or when it is off).</param>
 public sealed record TrainerState(int Epoch, int BatchInEpoch, long Step, double? BestMetric, int EpochsWithoutImprovement, double TrainSeconds,
-    RunningSums EpochSums, RunningSums WindowSums)
+    RunningSums EpochSums, RunningSums WindowSums, LossSpikeState? LossSpikes = null)
 {
     /// <summary>A fresh run.</summary>
     public static TrainerState Start => new(0, 0, 0, null, 0, 0, RunningSums.Zero, RunningSums.Zero);

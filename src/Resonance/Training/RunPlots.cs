@@ -3,7 +3,8 @@ using ScottPlot;
 
 namespace Resonance.Training;
 
-/// <summary>PNG plots of a run's metrics.jsonl: the training loss over steps, and per-epoch accuracy and loss.</summary>
+/// <summary>PNG plots of a run's metrics.jsonl: the training loss over steps (with loss spikes marked, and the epochs where
+/// a curriculum changed the model's settings), and per-epoch accuracy and loss.</summary>
 public static class RunPlots
 {
     /// <summary>Writes <c>plots/loss.png</c> and <c>plots/accuracy.png</c> (when the run has accuracies); returns the paths written.</summary>
@@ -28,6 +29,23 @@ public static class RunPlots
             }
             foreach (var diverged in lines.Where(l => Kind(l) == "diverged"))
                 plot.Add.VerticalLine(Number(diverged, "step")).LegendText = "diverged";
+            var spikes = lines.Where(l => Kind(l) == "spike").ToList();
+            if (spikes.Count > 0)
+            {
+                var marks = plot.Add.ScatterPoints(Values(spikes, "step"), Values(spikes, "loss"));
+                marks.Color = Colors.Red;
+                marks.MarkerSize = 9;
+                marks.MarkerShape = MarkerShape.FilledTriangleUp;
+                marks.LegendText = $"loss spike ({spikes.Count}; batch loss)";
+            }
+            foreach (var (step, _, label) in StageChanges(epochs))
+            {
+                var line = plot.Add.VerticalLine(step);
+                line.LinePattern = LinePattern.Dashed;
+                line.Color = Colors.Gray;
+                line.Text = label;
+                line.LabelOppositeAxis = true;
+            }
             plot.Title("Loss");
             plot.XLabel("optimiser step");
             plot.YLabel("loss");
@@ -45,6 +63,14 @@ public static class RunPlots
                 var scatter = plot.Add.Scatter(rows.Select(e => Number(e, "epoch") + 1).ToArray(), Values(rows, key).Select(v => v * 100).ToArray());
                 scatter.LegendText = key.Replace('_', ' ');
             }
+            foreach (var (_, epoch, label) in StageChanges(epochs))
+            {
+                var line = plot.Add.VerticalLine(epoch + 0.5);
+                line.LinePattern = LinePattern.Dashed;
+                line.Color = Colors.Gray;
+                line.Text = label;
+                line.LabelOppositeAxis = true;
+            }
             plot.Title("Accuracy per epoch");
             plot.XLabel("epoch");
             plot.YLabel("accuracy (%)");
@@ -53,6 +79,26 @@ public static class RunPlots
         }
         return written;
     }
+
+    /// <summary>Where an epoch's curriculum settings (keys other than the usual figures, e.g. <c>reasoning_steps</c>) differ
+    /// from the previous epoch's: the step where the epoch began, the number of epochs before it, and a label.</summary>
+    static IEnumerable<(double Step, double EpochsBefore, string Label)> StageChanges(IReadOnlyList<JsonObject> epochs)
+    {
+        string? previous = null;
+        double previousStep = 0, previousEpoch = 0;
+        foreach (var epoch in epochs)
+        {
+            var settings = epoch.Where(kv => !StandardEpochKeys.Contains(kv.Key) && !MetricsLog.IsTimingKey(kv.Key)).Select(kv => $"{kv.Key.Replace('_', ' ')} {kv.Value}").ToList();
+            string current = string.Join(", ", settings);
+            if (settings.Count > 0 && current != previous) yield return (previousStep, previousEpoch, current);
+            previous = current;
+            previousStep = Number(epoch, "step");
+            previousEpoch = Number(epoch, "epoch") + 1;
+        }
+    }
+
+    static readonly HashSet<string> StandardEpochKeys =
+        ["kind", "step", "epoch", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "test_loss", "test_accuracy"];
 
     static string Save(Plot plot, string path)
     {

@@ -31,6 +31,12 @@ public sealed record TrainingResult(TrainingStatus Status, string Message, IRead
 /// checkpoints (every epoch, every N batches, and on interrupt) and exact resume.
 /// </summary>
 /// <remarks>
+/// Extension points, all optional: a model that implements <see cref="IEpochScheduledModel"/> is told each epoch
+/// before its first batch (a curriculum; the settings go into the epoch's metrics line); one that implements
+/// <see cref="INeuronDiagnostics"/> is asked for per-neuron figures after each epoch's evaluation (TensorBoard histograms,
+/// means in a <c>neurons</c> metrics line, <c>plots/neurons.png</c>). A <see cref="LossSpikeDetector"/> watches every batch
+/// loss (<see cref="TrainingOptions.SpikeFactor"/>): <c>spike</c> and <c>spike_recovery</c> metrics lines, a summary in
+/// summary.json; its memory is checkpointed, so resume stays exact.
 /// Classification minimises cross-entropy of logits <c>(batch, classes)</c> against labels <c>(batch)</c>;
 /// regression minimises mean squared error of <c>(batch, steps, outputs)</c>. Validation accuracy (or negative
 /// validation loss for regression) drives early stopping and the best checkpoint.
@@ -55,14 +61,16 @@ public sealed class Trainer
         this.run = run;
         this.observer = observer ?? NullTrainingObserver.Instance;
         classification = model.Shape.Task == TaskKind.Classification;
-        var parameters = model.parameters().ToList();
+        var parameters = Trainable(model);
         optimizer = options.Optimizer == OptimizerKind.AdamW
             ? optim.AdamW(parameters, lr: options.Lr, weight_decay: options.WeightDecay)
             : optim.Adam(parameters, lr: options.Lr, weight_decay: options.WeightDecay);
     }
 
-    /// <summary>Trainable parameter count.</summary>
-    public long ParameterCount => model.parameters().Sum(p => p.numel());
+    /// <summary>Trainable parameter count (parameters frozen with <c>requires_grad = false</c> are not counted).</summary>
+    public long ParameterCount => Trainable(model).Sum(p => p.numel());
+
+    static List<Parameter> Trainable(SequenceModel model) => [.. model.parameters().Where(p => p.requires_grad)];
 
     /// <summary>Runs (or, with <paramref name="resume"/>, continues from the last checkpoint) until done, stopped or diverged.</summary>
     /// <param name="resume">Continue from <see cref="RunDirectory.LastCheckpointPath"/>.</param>
@@ -82,12 +90,14 @@ public sealed class Trainer
         var clock = Stopwatch.StartNew();
         double priorSeconds = state.TrainSeconds;
         double TrainSeconds() => priorSeconds + clock.Elapsed.TotalSeconds;
-        var parameters = model.parameters().ToList();
+        var parameters = Trainable(model);
         EpochReport? lastEpoch = null;
+        var spikes = options.SpikeFactor > 0 ? new LossSpikeDetector(options.SpikeFactor, options.SpikeWindow, state.LossSpikes) : null;
 
         for (int epoch = state.Epoch; epoch < options.Epochs; epoch++)
         {
             model.train();
+            var settings = (model as IEpochScheduledModel)?.BeginEpoch(epoch);
             var epochClock = Stopwatch.StartNew();
             var windowClock = Stopwatch.StartNew();
             long windowSamples = 0;
@@ -131,6 +141,11 @@ public sealed class Trainer
                     };
                     batchIndex++;
                     windowSamples += size;
+                    if (spikes is not null)
+                    {
+                        WriteSpike(metrics, board, epoch, batchIndex, spikes.Observe(state.Step, loss));
+                        state = state with { LossSpikes = spikes.State };
+                    }
 
                     double rate = windowSamples / Math.Max(1e-9, windowClock.Elapsed.TotalSeconds);
                     double remaining = (totalSteps - state.Step) * options.BatchSize / Math.Max(1e-9, rate);
@@ -180,7 +195,8 @@ public sealed class Trainer
             bool hasValidation = data.Count(DataSplit.Validation) > 0;
             lastEpoch = new EpochReport(epoch, state.EpochSums.MeanLoss, classification ? state.EpochSums.Accuracy : null,
                 hasValidation ? validationLoss : null, validationAccuracy, testLoss, testAccuracy, epochClock.Elapsed.TotalSeconds);
-            WriteEpoch(metrics, board, state.Step, lastEpoch);
+            WriteEpoch(metrics, board, state.Step, lastEpoch, settings);
+            WriteNeurons(metrics, board, state.Step, epoch, hasValidation ? DataSplit.Validation : DataSplit.Test);
             observer.Epoch(lastEpoch);
 
             // Early stopping and the best checkpoint follow validation (never the test split); without one, training loss.
@@ -230,6 +246,7 @@ public sealed class Trainer
 
     EpochReport EvaluatedEpoch()
     {
+        (model as IEpochScheduledModel)?.BeginEpoch(options.Epochs - 1);
         var (testLoss, testAccuracy) = Evaluate(DataSplit.Test);
         return new EpochReport(options.Epochs - 1, double.NaN, null, null, null, testLoss, testAccuracy, 0);
     }
@@ -274,15 +291,79 @@ public sealed class Trainer
             if (last.TestAccuracy is double testAccuracy) summary["test_accuracy"] = testAccuracy;
         }
         if (state.BestMetric is double best && data.Count(DataSplit.Validation) > 0) summary["best_validation_metric"] = best;
+        foreach (var (key, value) in LossSpikeSummary(MetricsLog.Read(run.MetricsPath))) summary[key] = value;
         summary["train_time_s"] = seconds;
         if (seconds > 0 && state.Step > 0)
             summary["train_samples_per_s"] = (double)Math.Min(state.Step * options.BatchSize, state.Epoch * data.Count(DataSplit.Train) + state.BatchInEpoch * options.BatchSize) / seconds;
         return summary.Where(kv => kv.Value is not double d || double.IsFinite(d)).ToDictionary();
     }
 
-    void WriteEpoch(MetricsLog metrics, TensorBoardSink? board, long step, EpochReport report)
+    /// <summary>Headline figures of the loss spikes in a metrics log: <c>loss_spikes</c> (count), <c>loss_spike_largest_ratio</c>,
+    /// <c>loss_spike_mean_recovery_batches</c>, <c>loss_spikes_unrecovered</c>, <c>loss_spike_steps</c> (comma-separated).</summary>
+    public static Dictionary<string, object?> LossSpikeSummary(IReadOnlyList<System.Text.Json.Nodes.JsonObject> lines)
+    {
+        static double Get(System.Text.Json.Nodes.JsonObject line, string key) => line[key] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out double d) ? d : double.NaN;
+        var found = lines.Where(l => l["kind"]?.GetValue<string>() == "spike").ToList();
+        var recovered = lines.Where(l => l["kind"]?.GetValue<string>() == "spike_recovery").ToList();
+        var summary = new Dictionary<string, object?> { ["loss_spikes"] = (long)found.Count };
+        if (found.Count == 0) return summary;
+        summary["loss_spike_largest_ratio"] = found.Max(l => Get(l, "ratio"));
+        if (recovered.Count > 0) summary["loss_spike_mean_recovery_batches"] = recovered.Average(l => Get(l, "recovery_batches"));
+        summary["loss_spikes_unrecovered"] = (long)(found.Count - recovered.Count);
+        summary["loss_spike_steps"] = string.Join(",", found.Select(l => ((long)Get(l, "step")).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return summary;
+    }
+
+    void WriteSpike(MetricsLog metrics, TensorBoardSink? board, int epoch, int batch, (LossSpike? Spike, LossSpikeRecovery? Recovery) events)
+    {
+        if (events.Spike is { } spike)
+        {
+            metrics.Write(new Dictionary<string, object?>
+            {
+                ["kind"] = "spike", ["step"] = spike.Step, ["epoch"] = epoch, ["batch"] = batch,
+                ["loss"] = spike.Loss, ["running_median"] = spike.RunningMedian, ["ratio"] = spike.Ratio,
+            });
+            board?.Scalar("train/loss_spike_ratio", spike.Ratio, spike.Step);
+            observer.Note($"loss spike at step {spike.Step} (epoch {epoch + 1}): {spike.Loss:G4}, {spike.Ratio:F1}x the running median {spike.RunningMedian:G4}");
+        }
+        if (events.Recovery is { } recovery)
+            metrics.Write(new Dictionary<string, object?>
+            {
+                ["kind"] = "spike_recovery", ["step"] = recovery.Step, ["epoch"] = epoch, ["batch"] = batch,
+                ["spike_step"] = recovery.SpikeStep, ["recovery_batches"] = recovery.Batches, ["peak_loss"] = recovery.PeakLoss,
+            });
+    }
+
+    /// <summary>Per-neuron figures of a model that reports them, on the first batch of <paramref name="split"/>.</summary>
+    void WriteNeurons(MetricsLog metrics, TensorBoardSink? board, long step, int epoch, DataSplit split)
+    {
+        if (model is not INeuronDiagnostics diagnosable) return;
+        IReadOnlyList<NeuronDiagnostic>? figures = null;
+        model.eval();
+        foreach (var batch in data.Batches(split, options.EvalBatchSize))
+        {
+            using (batch) figures = diagnosable.Diagnose(batch.Inputs);
+            break;
+        }
+        model.train();
+        if (figures is null) return;
+        var line = new Dictionary<string, object?> { ["kind"] = "neurons", ["step"] = step, ["epoch"] = epoch };
+        foreach (var figure in figures)
+        {
+            line[figure.Name] = figure.Mean;
+            if (board is null) continue;
+            using var values = tensor(figure.Values);
+            board.Histogram("neurons/" + figure.Name, values, step);
+            board.Scalar("neurons/" + figure.Name + "_mean", figure.Mean, step);
+        }
+        metrics.Write(line);
+        if (logging.Plots) NeuronPlots.Write(System.IO.Path.Combine(run.PlotsPath, "neurons.png"), figures, epoch);
+    }
+
+    void WriteEpoch(MetricsLog metrics, TensorBoardSink? board, long step, EpochReport report, IReadOnlyDictionary<string, double>? settings)
     {
         var line = new Dictionary<string, object?> { ["kind"] = "epoch", ["step"] = step, ["epoch"] = report.Epoch, ["train_loss"] = report.TrainLoss };
+        foreach (var (key, value) in settings ?? new Dictionary<string, double>()) line[key] = value;
         if (report.TrainAccuracy is double trainAccuracy) line["train_accuracy"] = trainAccuracy;
         if (report.ValidationLoss is double validationLoss) line["validation_loss"] = validationLoss;
         if (report.ValidationAccuracy is double validationAccuracy) line["validation_accuracy"] = validationAccuracy;

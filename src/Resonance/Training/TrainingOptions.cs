@@ -45,6 +45,11 @@ public sealed record TrainingOptions
     public int EarlyStoppingPatience { get; init; }
     /// <summary>Save a checkpoint every this many batches as well as at each epoch's end; 0 = epochs only.</summary>
     public int CheckpointEveryBatches { get; init; }
+    /// <summary>A batch loss above this multiple of the running median of the last <see cref="SpikeWindow"/> batch losses is
+    /// logged as a loss spike (with its recovery); 0 turns the detector off.</summary>
+    public double SpikeFactor { get; init; } = 3;
+    /// <summary>Batches in the loss-spike detector's running median.</summary>
+    public int SpikeWindow { get; init; } = 50;
     /// <summary>The run fails (exit code 1) when the final test accuracy is below this; null = no target.</summary>
     public double? TargetAccuracy { get; init; }
 
@@ -63,6 +68,8 @@ public sealed record TrainingOptions
         if (!(WarmupFraction >= 0 && WarmupFraction < 1)) throw new UserInputException($"training.warmup_fraction: expected a number in [0, 1), got {WarmupFraction}");
         if (EarlyStoppingPatience < 0) throw new UserInputException($"training.early_stopping_patience: expected a whole number >= 0, got {EarlyStoppingPatience}");
         if (CheckpointEveryBatches < 0) throw new UserInputException($"training.checkpoint_every_batches: expected a whole number >= 0, got {CheckpointEveryBatches}");
+        if (SpikeFactor != 0 && !(SpikeFactor > 1)) throw new UserInputException($"training.spike_factor: expected a number > 1, or 0 to turn spike detection off, got {SpikeFactor}");
+        if (SpikeWindow < 1) throw new UserInputException($"training.spike_window: expected a whole number >= 1, got {SpikeWindow}");
         if (TargetAccuracy is < 0 or > 1) throw new UserInputException($"training.target_accuracy: expected a fraction in [0, 1], got {TargetAccuracy}");
     }
 }

@@ -102,6 +102,30 @@ public class CommandLineTests
         Assert.Equal(0.9871, Assert.Single(parsed)!["test_accuracy"]!.GetValue<double>());
     }
 
+    [Fact]
+    public void Run_ends_with_the_reference_figures_beside_its_own_and_then_where_the_plots_are()
+    {
+        using var folder = new TempFolder();
+        string file = Path.Combine(folder.Path, "tiny.yaml");
+        File.WriteAllText(file, """
+            name: tiny
+            seed: 3
+            model: { type: resonator, hidden: 8 }
+            data: { dataset: synthetic, samples: 64, steps: 6 }
+            training: { epochs: 1, lr: 0.01, batch_size: 32 }
+            reference:
+              - { name: "a claimed figure", metric: test_accuracy, value: 0.992, source: "a seed" }
+              - { name: "a baseline not run", metric: test_accuracy, value: ~ }
+            """);
+        var (code, output) = Run("run", file, "--out", Path.Combine(folder.Path, "run"));
+        Assert.Equal(0, code);
+        int table = output.IndexOf("test_accuracy: this run and its references", StringComparison.Ordinal);
+        Assert.True(table > 0, output);
+        Assert.Contains("99.20 %", output[table..]);
+        Assert.Contains("missing", output[table..]);
+        Assert.True(output.IndexOf("plots:", StringComparison.Ordinal) > table, "the plots line comes last");
+    }
+
     static (int, string) CaptureStdout(Func<int> action)
     {
         var original = Console.Out;

@@ -54,7 +54,7 @@ public class ExperimentConfigTests
     [Fact]
     public void An_unknown_section_lists_the_sections_and_a_bad_seed_names_its_value()
     {
-        Assert.Equal("optimiser: unknown section; an experiment has name, description, seed, model, data, training, logging.",
+        Assert.Equal("optimiser: unknown section; an experiment has name, description, seed, model, data, training, logging, reference.",
             Error(Valid + "\noptimiser:\n  kind: adam\n"));
         Assert.Equal("seed: expected a whole number, got \"nine\"", Error(Valid, "seed=nine"));
         Assert.Equal(1000, Load(Valid, "seed=1e3").Seed);
@@ -139,6 +139,33 @@ public class ExperimentConfigTests
         Assert.Equal(experiment.Data, again.Data);
         Assert.Equal(experiment.Logging, again.Logging);
         Assert.Equal(experiment.Resolved().ToYaml(), again.Resolved().ToYaml());
+    }
+
+    const string WithReferences = Valid + """
+
+        reference:
+          - { name: "a paper", metric: test_accuracy, value: 0.992, source: "seed 000" }
+          - { name: "a baseline not run yet", value: ~ }
+        """;
+
+    [Fact]
+    public void Reference_figures_bind_with_defaults_and_survive_the_resolved_config()
+    {
+        var experiment = Load(WithReferences);
+        Assert.Equal(2, experiment.References!.Count);
+        Assert.Equal(new ReferenceFigure { Name = "a paper", Metric = "test_accuracy", Value = 0.992, Source = "seed 000" }, experiment.References[0]);
+        Assert.Null(experiment.References[1].Value);
+        Assert.Equal("test_accuracy", experiment.References[1].Metric);
+        var again = Experiment.From(experiment.Resolved(), Registry, "test");
+        Assert.Equal(experiment.References, again.References);
+    }
+
+    [Fact]
+    public void A_reference_with_an_unknown_key_or_no_name_is_refused_with_its_path()
+    {
+        Assert.Equal("reference[0].valeu: unknown key; did you mean reference[0].value?",
+            Error(Valid + "\nreference:\n  - { name: x, valeu: 1 }\n"));
+        Assert.Equal("reference[0].name: expected a name for the figure.", Error(Valid + "\nreference:\n  - { value: 1 }\n"));
     }
 
     [Fact]

@@ -211,3 +211,85 @@ public class TrainerTests
         }
     }
 }
+
+public class TrainerHookTests
+{
+    const string Resonator = """
+        name: tiny-resonator
+        seed: 3
+        model:
+          type: resonator
+          hidden: 12
+          initial_threshold: 0.3
+          curriculum: [{epoch: 0, reasoning_steps: 1}, {epoch: 1, reasoning_steps: 2}, {epoch: 2, reasoning_steps: 4}]
+        data:
+          dataset: synthetic
+          samples: 256
+          steps: 8
+          validation: 64
+        training:
+          epochs: 3
+          lr: 0.01
+          batch_size: 32
+          schedule: cosine
+          spike_factor: 1.1
+          spike_window: 3
+        logging:
+          every_batches: 2
+        """;
+
+    [Theory]
+    [InlineData(4)]   // mid-epoch, first stage
+    [InlineData(9)]   // mid-epoch, second stage
+    public void A_curriculum_run_with_spike_detection_resumes_exactly(long stopAtStep)
+    {
+        using var folder = new TempFolder();
+        var whole = new RunDirectory(Path.Combine(folder.Path, "whole"));
+        var interrupted = new RunDirectory(Path.Combine(folder.Path, "interrupted"));
+        var reference = TrainingHarness.Start(TrainingHarness.Experiment(Resonator), whole);
+
+        using var stop = new CancellationTokenSource();
+        var first = TrainingHarness.Start(TrainingHarness.Experiment(Resonator), interrupted, new TrainingHarness.StopAtStep(stopAtStep, stop), stop.Token);
+        Assert.Equal(TrainingStatus.Interrupted, first.Status);
+        var resumed = TrainingHarness.Resume(interrupted);
+
+        Assert.Equal(TrainingStatus.Completed, resumed.Status);
+        Assert.Equal(reference.Summary["test_loss"], resumed.Summary["test_loss"]);
+        Assert.Equal(reference.Summary["loss_spikes"], resumed.Summary["loss_spikes"]);
+        Assert.Equal(TrainingHarness.ReproducibleMetrics(whole), TrainingHarness.ReproducibleMetrics(interrupted));
+    }
+
+    [Fact]
+    public void Epoch_lines_carry_the_curriculum_stage_and_neuron_diagnostics_and_spikes_are_logged_and_summarised()
+    {
+        using var folder = new TempFolder();
+        var run = new RunDirectory(Path.Combine(folder.Path, "run"));
+        var result = TrainingHarness.Start(TrainingHarness.Experiment(Resonator), run);
+        var lines = MetricsLog.Read(run.MetricsPath);
+
+        var epochs = lines.Where(l => (string?)l["kind"] == "epoch").ToList();
+        Assert.Equal([1.0, 2.0, 4.0], epochs.Select(l => (double)l["reasoning_steps"]!));
+        var neurons = lines.Where(l => (string?)l["kind"] == "neurons").ToList();
+        Assert.Equal(3, neurons.Count);
+        Assert.All(neurons, l => Assert.InRange((double)l["layer0/firing_rate"]!, 0, 1));
+        Assert.True(File.Exists(Path.Combine(run.PlotsPath, "neurons.png")));
+
+        var spikes = lines.Where(l => (string?)l["kind"] == "spike").ToList();
+        Assert.NotEmpty(spikes); // a factor of 1.1 over a 3-batch median fires on ordinary noise
+        Assert.All(spikes, s => Assert.True((double)s["loss"]! > 1.1 * (double)s["running_median"]!));
+        Assert.Equal((long)spikes.Count, result.Summary["loss_spikes"]);
+        var recoveries = lines.Where(l => (string?)l["kind"] == "spike_recovery").ToList();
+        Assert.Equal((long)(spikes.Count - recoveries.Count), result.Summary["loss_spikes_unrecovered"]);
+        Assert.True(File.Exists(Path.Combine(run.PlotsPath, "loss.png")));
+    }
+
+    [Fact]
+    public void Frozen_parameters_are_not_counted()
+    {
+        using var folder = new TempFolder();
+        var trainable = TrainingHarness.Start(TrainingHarness.Experiment(Resonator, overrides: "training.epochs=1"), new RunDirectory(Path.Combine(folder.Path, "a")));
+        var fixedNeurons = TrainingHarness.Start(TrainingHarness.Experiment(Resonator, overrides: ["training.epochs=1", "model.trainable_neuron=false"]),
+            new RunDirectory(Path.Combine(folder.Path, "b")));
+        Assert.Equal(3L * 12, (long)trainable.Summary["parameters"]! - (long)fixedNeurons.Summary["parameters"]!); // leak, threshold, reset scale
+    }
+}

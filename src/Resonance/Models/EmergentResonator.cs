@@ -1,0 +1,206 @@
+using Resonance.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Resonance.Models;
+
+/// <summary>
+/// The Emergent Resonator (seed 000): stacked <see cref="PulseTgauCell"/> layers read the sequence through an input gate
+/// that sees only the input, then run <see cref="ReasoningSteps"/> steps of pure recurrence, and a linear readout
+/// classifies from the final state.
+/// </summary>
+/// <remarks>
+/// <code>
+/// perception, t = 1..T:        (y¹_t, z¹_t) = cell¹(x_t, z¹_{t-1}),  (yˡ_t, zˡ_t) = cellˡ(yˡ⁻¹_t, zˡ_{t-1})
+/// reasoning,  t = T+1..T+R:    the same with x_t = 0 (no external input; the drive bias b still acts, gated by σ(b_g))
+/// readout final:       logits = W_out yᴸ_{T+R} + b_out
+/// readout mean:        logits = W_out (1/R) Σ_{t>T} yᴸ_t + b_out
+/// readout spike_count: logits = W_out (1/(T+R)) Σ_t sᴸ_t + b_out
+/// </code>
+/// The reasoning step is the autonomous map of <see cref="Dynamics"/> (input null), so analysis sees exactly the
+/// recurrence the model reasons with. Inputs are projected <see cref="StepsPerProjection"/> steps at a time in one
+/// product (input drive and gate together); the neuron constants <c>λ, θ, κθ, ρ</c> are computed once per forward,
+/// so a step costs one <c>(H, H)</c> product and element-wise arithmetic. With a curriculum
+/// (<see cref="EmergentResonatorOptions.Curriculum"/>) the trainer sets the reasoning steps each epoch through
+/// <see cref="IEpochScheduledModel.BeginEpoch"/>. For regression (sequence to sequence) the readout is applied to the
+/// top layer's output at every input step, <c>(batch, steps, outputs)</c>, and no reasoning steps are run.
+/// </remarks>
+public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INeuronDiagnostics
+{
+    readonly ModuleList<PulseTgauCell> layers;
+    readonly Linear readout;
+
+    /// <summary>Builds the model; layer <c>l</c>'s cell gets the seed <c>Derive(seed, "layers.l")</c>, the readout <c>Derive(seed, "readout")</c>.</summary>
+    /// <param name="options">Validated here.</param>
+    /// <param name="shape">What the data fixes.</param>
+    /// <param name="seed">Seed of the model's random streams.</param>
+    /// <exception cref="UserInputException">Invalid options.</exception>
+    public EmergentResonator(EmergentResonatorOptions options, ModelShape shape, long seed) : base(nameof(EmergentResonator), shape)
+    {
+        options.Validate();
+        Options = options;
+        var neuron = options.Neuron();
+        var cells = new PulseTgauCell[options.Layers];
+        for (int l = 0; l < cells.Length; l++)
+            cells[l] = new PulseTgauCell(l == 0 ? shape.InputSize : options.Hidden, options.Hidden, RandomStreams.Derive(seed, $"layers.{l}"), neuron);
+        layers = new ModuleList<PulseTgauCell>(cells);
+        readout = nn.Linear(options.Hidden, shape.OutputSize);
+        ParameterInit.UniformAll(readout, 1.0 / Math.Sqrt(options.Hidden), RandomStreams.Derive(seed, nameof(readout)));
+        Dynamics = new StackedCellDynamics<PulseTgauCell, PulseTgauState>(cells, shape.InputSize);
+        ReasoningSteps = options.ReasoningStepsAt(0);
+        RegisterComponents();
+    }
+
+    /// <summary>The options the model was built with.</summary>
+    public EmergentResonatorOptions Options { get; }
+
+    /// <summary>Steps of pure recurrence after the sequence; set by the curriculum each epoch, or by hand.</summary>
+    public int ReasoningSteps
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    }
+
+    /// <summary>The layers, bottom first.</summary>
+    public IReadOnlyList<PulseTgauCell> Layers => [.. layers];
+
+    /// <summary>The stacked cells as one map over <c>[v¹, y¹, s¹, v², ...]</c>; with input null it is the reasoning step.</summary>
+    public override IRecurrentDynamics Dynamics { get; }
+
+    /// <summary>Per sample: every layer's multiply-adds for the <c>T + R</c> steps, plus the readout.</summary>
+    public override long ForwardMultiplyAddsPerSample =>
+        layers.Sum(cell => cell.MultiplyAddsPerStep) * (Shape.Steps + ReasoningSteps) + (long)Options.Hidden * Shape.OutputSize;
+
+    /// <summary>Steps whose inputs are projected in one product (as <see cref="RecurrentSequenceModel{TCell, TState}.StepsPerProjection"/>).</summary>
+    public const int StepsPerProjection = 32;
+
+    public IReadOnlyDictionary<string, double> BeginEpoch(int epoch)
+    {
+        ReasoningSteps = Options.ReasoningStepsAt(epoch);
+        return new Dictionary<string, double> { ["reasoning_steps"] = ReasoningSteps };
+    }
+
+    /// <summary>Runs the sequence, then the reasoning steps, then the readout.</summary>
+    /// <param name="input"><c>(batch, steps, InputSize)</c>.</param>
+    /// <returns>Logits <c>(batch, classes)</c>; for regression, predictions <c>(batch, steps, outputs)</c>.</returns>
+    public override Tensor forward(Tensor input) => Run(input, null);
+
+    /// <summary>Per layer: firing rate (spikes per step, over the batch and all <c>T + R</c> steps), and the learned
+    /// leak <c>λ</c>, threshold <c>θ</c>, reset scale <c>κ</c> (soft reset) and refractory strength <c>ρ</c> (when present).</summary>
+    /// <param name="input"><c>(batch, steps, InputSize)</c>.</param>
+    public IReadOnlyList<NeuronDiagnostic> Diagnose(Tensor input)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var spikeSums = new Tensor[layers.Count];
+        Run(input, spikeSums);
+        double perNeuron = input.shape[0] * (double)(input.shape[1] + ReasoningSteps);
+        var figures = new List<NeuronDiagnostic>();
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var cell = layers[l];
+            string prefix = $"layer{l}/";
+            figures.Add(new(prefix + "firing_rate", Floats(spikeSums[l].sum(0L).div_(perNeuron))));
+            var neurons = cell.Neurons();
+            figures.Add(new(prefix + "threshold", Floats(neurons.Threshold)));
+            figures.Add(new(prefix + "leak", Floats(neurons.Leak)));
+            if (cell.reset_scale_raw is not null) figures.Add(new(prefix + "reset_scale", Floats(nn.functional.softplus(cell.reset_scale_raw))));
+            if (neurons.Refractory is not null) figures.Add(new(prefix + "refractory", Floats(neurons.Refractory)));
+        }
+        return figures;
+    }
+
+    static float[] Floats(Tensor values) => values.detach().cpu().to_type(ScalarType.Float32).data<float>().ToArray();
+
+    /// <summary>The forward pass; when <paramref name="spikeSums"/> is given, each layer's spikes summed over steps, <c>(batch, H)</c>, are stored in it.</summary>
+    Tensor Run(Tensor input, Tensor[]? spikeSums)
+    {
+        ShapeChecks.Require(input, nameof(input), -1, -1, Shape.InputSize);
+        using var scope = NewDisposeScope();
+        long batch = input.shape[0];
+        int top = layers.Count - 1;
+        bool countTopSpikes = Options.Readout == ReadoutKind.SpikeCount;
+        bool regression = Shape.Task == TaskKind.Regression;
+        var neurons = layers.Select(cell => cell.Neurons()).ToArray();
+        var states = new PulseTgauState[layers.Count];
+        var counts = new Tensor?[layers.Count];
+        Tensor sequence = input.transpose(0, 1); // (T, B, F)
+        Tensor output = null!;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            bool countSpikes = spikeSums is not null || (countTopSpikes && l == top);
+            (Tensor? outputs, states[l], counts[l]) = RunLayer(layers[l], neurons[l], sequence, keepSequence: l < top || regression, countSpikes);
+            output = states[l].Y;
+            if (outputs is not null) sequence = outputs; // (T, B, H)
+        }
+        if (regression) return readout.call(sequence).transpose(0, 1).MoveToOuterDisposeScope(); // (T, B, O) -> (B, T, O)
+
+        Tensor? reasoningSum = null;
+        if (ReasoningSteps > 0)
+        {
+            using var noInput = zeros(batch, Shape.InputSize, input.dtype, input.device);
+            Tensor zeroDrive = layers[0].ProjectInput(noInput); // (B, H): the same every reasoning step
+            for (int r = 0; r < ReasoningSteps; r++)
+            {
+                using var stepScope = NewDisposeScope();
+                Tensor below = null!;
+                for (int l = 0; l < layers.Count; l++)
+                {
+                    Tensor drive = l == 0 ? zeroDrive : layers[l].ProjectInput(below);
+                    (below, states[l]) = layers[l].Step(drive, states[l], neurons[l]);
+                    if (counts[l] is not null) counts[l] = counts[l]!.add(states[l].S);
+                }
+                output = below;
+                if (Options.Readout == ReadoutKind.Mean) reasoningSum = reasoningSum is null ? output : reasoningSum.add(output);
+                foreach (var state in states) stepScope.MoveToOuter(state.Parts());
+                stepScope.MoveToOuter(counts.OfType<Tensor>());
+                if (reasoningSum is not null) stepScope.MoveToOuter(reasoningSum);
+            }
+        }
+
+        if (spikeSums is not null)
+            for (int l = 0; l < layers.Count; l++) spikeSums[l] = counts[l]!.MoveToOuterDisposeScope();
+        Tensor features = Options.Readout switch
+        {
+            ReadoutKind.Mean when reasoningSum is not null => reasoningSum.div(ReasoningSteps),
+            ReadoutKind.SpikeCount => counts[top]!.div(Shape.Steps + ReasoningSteps),
+            _ => output,
+        };
+        return readout.call(features).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>One layer over the whole sequence: its outputs <c>(T, B, H)</c> when asked, its last state, and its spikes summed over steps when asked.</summary>
+    static (Tensor? Outputs, PulseTgauState State, Tensor? SpikeCount) RunLayer(PulseTgauCell cell, PulseTgauNeurons neurons, Tensor sequence, bool keepSequence, bool countSpikes)
+    {
+        int steps = (int)sequence.shape[0];
+        Tensor[]? outputs = keepSequence ? new Tensor[steps] : null;
+        PulseTgauState? state = null;
+        Tensor? count = countSpikes ? zeros(sequence.shape[1], cell.HiddenSize, sequence.dtype, sequence.device) : null;
+        for (int start = 0; start < steps; start += StepsPerProjection)
+        {
+            using var blockScope = NewDisposeScope();
+            int length = Math.Min(StepsPerProjection, steps - start);
+            Tensor[] projected = cell.ProjectInput(sequence.narrow(0, start, length)).unbind(0); // L views (B, H)
+            for (int k = 0; k < length; k++)
+            {
+                using var stepScope = NewDisposeScope();
+                Tensor output;
+                (output, state) = cell.Step(projected[k], state, neurons);
+                if (count is not null) count = count.add(state.S);
+                stepScope.MoveToOuter(state.Parts());
+                if (count is not null) stepScope.MoveToOuter(count);
+                if (outputs is not null) outputs[start + k] = output;
+            }
+            blockScope.MoveToOuter(state!.Parts());
+            if (count is not null) blockScope.MoveToOuter(count);
+            if (outputs is not null) blockScope.MoveToOuter(outputs.Skip(start).Take(length));
+        }
+        if (state is null) state = cell.InitialState(sequence.shape[1]);
+        return (outputs is null ? null : stack(outputs), state, count);
+    }
+}
