@@ -28,15 +28,17 @@ public sealed record LossSpikeState(double[] Window, LossSpike? Open, double Ope
 
 /// <summary>
 /// Finds loss spikes in a stream of batch losses: a batch whose loss exceeds <c>factor ×</c> the median of the
-/// previous <c>window</c> batch losses opens a spike; it closes (recovers) at the first batch whose loss is at or
+/// previous <c>window</c> batch losses (and that median by at least <c>minRise</c>) opens a spike; it closes (recovers) at the first batch whose loss is at or
 /// below that median again. No new spike opens while one is open. Detection starts once the window is full.
 /// </summary>
 /// <remarks>The median, not the mean, so that one spike does not raise the bar for the next; the pre-spike median as
-/// the recovery level, so "recovered" means back to where training stood.</remarks>
+/// the recovery level, so "recovered" means back to where training stood. Near the end of training the median is
+/// small and ordinary batch-to-batch noise exceeds a fixed ratio; <c>minRise</c> (in loss units) ignores those.</remarks>
 public sealed class LossSpikeDetector
 {
     readonly double factor;
     readonly int window;
+    readonly double minRise;
     readonly Queue<double> recent;
     LossSpike? open;
     double openPeak;
@@ -44,12 +46,15 @@ public sealed class LossSpikeDetector
     /// <param name="factor">Spike threshold as a multiple of the running median, &gt; 1.</param>
     /// <param name="window">Batches in the running median, &gt;= 1.</param>
     /// <param name="state">Memory from a checkpoint, or null for a fresh start.</param>
-    public LossSpikeDetector(double factor, int window, LossSpikeState? state = null)
+    /// <param name="minRise">The least <c>loss − median</c> that counts, &gt;= 0 (0: the ratio alone decides).</param>
+    public LossSpikeDetector(double factor, int window, LossSpikeState? state = null, double minRise = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(factor, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(minRise);
         this.factor = factor;
         this.window = window;
+        this.minRise = minRise;
         recent = new Queue<double>((state?.Window ?? []).TakeLast(window));
         open = state?.Open;
         openPeak = state?.OpenPeak ?? 0;
@@ -78,7 +83,7 @@ public sealed class LossSpikeDetector
         else if (recent.Count == window)
         {
             double median = Median(recent);
-            if (loss > factor * median)
+            if (loss > factor * median && loss - median >= minRise)
             {
                 spike = open = new LossSpike(step, loss, median);
                 openPeak = loss;

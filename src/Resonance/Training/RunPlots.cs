@@ -49,7 +49,7 @@ public static class RunPlots
             plot.Title("Loss");
             plot.XLabel("optimiser step");
             plot.YLabel("loss");
-            plot.ShowLegend();
+            plot.ShowLegend(Alignment.UpperRight);
             written.Add(Save(plot, Path.Combine(run.PlotsPath, "loss.png")));
         }
         var accuracyKeys = new[] { "train_accuracy", "validation_accuracy", "test_accuracy" };
@@ -82,19 +82,22 @@ public static class RunPlots
 
     /// <summary>Where an epoch's curriculum settings (keys other than the usual figures, e.g. <c>reasoning_steps</c>) differ
     /// from the previous epoch's: the step where the epoch began, the number of epochs before it, and a label.</summary>
-    static IEnumerable<(double Step, double EpochsBefore, string Label)> StageChanges(IReadOnlyList<JsonObject> epochs)
+    /// Nothing when the settings never change (a run without a curriculum).
+    static List<(double Step, double EpochsBefore, string Label)> StageChanges(IReadOnlyList<JsonObject> epochs)
     {
+        var changes = new List<(double, double, string)>();
         string? previous = null;
         double previousStep = 0, previousEpoch = 0;
         foreach (var epoch in epochs)
         {
             var settings = epoch.Where(kv => !StandardEpochKeys.Contains(kv.Key) && !MetricsLog.IsTimingKey(kv.Key)).Select(kv => $"{kv.Key.Replace('_', ' ')} {kv.Value}").ToList();
             string current = string.Join(", ", settings);
-            if (settings.Count > 0 && current != previous) yield return (previousStep, previousEpoch, current);
+            if (settings.Count > 0 && current != previous) changes.Add((previousStep, previousEpoch, current));
             previous = current;
             previousStep = Number(epoch, "step");
             previousEpoch = Number(epoch, "epoch") + 1;
         }
+        return changes.Count > 1 ? changes : [];
     }
 
     static readonly HashSet<string> StandardEpochKeys =

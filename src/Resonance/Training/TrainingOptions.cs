@@ -50,6 +50,8 @@ public sealed record TrainingOptions
     public double SpikeFactor { get; init; } = 3;
     /// <summary>Batches in the loss-spike detector's running median.</summary>
     public int SpikeWindow { get; init; } = 50;
+    /// <summary>A spike must also exceed the running median by this much (loss units); 0 lets the ratio alone decide.</summary>
+    public double SpikeMinRise { get; init; }
     /// <summary>The run fails (exit code 1) when the final test accuracy is below this; null = no target.</summary>
     public double? TargetAccuracy { get; init; }
 
@@ -69,6 +71,7 @@ public sealed record TrainingOptions
         if (EarlyStoppingPatience < 0) throw new UserInputException($"training.early_stopping_patience: expected a whole number >= 0, got {EarlyStoppingPatience}");
         if (CheckpointEveryBatches < 0) throw new UserInputException($"training.checkpoint_every_batches: expected a whole number >= 0, got {CheckpointEveryBatches}");
         if (SpikeFactor != 0 && !(SpikeFactor > 1)) throw new UserInputException($"training.spike_factor: expected a number > 1, or 0 to turn spike detection off, got {SpikeFactor}");
+        if (!(SpikeMinRise >= 0) || double.IsInfinity(SpikeMinRise)) throw new UserInputException($"training.spike_min_rise: expected a number >= 0, got {SpikeMinRise}");
         if (SpikeWindow < 1) throw new UserInputException($"training.spike_window: expected a whole number >= 1, got {SpikeWindow}");
         if (TargetAccuracy is < 0 or > 1) throw new UserInputException($"training.target_accuracy: expected a fraction in [0, 1], got {TargetAccuracy}");
     }

@@ -70,6 +70,14 @@ public class LossSpikeDetectorTests
         Assert.Equal(whole, [.. before, .. after]);
     }
 
+    [Fact]
+    public void A_minimum_rise_ignores_ratio_spikes_that_are_small_in_loss_units()
+    {
+        // the 6x spike at step 120 rises about 0.48 above its median, the 10x one at 300 about 0.55
+        var events = Feed(new LossSpikeDetector(3, 20, minRise: 0.52), 1, 400);
+        Assert.Equal([300L], events.Select(e => e.Spike).OfType<LossSpike>().Select(s => s.Step));
+    }
+
     [Theory]
     [InlineData(1.0, 10)]
     [InlineData(3.0, 0)]
