@@ -22,8 +22,8 @@ public sealed record BenchmarkSettings(double WarmupSeconds, int Repeats, double
     /// <summary>The full run: 5 repeats of at least 1 s after 1 s of warm-up.</summary>
     public static BenchmarkSettings Full(Device device) => new(1.0, 5, 1.0, device, 0);
 
-    /// <summary>The quick run: 3 repeats of at least 0.2 s after 0.3 s of warm-up; same shapes, fewer samples timed.</summary>
-    public static BenchmarkSettings Quick(Device device) => new(0.3, 3, 0.2, device, 0);
+    /// <summary>The quick run: 3 repeats of at least 0.2 s after 0.5 s of warm-up; same shapes, fewer samples timed.</summary>
+    public static BenchmarkSettings Quick(Device device) => new(0.5, 3, 0.2, device, 0);
 }
 
 /// <summary>The figures one case produced. Wall-clock figures are named <c>..._s</c> or <c>..._per_s</c> (see bench.json).</summary>
