@@ -63,7 +63,7 @@ internal static class BoundaryStudy
             $"Criterion: every memory's retention from its clean cue >= {Check.Format(options.RetentionThreshold)} (retained), and at least {Check.Format(options.RecoveredFraction)} of the cues " +
             $"with {pct} of bits flipped ({options.Trials} per memory) end in a state whose signs have overlap >= {Check.Format(options.RecallThreshold)} with their memory (recovered; " +
             "the bits read out, so a graded tanh state counts by its signs). " +
-            $"Pattern correlation {Check.Format(options.Correlation)}, connectivity {Check.Format(study.Network.Connectivity)}.",
+            $"Pattern correlation {Check.Format(options.Correlation)}; connectivity {Check.Format(study.Network.Connectivity)} (a symmetric random mask on every weight matrix, learned or not).",
             $"Search: loads {string.Join(", ", options.LoadGrid.Select(Check.Format))} of N, then {options.RefinePoints} evenly spaced P per round between the last pass and the first failure. " +
             "'+' marks a lower bound (every tried P passed).",
             $"Weight rules: {CapacityStudy.ConfigName(options.Update)} dynamics from the cue, {study.Network.RetainSteps} updates; learned: {study.Network.PresentSteps} present + {study.Network.RetainSteps} free steps, " +
@@ -121,7 +121,17 @@ internal static class BoundaryStudy
                 context.TrainingProgress(stage), context.Cancellation);
             memory = new LearnedMemory(trained.Model, study.Network.PresentSteps, study.Network.RetainSteps);
         }
-        else memory = RuleMemories.Fixed(rule, memories, mask, options.Update, options.Gain, study.Network.RetainSteps, options.ModernBeta, RandomStreams.Derive(study.Seed, "order")).Memory;
+        else
+        {
+            var (fixedMemory, weights) = RuleMemories.Fixed(rule, memories, mask, options.Update, options.Gain, study.Network.RetainSteps, options.ModernBeta, RandomStreams.Derive(study.Seed, "order"));
+            memory = fixedMemory;
+            if (weights is not null && study.Network.Connectivity < 1)
+            {
+                // Sparse connectivity applies to every weight rule: the same kind of symmetric mask as the learned nets get.
+                using var sparse = AttractorRnn.ConnectivityMask(RandomStreams.Derive(study.Seed, $"connectivity.n{n}"), n, study.Network.Connectivity).to(device);
+                weights.mul_(sparse);
+            }
+        }
 
         Tensor retention = MemoryTests.Measure(memory, memories, memories).Retention;                                               // (K, Pmax)
         Tensor recall = zeros_like(mask), recovered = zeros_like(mask);
