@@ -19,7 +19,7 @@ public static class BenchmarkSuite
     /// <summary>The default cases: every model of <see cref="ModelCatalog.CreateDefault"/> at every standard shape.
     /// Other parts append their own cases to this list.</summary>
     public static List<BenchmarkCase> StandardCases() =>
-        [.. SequenceBenchmark.CasesFor(ModelCatalog.CreateDefault(), StandardShapes), Sparks.SparkBenchmark.Case()];
+        [.. SequenceBenchmark.CasesFor(ModelCatalog.CreateDefault(), StandardShapes), Sparks.SparkBenchmark.Case(), Attractors.AttractorBenchmark.Case()];
 
     /// <summary>Measures the matrix-product peak, then runs each case in order with per-row memory figures.</summary>
     /// <param name="cases">The rows to run.</param>
