@@ -46,7 +46,7 @@ public static class ExperimentRunner
     static TrainingResult Train(Experiment experiment, RunDirectory run, Device device, DataCache cache, ITrainingObserver observer, bool resume, CancellationToken stop)
     {
         torch.manual_seed(experiment.Seed);
-        using var data = ExperimentData.Create(experiment.Data, experiment.Seed, device, cache);
+        using var data = ExperimentData.Create(experiment.Data, experiment.Seed, device, cache, new NoteProgress(observer));
         using var model = experiment.Model.Create(experiment.ModelOptions, data.Shape, experiment.Seed);
         model.to(device);
         var trainer = new Trainer(model, data, experiment.Training, experiment.Logging, run, observer);
@@ -54,5 +54,11 @@ public static class ExperimentRunner
         if (experiment.Logging.Plots)
             RunPlots.Write(run);
         return result;
+    }
+
+    /// <summary>Reports data preparation (an MNIST fetch) as observer notes, on the calling thread.</summary>
+    sealed class NoteProgress(ITrainingObserver observer) : IProgress<string>
+    {
+        public void Report(string value) => observer.Note(value);
     }
 }
