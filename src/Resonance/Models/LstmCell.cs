@@ -95,11 +95,12 @@ public sealed class LstmCell : nn.Module<Tensor, LstmState?, (Tensor Output, Lst
     {
         state ??= InitialState(projectedInput.shape[0]);
         Tensor gates = projectedInput.addmm(state.H, weight_hh.t()); // (B, 4H) = W_ih x + b + W_hh h
-        Tensor[] chunks = gates.chunk(4, 1);                         // i, f, g, o: each (B, H)
-        Tensor i = chunks[0].sigmoid();
-        Tensor f = chunks[1].sigmoid();
-        Tensor g = chunks[2].tanh();
-        Tensor o = chunks[3].sigmoid();
+        long hidden = HiddenSize;
+        Tensor squashed = gates.sigmoid();                           // one kernel for i, f, o (g's share unused)
+        Tensor i = squashed.narrow(1, 0, hidden);                    // (B, H) each
+        Tensor f = squashed.narrow(1, hidden, hidden);
+        Tensor g = gates.narrow(1, 2 * hidden, hidden).tanh();
+        Tensor o = squashed.narrow(1, 3 * hidden, hidden);
         Tensor c = (f * state.C).addcmul_(i, g, One);                // c' = f ⊙ c + i ⊙ g
         Tensor h = o * c.tanh();                                     // h' = o ⊙ tanh(c')
         return (h, new LstmState(h, c));
