@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Resonance.Sparks;
+using Resonance.Tests.Experiments;
 
 namespace Resonance.Tests.Sparks;
 
@@ -14,6 +15,21 @@ public class SparkRunTests
     };
 
     static bool IsPng(string path) => File.ReadAllBytes(path).AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
+
+    [Fact]
+    public void The_experiment_file_runs_in_a_tiny_form()
+    {
+        using var folder = new TempFolder();
+        string path = Path.Combine(ExperimentConfigTests.RepositoryRoot(), "experiments", "sparks.yaml");
+        var experiment = SparkConfig.Load(path, ["sparks.neurons=24", "sparks.spark_count=4", "run.steps=12", "run.picture_steps=[12]",
+            "run.frame_every=6", "run.snapshot_every=0", "run.image_size=200", "measures.every=6"]).Validate();
+
+        var result = SparkRun.Execute(experiment, folder.Combine("run"), TorchSharp.torch.CPU);
+
+        Assert.NotEmpty(result.Pictures);
+        Assert.All(result.Pictures, picture => Assert.True(IsPng(picture), picture));
+        Assert.True(File.Exists(Path.Combine(folder.Path, "run", "summary.json")));
+    }
 
     [Fact]
     public void A_run_writes_config_metrics_summary_pictures_frames_and_a_snapshot()
