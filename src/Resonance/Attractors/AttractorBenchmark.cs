@@ -43,7 +43,7 @@ public static class AttractorBenchmark
     /// <exception cref="UserInputException">Repeats below 1, or a study of another kind.</exception>
     public static AttractorBenchmarkResult Measure(Device device, int repeats = 3, AttractorStudy? study = null)
     {
-        Check.WholeAtLeast("--repeats", repeats, 1);
+        OptionChecks.WholeAtLeast("--repeats", repeats, 1);
         study ??= DefaultStudy();
         if (study.Kind != AttractorStudyKind.Capacity)
             throw new UserInputException($"{study.Name}: the benchmark times a capacity study; this file is study {AttractorStudy.SectionOf(study.Kind)}.");

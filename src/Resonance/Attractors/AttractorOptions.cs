@@ -52,12 +52,12 @@ public sealed record AttractorNetworkOptions
     /// <summary>Refuses impossible values, naming the key.</summary>
     public void Validate()
     {
-        Check.WholeAtLeast("network.neurons", Neurons, 2);
-        Check.WholeAtLeast("network.present_steps", PresentSteps, 1);
-        Check.WholeAtLeast("network.retain_steps", RetainSteps, 1);
-        Check.Positive("network.init_scale", InitScale);
+        OptionChecks.WholeAtLeast("network.neurons", Neurons, 2);
+        OptionChecks.WholeAtLeast("network.present_steps", PresentSteps, 1);
+        OptionChecks.WholeAtLeast("network.retain_steps", RetainSteps, 1);
+        OptionChecks.Positive("network.init_scale", InitScale);
         if (!(Connectivity > 0 && Connectivity <= 1))
-            throw new UserInputException($"network.connectivity: expected a number in (0, 1], got {Check.Format(Connectivity)}.");
+            throw new UserInputException($"network.connectivity: expected a number in (0, 1], got {OptionChecks.Format(Connectivity)}.");
     }
 }
 
@@ -117,16 +117,16 @@ public sealed record AttractorTrainingOptions
     /// <summary>Refuses impossible values, naming the key.</summary>
     public void Validate()
     {
-        Check.WholeAtLeast("training.epochs", Epochs, 1);
-        Check.Positive("training.lr", Lr);
-        Check.NonNegative("training.fixed_point_weight", FixedPointWeight);
-        Check.NonNegative("training.l2", L2);
+        OptionChecks.WholeAtLeast("training.epochs", Epochs, 1);
+        OptionChecks.Positive("training.lr", Lr);
+        OptionChecks.NonNegative("training.fixed_point_weight", FixedPointWeight);
+        OptionChecks.NonNegative("training.l2", L2);
         if (!(ConvergenceThreshold > 0 && ConvergenceThreshold <= 1))
-            throw new UserInputException($"training.convergence_threshold: expected a number in (0, 1], got {Check.Format(ConvergenceThreshold)}.");
-        Check.WholeAtLeast("training.convergence_epochs", ConvergenceEpochs, 1);
-        Check.Positive("training.divergence_limit", DivergenceLimit);
-        Check.InRange("training.noise_flip_max", NoiseFlipMax, 0, 0.5);
-        Check.NonNegative("training.noise_sigma", NoiseSigma);
-        Check.WholeAtLeast("training.log_every", LogEvery, 1);
+            throw new UserInputException($"training.convergence_threshold: expected a number in (0, 1], got {OptionChecks.Format(ConvergenceThreshold)}.");
+        OptionChecks.WholeAtLeast("training.convergence_epochs", ConvergenceEpochs, 1);
+        OptionChecks.Positive("training.divergence_limit", DivergenceLimit);
+        OptionChecks.InRange("training.noise_flip_max", NoiseFlipMax, 0, 0.5);
+        OptionChecks.NonNegative("training.noise_sigma", NoiseSigma);
+        OptionChecks.WholeAtLeast("training.log_every", LogEvery, 1);
     }
 }

@@ -209,7 +209,7 @@ public static class AttractorTrainer
                     if (!double.IsFinite(l) || !(big <= training.DivergenceLimit))
                     {
                         status[i] = NetStatus.Diverged;
-                        reasons[i] = double.IsNaN(big) || double.IsNaN(l) ? "NaN" : double.IsInfinity(big) || double.IsInfinity(l) ? "infinite state" : $"state exceeded {Check.Format(training.DivergenceLimit)}";
+                        reasons[i] = double.IsNaN(big) || double.IsNaN(l) ? "NaN" : double.IsInfinity(big) || double.IsInfinity(l) ? "infinite state" : $"state exceeded {OptionChecks.Format(training.DivergenceLimit)}";
                         justStopped.Add(i);
                         log_ = true;
                     }

@@ -25,8 +25,8 @@ public static class SparkBenchmark
         Device device, int neurons = 1024, int sparks = 64, int steps = 200, bool withLayout = true,
         int repeats = 5, int warmupSteps = 20, long seed = 0)
     {
-        SparkValidation.WholeAtLeast("--steps", steps, 1);
-        SparkValidation.WholeAtLeast("--repeats", repeats, 1);
+        OptionChecks.WholeAtLeast("--steps", steps, 1);
+        OptionChecks.WholeAtLeast("--repeats", repeats, 1);
         var options = new SparkOptions { Neurons = neurons, SparkCount = sparks };
         using var simulation = new SparkSimulation(options, seed, device, new SparkLayoutOptions { Enabled = withLayout });
         simulation.Advance(warmupSteps);

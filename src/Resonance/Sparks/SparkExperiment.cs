@@ -22,12 +22,12 @@ public sealed record SparkRunOptions
     /// <exception cref="UserInputException">A setting is out of range.</exception>
     public void Validate()
     {
-        SparkValidation.WholeAtLeast("run.steps", Steps, 0);
+        OptionChecks.WholeAtLeast("run.steps", Steps, 0);
         foreach (int step in PictureSteps)
-            SparkValidation.WholeAtLeast("run.picture_steps", step, 0);
-        SparkValidation.WholeAtLeast("run.frame_every", FrameEvery, 0);
-        SparkValidation.WholeAtLeast("run.snapshot_every", SnapshotEvery, 0);
-        SparkValidation.WholeInRange("run.image_size", ImageSize, 200, 4000);
+            OptionChecks.WholeAtLeast("run.picture_steps", step, 0);
+        OptionChecks.WholeAtLeast("run.frame_every", FrameEvery, 0);
+        OptionChecks.WholeAtLeast("run.snapshot_every", SnapshotEvery, 0);
+        OptionChecks.WholeInRange("run.image_size", ImageSize, 200, 4000);
     }
 }
 
@@ -49,7 +49,7 @@ public sealed record SparkExperiment
     /// <exception cref="UserInputException">A setting is out of range; the message names its key and the range.</exception>
     public SparkExperiment Validate(long? memoryBudgetBytes = null)
     {
-        SparkValidation.WholeAtLeast("seed", Seed, 0);
+        OptionChecks.WholeAtLeast("seed", Seed, 0);
         Sparks.Validate(memoryBudgetBytes);
         Layout.Validate();
         Measures.Validate(Sparks.Neurons);

@@ -83,18 +83,18 @@ public sealed record SparkOptions
                 $"sparks.neurons: {Neurons} neurons need about {needGiB:0.#} GiB ({BytesPerNeuronPair} bytes per neuron pair), " +
                 $"more than the {budget / (double)(1L << 30):0.#} GiB of memory here; expected a whole number in [2, {maxNeurons}].");
         }
-        SparkValidation.WholeInRange("sparks.neurons", Neurons, 2, maxNeurons);
-        SparkValidation.WholeInRange("sparks.spark_count", SparkCount, 1, Neurons, "sparks.neurons");
-        SparkValidation.Positive("sparks.temperature", Temperature);
-        SparkValidation.Finite("sparks.memory_bias", MemoryBias);
-        SparkValidation.InRange("sparks.epsilon", Epsilon, 0, 1);
-        SparkValidation.InRange("sparks.hebbian_rate", HebbianRate, 0, 1);
-        SparkValidation.InRange("sparks.weight_decay", WeightDecay, 0, 1);
-        SparkValidation.InRange("sparks.initial_weight", InitialWeight, 0, 1);
-        SparkValidation.InRange("sparks.activation_gain", ActivationGain, 0, 1);
-        SparkValidation.InRange("sparks.activation_decay", ActivationDecay, 0, 1);
-        SparkValidation.InRange("sparks.memory_rate", MemoryRate, 0, 1);
-        SparkValidation.InRange("sparks.memory_decay", MemoryDecay, 0, 1);
+        OptionChecks.WholeInRange("sparks.neurons", Neurons, 2, maxNeurons);
+        OptionChecks.WholeInRange("sparks.spark_count", SparkCount, 1, Neurons, "sparks.neurons");
+        OptionChecks.Positive("sparks.temperature", Temperature);
+        OptionChecks.Finite("sparks.memory_bias", MemoryBias);
+        OptionChecks.InRange("sparks.epsilon", Epsilon, 0, 1);
+        OptionChecks.InRange("sparks.hebbian_rate", HebbianRate, 0, 1);
+        OptionChecks.InRange("sparks.weight_decay", WeightDecay, 0, 1);
+        OptionChecks.InRange("sparks.initial_weight", InitialWeight, 0, 1);
+        OptionChecks.InRange("sparks.activation_gain", ActivationGain, 0, 1);
+        OptionChecks.InRange("sparks.activation_decay", ActivationDecay, 0, 1);
+        OptionChecks.InRange("sparks.memory_rate", MemoryRate, 0, 1);
+        OptionChecks.InRange("sparks.memory_decay", MemoryDecay, 0, 1);
     }
 }
 
@@ -141,14 +141,14 @@ public sealed record SparkLayoutOptions
     /// <exception cref="UserInputException">A setting is out of range.</exception>
     public void Validate()
     {
-        SparkValidation.WholeInRange("layout.iterations", Iterations, 1, 1000);
-        SparkValidation.NonNegative("layout.spring", Spring);
-        SparkValidation.NonNegative("layout.repulsion", Repulsion);
-        SparkValidation.NonNegative("layout.gravity", Gravity);
-        SparkValidation.Positive("layout.softening", Softening);
-        SparkValidation.Positive("layout.step_size", StepSize);
-        SparkValidation.Positive("layout.max_move", MaxMove);
-        SparkValidation.InRange("layout.max_move", MaxMove, 0, 1);
+        OptionChecks.WholeInRange("layout.iterations", Iterations, 1, 1000);
+        OptionChecks.NonNegative("layout.spring", Spring);
+        OptionChecks.NonNegative("layout.repulsion", Repulsion);
+        OptionChecks.NonNegative("layout.gravity", Gravity);
+        OptionChecks.Positive("layout.softening", Softening);
+        OptionChecks.Positive("layout.step_size", StepSize);
+        OptionChecks.Positive("layout.max_move", MaxMove);
+        OptionChecks.InRange("layout.max_move", MaxMove, 0, 1);
     }
 }
 
@@ -169,8 +169,8 @@ public sealed record SparkMeasureOptions
     /// <exception cref="UserInputException">A setting is out of range.</exception>
     public void Validate(int neurons)
     {
-        SparkValidation.WholeAtLeast("measures.every", Every, 1);
-        SparkValidation.WholeInRange("measures.diagonal_band", DiagonalBand, 0, neurons - 1, "sparks.neurons - 1");
-        SparkValidation.Positive("measures.graph_threshold", GraphThreshold);
+        OptionChecks.WholeAtLeast("measures.every", Every, 1);
+        OptionChecks.WholeInRange("measures.diagonal_band", DiagonalBand, 0, neurons - 1, "sparks.neurons - 1");
+        OptionChecks.Positive("measures.graph_threshold", GraphThreshold);
     }
 }

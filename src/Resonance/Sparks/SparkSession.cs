@@ -16,9 +16,9 @@ public sealed record SparkSessionOptions(int FrameEvery = 10, double MaxStepsPer
     /// <exception cref="UserInputException">A setting is out of range.</exception>
     public void Validate()
     {
-        SparkValidation.WholeAtLeast("frame_every", FrameEvery, 1);
-        SparkValidation.NonNegative("max_steps_per_second", MaxStepsPerSecond);
-        SparkValidation.WholeAtLeast("frame_buffer", FrameBuffer, 1);
+        OptionChecks.WholeAtLeast("frame_every", FrameEvery, 1);
+        OptionChecks.NonNegative("max_steps_per_second", MaxStepsPerSecond);
+        OptionChecks.WholeAtLeast("frame_buffer", FrameBuffer, 1);
     }
 }
 
@@ -109,7 +109,7 @@ public sealed class SparkSession : IDisposable
     /// <exception cref="UserInputException">The session is playing or stopped, or <paramref name="steps"/> &lt; 1.</exception>
     public SparkFrame Step(int steps = 1)
     {
-        SparkValidation.WholeAtLeast("steps", steps, 1);
+        OptionChecks.WholeAtLeast("steps", steps, 1);
         lock (control)
         {
             ThrowIfStopped("step");

@@ -41,7 +41,7 @@ public class SparkValidationTests
     [InlineData(double.NaN)]
     public void Epsilon_outside_the_unit_interval_is_refused(double epsilon)
     {
-        Assert.Equal($"sparks.epsilon: expected a number in [0, 1], got {SparkValidation.Format(epsilon)}.",
+        Assert.Equal($"sparks.epsilon: expected a number in [0, 1], got {OptionChecks.Format(epsilon)}.",
             Refusal(new SparkOptions { Epsilon = epsilon }));
     }
 

@@ -50,7 +50,7 @@ internal static class ActivationsStudy
             var outcome = result.Outcomes[i];
             rows.Add(
             [
-                Name(activation), Name(variant), plan.Spec.Symmetric ? "yes" : "no", plan.FixedPointWeight > 0 ? Check.Format(plan.FixedPointWeight) : "off",
+                Name(activation), Name(variant), plan.Spec.Symmetric ? "yes" : "no", plan.FixedPointWeight > 0 ? OptionChecks.Format(plan.FixedPointWeight) : "off",
                 Name(plan.Regimen), StudyTable.Compact(plan.L2), outcome.Describe(), StudyTable.Whole(outcome.Epoch),
                 StudyTable.Number(outcome.Reaction), StudyTable.Number(outcome.Retention),
             ]);
@@ -66,7 +66,7 @@ internal static class ActivationsStudy
             $"Activation sweep and ablation: N = {n}, {options.Memories} memories, up to {study.Training.Epochs} epochs",
             ["activation", "arm", "symmetric", "fixed-point gamma", "regimen", "L2", "outcome", "epoch", "avg reaction", "avg retention"], rows,
             [.. options.Variants.Select(v => $"- {Name(v)}: {Arms[v].Meaning}."),
-             $"Divergence: a state entry beyond {Check.Format(study.Training.DivergenceLimit)} in magnitude, or NaN; the net is frozen and reported, the study goes on.",
+             $"Divergence: a state entry beyond {OptionChecks.Format(study.Training.DivergenceLimit)} in magnitude, or NaN; the net is frozen and reported, the study goes on.",
              "Seed, phase 3 (2 memories): tanh ≈ 0.56 retention, relu and linear diverged, sigmoid ≈ 0.31; phase 4 (tanh, symmetric, fixed point): 0.998 retention."]);
 
         var plots = new List<string> { Bars(result.Outcomes, nets, options, Path.Combine(context.PlotsPath, "activations.png")) };

@@ -94,7 +94,7 @@ internal static class BasinsStudy
         var longRows = (from x in order
                         from c in conditions
                         let f = figures[(x.rule, x.p, c.Kind, c.Level)]
-                        select (IReadOnlyList<string>)[RuleMemories.Name(x.rule), StudyTable.Whole(x.p), CapacityStudy.ConfigName(c.Kind), Check.Format(c.Level),
+                        select (IReadOnlyList<string>)[RuleMemories.Name(x.rule), StudyTable.Whole(x.p), CapacityStudy.ConfigName(c.Kind), OptionChecks.Format(c.Level),
                             StudyTable.Number(f.Cue), StudyTable.Number(f.Retention), StudyTable.Number(f.Final)]).ToList();
         foreach (var x in order)
             foreach (var c in conditions)
@@ -108,7 +108,7 @@ internal static class BasinsStudy
         {
             $"N = {n}; P = {string.Join(", ", counts.Select(p => $"{p} ({(double)p / n:F3} N)"))}; {options.Trials} cues per memory and level, the same cues for every rule. " +
             $"Learned nets: cue presented {study.Network.PresentSteps} steps, then {study.Network.RetainSteps} free steps; weight rules: the cue is the initial state, " +
-            $"then {study.Network.RetainSteps} {CapacityStudy.ConfigName(options.Update)} updates; modern: one update, β = {Check.Format(options.ModernBeta)}.",
+            $"then {study.Network.RetainSteps} {CapacityStudy.ConfigName(options.Update)} updates; modern: one update, β = {OptionChecks.Format(options.ModernBeta)}.",
             "Gaussian columns: retention (mean overlap with the clean memory over the free-running steps), as the seed measured it; " +
             "flip columns: overlap at the last step. A cue with a fraction f flipped has overlap 1 - 2f with its memory.",
             "Seed, phase 6 (5 memories, 300 epochs): retention 0.992 at σ = 0, 0.15, 0.3 and 0.5.",
@@ -141,7 +141,7 @@ internal static class BasinsStudy
     static string Describe(CueKind kind, double level) => kind switch
     {
         CueKind.Clean => "clean",
-        CueKind.Gaussian => $"σ = {Check.Format(level)}",
+        CueKind.Gaussian => $"σ = {OptionChecks.Format(level)}",
         _ => $"{level * 100:0.#}% flipped",
     };
 

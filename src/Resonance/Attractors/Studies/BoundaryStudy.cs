@@ -60,14 +60,14 @@ internal static class BoundaryStudy
         }).ToList();
         var notes = new List<string>
         {
-            $"Criterion: every memory's retention from its clean cue >= {Check.Format(options.RetentionThreshold)} (retained), and at least {Check.Format(options.RecoveredFraction)} of the cues " +
-            $"with {pct} of bits flipped ({options.Trials} per memory) end in a state whose signs have overlap >= {Check.Format(options.RecallThreshold)} with their memory (recovered; " +
+            $"Criterion: every memory's retention from its clean cue >= {OptionChecks.Format(options.RetentionThreshold)} (retained), and at least {OptionChecks.Format(options.RecoveredFraction)} of the cues " +
+            $"with {pct} of bits flipped ({options.Trials} per memory) end in a state whose signs have overlap >= {OptionChecks.Format(options.RecallThreshold)} with their memory (recovered; " +
             "the bits read out, so a graded tanh state counts by its signs). " +
-            $"Pattern correlation {Check.Format(options.Correlation)}; connectivity {Check.Format(study.Network.Connectivity)} (a symmetric random mask on every weight matrix, learned or not).",
-            $"Search: loads {string.Join(", ", options.LoadGrid.Select(Check.Format))} of N, then {options.RefinePoints} evenly spaced P per round between the last pass and the first failure. " +
+            $"Pattern correlation {OptionChecks.Format(options.Correlation)}; connectivity {OptionChecks.Format(study.Network.Connectivity)} (a symmetric random mask on every weight matrix, learned or not).",
+            $"Search: loads {string.Join(", ", options.LoadGrid.Select(OptionChecks.Format))} of N, then {options.RefinePoints} evenly spaced P per round between the last pass and the first failure. " +
             "'+' marks a lower bound (every tried P passed).",
             $"Weight rules: {CapacityStudy.ConfigName(options.Update)} dynamics from the cue, {study.Network.RetainSteps} updates; learned: {study.Network.PresentSteps} present + {study.Network.RetainSteps} free steps, " +
-            $"{study.Training.Epochs} epochs at lr {Check.Format(study.Training.Lr)}; modern: one update at β = {Check.Format(options.ModernBeta)} (the nearest memory: an ideal decoder's reference, not a weight matrix).",
+            $"{study.Training.Epochs} epochs at lr {OptionChecks.Format(study.Training.Lr)}; modern: one update at β = {OptionChecks.Format(options.ModernBeta)} (the nearest memory: an ideal decoder's reference, not a weight matrix).",
             "Theory column (retention only, no basin requirement): " + string.Join("; ", options.Rules.Select(r => RuleMemories.Theory(r, options.Neurons[0]) is { } t ? $"{RuleMemories.Name(r)}: {t.Source}" : null).Where(s => s is not null)) + ".",
             "Seed: 15 memories at N = 64 (0.234 N), retention only.",
         };
@@ -87,7 +87,7 @@ internal static class BoundaryStudy
             [(0.138, "Hebbian theory 0.138 (retention only)"), (0.234, "seed 0.234 (retention only, N = 64)")], logX: options.Neurons.Count > 1);
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         plots.Add(AttractorPlots.Save(plot, Path.Combine(context.PlotsPath, "boundary.png")));
-        var panels = options.Neurons.Select(n => AttractorPlots.Lines($"N = {n}: cues recovered from {pct} flips", "P/N", $"fraction of cues ending at overlap >= {Check.Format(options.RecallThreshold)}",
+        var panels = options.Neurons.Select(n => AttractorPlots.Lines($"N = {n}: cues recovered from {pct} flips", "P/N", $"fraction of cues ending at overlap >= {OptionChecks.Format(options.RecallThreshold)}",
             [.. options.Rules.Select(rule =>
             {
                 var points = evaluations.Where(e => e.Neurons == n && e.Rule == rule).OrderBy(e => e.Memories).ToList();

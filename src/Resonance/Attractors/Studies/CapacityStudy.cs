@@ -84,11 +84,11 @@ internal static class CapacityStudy
         summary["converged"] = result.Outcomes.Count(o => o.Status == NetStatus.Converged);
         summary["epochs_run"] = result.EpochsRun;
         summary["training_wall_s"] = result.Seconds;
-        var table = new StudyTable("capacity", $"Capacity: N = {n}, up to {study.Training.Epochs} epochs, strict convergence (reaction and retention >= {Check.Format(study.Training.ConvergenceThreshold)} for {study.Training.ConvergenceEpochs} epochs)",
+        var table = new StudyTable("capacity", $"Capacity: N = {n}, up to {study.Training.Epochs} epochs, strict convergence (reaction and retention >= {OptionChecks.Format(study.Training.ConvergenceThreshold)} for {study.Training.ConvergenceEpochs} epochs)",
             ["memories", "P/N", .. (options.Repeats > 1 ? new[] { "repeat" } : []), "converged?", "epoch", "avg reaction", "avg retention", "wall s", "seed: converged?", "seed: epoch", "seed: avg reaction", "seed: avg retention"],
             rows,
             [$"All nets trained together as one batched program: {result.Seconds:F1} s for {result.EpochsRun} epochs (the wall s column is when each net stopped).",
-             $"Regimen {ConfigName(study.Training.Regimen)}, lr {Check.Format(study.Training.Lr)}, gamma {Check.Format(study.Training.FixedPointWeight)}, L2 {StudyTable.Compact(study.Training.L2)}, " +
+             $"Regimen {ConfigName(study.Training.Regimen)}, lr {OptionChecks.Format(study.Training.Lr)}, gamma {OptionChecks.Format(study.Training.FixedPointWeight)}, L2 {StudyTable.Compact(study.Training.L2)}, " +
              $"{study.Network.PresentSteps} present + {study.Network.RetainSteps} retain steps, {ConfigName(study.Network.Activation)}, symmetric W_self {(study.Network.Symmetric ? "yes" : "no")}.",
              "Seed columns: the seed's phase-5 table (N = 64, its own unstated protocol details), for comparison."]);
 

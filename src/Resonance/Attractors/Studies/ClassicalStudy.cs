@@ -64,7 +64,7 @@ internal static class ClassicalStudy
             ["rule", "update", "P", "P/N", "avg retention", "min retention", $"recall from {pct} flips", "sign-stable memories"], tableRows,
             [$"retention: mean overlap over the free-running steps from the clean memory; recall: overlap at the last step from a cue with {pct} of its bits flipped " +
              $"({options.Trials} cues per memory); sign-stable: fraction of memories with sign(W m) = m.",
-             $"Weight rules start from the cue and take {steps} updates (tanh gain {Check.Format(options.Gain)}); 'learned / own' is the trained AttractorRnn with its own protocol " +
+             $"Weight rules start from the cue and take {steps} updates (tanh gain {OptionChecks.Format(options.Gain)}); 'learned / own' is the trained AttractorRnn with its own protocol " +
              $"({study.Network.PresentSteps} present + {steps} free steps), 'learned / sign' and '/ tanh' run its W_self as a Hopfield net."]);
 
         var tables = new List<StudyTable> { table };

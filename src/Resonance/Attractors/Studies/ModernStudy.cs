@@ -59,7 +59,7 @@ internal static class ModernStudy
         var tables = new List<StudyTable>();
         foreach (double flip in options.FlipFractions)
         {
-            var rows = options.Betas.Select(beta => (IReadOnlyList<string>)[Check.Format(beta),
+            var rows = options.Betas.Select(beta => (IReadOnlyList<string>)[OptionChecks.Format(beta),
                 .. options.Memories.Distinct().Order().Select(p => StudyTable.Number(points.Single(x => x.Memories == p && x.Beta == beta && x.Flip == flip).Error))]).ToList();
             tables.Add(new StudyTable($"flip{flip * 100:0}", $"Modern Hopfield, N = {n}, cues with {flip * 100:0.#}% flipped: fraction of cues not retrieved exactly in one update",
                 ["β", .. options.Memories.Distinct().Order().Select(p => $"P = {p} ({(double)p / n:0.##} N)")], rows,
@@ -69,14 +69,14 @@ internal static class ModernStudy
                     : null));
         }
         var longTable = new StudyTable("modern-long", "Every point", ["P", "P/N", "β", "flipped", "error", "mean overlap after one update"],
-            [.. points.Select(x => (IReadOnlyList<string>)[StudyTable.Whole(x.Memories), StudyTable.Number((double)x.Memories / n, 2), Check.Format(x.Beta), Check.Format(x.Flip), StudyTable.Number(x.Error), StudyTable.Number(x.Overlap)])]);
+            [.. points.Select(x => (IReadOnlyList<string>)[StudyTable.Whole(x.Memories), StudyTable.Number((double)x.Memories / n, 2), OptionChecks.Format(x.Beta), OptionChecks.Format(x.Flip), StudyTable.Number(x.Error), StudyTable.Number(x.Overlap)])]);
         tables.Add(longTable);
 
         var panels = options.FlipFractions.Select(flip => AttractorPlots.Lines($"N = {n}, {flip * 100:0.#}% flipped cues", "memories P (log)", "retrieval error after one update",
             [.. options.Betas.Select(beta =>
             {
                 var line = points.Where(x => x.Beta == beta && x.Flip == flip).OrderBy(x => x.Memories).ToList();
-                return new PlotSeries($"β = {Check.Format(beta)}", line.Select(x => (double)x.Memories).ToArray(), line.Select(x => x.Error).ToArray());
+                return new PlotSeries($"β = {OptionChecks.Format(beta)}", line.Select(x => (double)x.Memories).ToArray(), line.Select(x => x.Error).ToArray());
             })], logX: true, yLimits: (-0.05, 1.05), legend: ScottPlot.Alignment.MiddleLeft)).ToList();
         var plots = new List<string> { AttractorPlots.SaveSheet(panels, Path.Combine(context.PlotsPath, "modern.png"), columns: Math.Min(3, panels.Count)) };
         double best = points.Where(x => x.Memories == largest).Min(x => x.Error);

@@ -31,10 +31,10 @@ public sealed record CapacityOptions
 
     public void Validate()
     {
-        Check.NotEmpty("capacity.memories", Memories);
-        Check.Distinct("capacity.memories", Memories);
-        foreach (int p in Memories) Check.WholeAtLeast("capacity.memories[]", p, 1);
-        Check.WholeInRange("capacity.repeats", Repeats, 1, 100);
+        OptionChecks.NotEmpty("capacity.memories", Memories);
+        OptionChecks.Distinct("capacity.memories", Memories);
+        foreach (int p in Memories) OptionChecks.WholeAtLeast("capacity.memories[]", p, 1);
+        OptionChecks.WholeInRange("capacity.repeats", Repeats, 1, 100);
     }
 }
 
@@ -71,12 +71,12 @@ public sealed record ActivationsOptions
 
     public void Validate()
     {
-        Check.NotEmpty("activations.activations", Activations);
-        Check.Distinct("activations.activations", Activations);
-        Check.NotEmpty("activations.variants", Variants);
-        Check.Distinct("activations.variants", Variants);
-        Check.WholeAtLeast("activations.memories", Memories, 1);
-        Check.NonNegative("activations.phase3_l2", Phase3L2);
+        OptionChecks.NotEmpty("activations.activations", Activations);
+        OptionChecks.Distinct("activations.activations", Activations);
+        OptionChecks.NotEmpty("activations.variants", Variants);
+        OptionChecks.Distinct("activations.variants", Variants);
+        OptionChecks.WholeAtLeast("activations.memories", Memories, 1);
+        OptionChecks.NonNegative("activations.phase3_l2", Phase3L2);
     }
 }
 
@@ -110,16 +110,16 @@ public sealed record BasinsOptions
 
     public void Validate()
     {
-        Check.NotEmpty("basins.memories", Memories);
-        Check.Distinct("basins.memories", Memories);
-        foreach (int p in Memories) Check.WholeAtLeast("basins.memories[]", p, 1);
-        Check.NotEmpty("basins.rules", Rules);
-        Check.Distinct("basins.rules", Rules);
-        foreach (double s in GaussianSigmas) Check.NonNegative("basins.gaussian_sigmas[]", s);
-        foreach (double f in FlipFractions) Check.InRange("basins.flip_fractions[]", f, 0, 1);
-        Check.WholeInRange("basins.trials", Trials, 1, 1000);
-        Check.Positive("basins.gain", Gain);
-        Check.Positive("basins.modern_beta", ModernBeta);
+        OptionChecks.NotEmpty("basins.memories", Memories);
+        OptionChecks.Distinct("basins.memories", Memories);
+        foreach (int p in Memories) OptionChecks.WholeAtLeast("basins.memories[]", p, 1);
+        OptionChecks.NotEmpty("basins.rules", Rules);
+        OptionChecks.Distinct("basins.rules", Rules);
+        foreach (double s in GaussianSigmas) OptionChecks.NonNegative("basins.gaussian_sigmas[]", s);
+        foreach (double f in FlipFractions) OptionChecks.InRange("basins.flip_fractions[]", f, 0, 1);
+        OptionChecks.WholeInRange("basins.trials", Trials, 1, 1000);
+        OptionChecks.Positive("basins.gain", Gain);
+        OptionChecks.Positive("basins.modern_beta", ModernBeta);
     }
 }
 
@@ -147,18 +147,18 @@ public sealed record ClassicalOptions
 
     public void Validate()
     {
-        Check.NotEmpty("classical.memories", Memories);
-        Check.Distinct("classical.memories", Memories);
-        foreach (int p in Memories) Check.WholeAtLeast("classical.memories[]", p, 1);
-        Check.NotEmpty("classical.rules", Rules);
-        Check.Distinct("classical.rules", Rules);
+        OptionChecks.NotEmpty("classical.memories", Memories);
+        OptionChecks.Distinct("classical.memories", Memories);
+        foreach (int p in Memories) OptionChecks.WholeAtLeast("classical.memories[]", p, 1);
+        OptionChecks.NotEmpty("classical.rules", Rules);
+        OptionChecks.Distinct("classical.rules", Rules);
         if (Rules.Contains(MemoryRule.Modern) || Rules.Contains(MemoryRule.LearnedNoisy))
             throw new UserInputException("classical.rules: expected weight-matrix rules (hebbian, storkey, pseudo-inverse, projection, learned); modern and learned-noisy belong to the basins and boundary studies.");
-        Check.NotEmpty("classical.updates", Updates);
-        Check.Distinct("classical.updates", Updates);
-        Check.Positive("classical.gain", Gain);
-        Check.InRange("classical.flip_fraction", FlipFraction, 0, 1);
-        Check.WholeInRange("classical.trials", Trials, 1, 1000);
+        OptionChecks.NotEmpty("classical.updates", Updates);
+        OptionChecks.Distinct("classical.updates", Updates);
+        OptionChecks.Positive("classical.gain", Gain);
+        OptionChecks.InRange("classical.flip_fraction", FlipFraction, 0, 1);
+        OptionChecks.WholeInRange("classical.trials", Trials, 1, 1000);
     }
 }
 
@@ -210,26 +210,26 @@ public sealed record BoundaryOptions
 
     public void Validate()
     {
-        Check.NotEmpty("boundary.neurons", Neurons);
-        Check.Distinct("boundary.neurons", Neurons);
-        foreach (int n in Neurons) Check.WholeInRange("boundary.neurons[]", n, 4, 4096);
-        Check.NotEmpty("boundary.rules", Rules);
-        Check.Distinct("boundary.rules", Rules);
-        Check.NotEmpty("boundary.load_grid", LoadGrid);
-        foreach (double load in LoadGrid) Check.InRange("boundary.load_grid[]", load, 1e-9, 4);
+        OptionChecks.NotEmpty("boundary.neurons", Neurons);
+        OptionChecks.Distinct("boundary.neurons", Neurons);
+        foreach (int n in Neurons) OptionChecks.WholeInRange("boundary.neurons[]", n, 4, 4096);
+        OptionChecks.NotEmpty("boundary.rules", Rules);
+        OptionChecks.Distinct("boundary.rules", Rules);
+        OptionChecks.NotEmpty("boundary.load_grid", LoadGrid);
+        foreach (double load in LoadGrid) OptionChecks.InRange("boundary.load_grid[]", load, 1e-9, 4);
         for (int i = 1; i < LoadGrid.Count; i++)
             if (LoadGrid[i] <= LoadGrid[i - 1])
                 throw new UserInputException("boundary.load_grid: expected increasing loads, e.g. [0.05, 0.1, 0.2].");
-        Check.WholeInRange("boundary.refine_points", RefinePoints, 1, 64);
-        Check.InRange("boundary.flip_fraction", FlipFraction, 0, 1);
-        Check.WholeInRange("boundary.trials", Trials, 1, 1000);
-        Check.InRange("boundary.retention_threshold", RetentionThreshold, 0, 1);
-        Check.InRange("boundary.recall_threshold", RecallThreshold, 0, 1);
-        Check.InRange("boundary.recovered_fraction", RecoveredFraction, 0, 1);
+        OptionChecks.WholeInRange("boundary.refine_points", RefinePoints, 1, 64);
+        OptionChecks.InRange("boundary.flip_fraction", FlipFraction, 0, 1);
+        OptionChecks.WholeInRange("boundary.trials", Trials, 1, 1000);
+        OptionChecks.InRange("boundary.retention_threshold", RetentionThreshold, 0, 1);
+        OptionChecks.InRange("boundary.recall_threshold", RecallThreshold, 0, 1);
+        OptionChecks.InRange("boundary.recovered_fraction", RecoveredFraction, 0, 1);
         if (!(Correlation >= 0 && Correlation < 1))
-            throw new UserInputException($"boundary.correlation: expected a number in [0, 1), got {Check.Format(Correlation)}.");
-        Check.Positive("boundary.gain", Gain);
-        Check.Positive("boundary.modern_beta", ModernBeta);
+            throw new UserInputException($"boundary.correlation: expected a number in [0, 1), got {OptionChecks.Format(Correlation)}.");
+        OptionChecks.Positive("boundary.gain", Gain);
+        OptionChecks.Positive("boundary.modern_beta", ModernBeta);
     }
 }
 
@@ -253,13 +253,13 @@ public sealed record ModernOptions
 
     public void Validate()
     {
-        Check.WholeInRange("modern.neurons", Neurons, 2, 65536);
-        Check.NotEmpty("modern.memories", Memories);
-        foreach (int p in Memories) Check.WholeInRange("modern.memories[]", p, 1, 1 << 20);
-        Check.NotEmpty("modern.betas", Betas);
-        foreach (double b in Betas) Check.Positive("modern.betas[]", b);
-        Check.NotEmpty("modern.flip_fractions", FlipFractions);
-        foreach (double f in FlipFractions) Check.InRange("modern.flip_fractions[]", f, 0, 1);
-        Check.WholeInRange("modern.queries", Queries, 1, 1 << 16);
+        OptionChecks.WholeInRange("modern.neurons", Neurons, 2, 65536);
+        OptionChecks.NotEmpty("modern.memories", Memories);
+        foreach (int p in Memories) OptionChecks.WholeInRange("modern.memories[]", p, 1, 1 << 20);
+        OptionChecks.NotEmpty("modern.betas", Betas);
+        foreach (double b in Betas) OptionChecks.Positive("modern.betas[]", b);
+        OptionChecks.NotEmpty("modern.flip_fractions", FlipFractions);
+        foreach (double f in FlipFractions) OptionChecks.InRange("modern.flip_fractions[]", f, 0, 1);
+        OptionChecks.WholeInRange("modern.queries", Queries, 1, 1 << 16);
     }
 }

@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Resonance.Sparks;
+namespace Resonance;
 
 /// <summary>
-/// Range checks for spark settings. Each failure is a <see cref="UserInputException"/> whose message names the key
-/// (as written in an experiment file, e.g. <c>sparks.epsilon</c>), the allowed range and the value given.
+/// Range checks for options records: each failure is a <see cref="UserInputException"/> naming the key as written
+/// in the file (e.g. <c>sparks.epsilon</c>), the allowed range and the value given.
 /// </summary>
-internal static class SparkValidation
+internal static class OptionChecks
 {
     /// <summary>Formats a number the way the messages and <c>config.yaml</c> show it (invariant, shortest round-trip).</summary>
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
@@ -46,5 +46,17 @@ internal static class SparkValidation
     {
         if (value < min)
             throw new UserInputException($"{key}: expected a whole number >= {min}, got {value}.");
+    }
+
+    public static void NotEmpty<T>(string key, IReadOnlyCollection<T> values)
+    {
+        if (values.Count == 0)
+            throw new UserInputException($"{key}: expected a list with at least one entry, got [].");
+    }
+
+    public static void Distinct<T>(string key, IReadOnlyCollection<T> values)
+    {
+        if (values.Distinct().Count() != values.Count)
+            throw new UserInputException($"{key}: the list names an entry twice; give each once.");
     }
 }
