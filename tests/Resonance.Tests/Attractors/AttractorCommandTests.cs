@@ -5,20 +5,7 @@ namespace Resonance.Tests.Attractors;
 
 public class AttractorCommandTests
 {
-    static (int ExitCode, string Output) Run(params string[] args)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 240;
-        int code = ResonanceCli.Run(args, console);
-        return (code, writer.ToString());
-    }
+    static (int ExitCode, string Output) Run(params string[] args) => Resonance.Tests.Cli.CliHarness.Run(args);
 
     const string Tiny = """
         study: capacity

@@ -5,20 +5,7 @@ namespace Resonance.Tests.Sparks;
 
 public class SparksCommandTests
 {
-    static (int ExitCode, string Output) Run(params string[] args)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 200;
-        int code = ResonanceCli.Run(args, console);
-        return (code, writer.ToString());
-    }
+    static (int ExitCode, string Output) Run(params string[] args) => Resonance.Tests.Cli.CliHarness.Run(args);
 
     [Fact]
     public void Run_writes_a_run_directory_and_a_second_run_continues_from_its_latest_snapshot()

@@ -43,10 +43,7 @@ public class TrainerTests
         var interrupted = new RunDirectory(Path.Combine(folder.Path, "interrupted"));
         var reference = TrainingHarness.Start(TrainingHarness.Experiment(), whole);
 
-        using var stop = new CancellationTokenSource();
-        var first = TrainingHarness.Start(TrainingHarness.Experiment(), interrupted, new TrainingHarness.StopAtStep(stopAtStep, stop), stop.Token);
-        Assert.Equal(TrainingStatus.Interrupted, first.Status);
-        var resumed = TrainingHarness.Resume(interrupted);
+        var resumed = TrainingHarness.InterruptThenResume(TrainingHarness.Experiment(), interrupted, stopAtStep);
 
         Assert.Equal(TrainingStatus.Completed, resumed.Status);
         Assert.Equal(reference.Summary["test_accuracy"], resumed.Summary["test_accuracy"]);
@@ -248,10 +245,7 @@ public class TrainerHookTests
         var interrupted = new RunDirectory(Path.Combine(folder.Path, "interrupted"));
         var reference = TrainingHarness.Start(TrainingHarness.Experiment(Resonator), whole);
 
-        using var stop = new CancellationTokenSource();
-        var first = TrainingHarness.Start(TrainingHarness.Experiment(Resonator), interrupted, new TrainingHarness.StopAtStep(stopAtStep, stop), stop.Token);
-        Assert.Equal(TrainingStatus.Interrupted, first.Status);
-        var resumed = TrainingHarness.Resume(interrupted);
+        var resumed = TrainingHarness.InterruptThenResume(TrainingHarness.Experiment(Resonator), interrupted, stopAtStep);
 
         Assert.Equal(TrainingStatus.Completed, resumed.Status);
         Assert.Equal(reference.Summary["test_loss"], resumed.Summary["test_loss"]);

@@ -37,6 +37,15 @@ internal static class TrainingHarness
     public static TrainingResult Resume(RunDirectory run, ModelRegistry? registry = null, CancellationToken stop = default) =>
         ExperimentRunner.Resume(run, registry ?? ModelCatalog.CreateDefault(), TorchSharp.torch.CPU, new DataCache(Path.Combine(run.Path, "..", "cache")), NullTrainingObserver.Instance, stop);
 
+    /// <summary>Starts <paramref name="experiment"/> in <paramref name="run"/>, interrupts it at a step as Ctrl-C would, then resumes it to the end.</summary>
+    public static TrainingResult InterruptThenResume(Experiment experiment, RunDirectory run, long stopAtStep)
+    {
+        using var stop = new CancellationTokenSource();
+        var first = Start(experiment, run, new StopAtStep(stopAtStep, stop), stop.Token);
+        Xunit.Assert.Equal(TrainingStatus.Interrupted, first.Status);
+        return Resume(run);
+    }
+
     /// <summary>metrics.jsonl with the wall-clock keys removed, one string per line.</summary>
     public static List<string> ReproducibleMetrics(RunDirectory run) =>
         MetricsLog.Read(run.MetricsPath).Select(line =>
