@@ -12,6 +12,22 @@ public enum Regimen
     /// Gaussian noise), whose reaction and retention, measured against the clean memory, join the loss. The net learns to
     /// clean cues up.</summary>
     Noisy,
+    /// <summary>Basin training: all memories every epoch, each shown clean and as <c>noise_cues</c> corrupted cues (bits flipped as in
+    /// <see cref="Noisy"/>), and the loss asks every free-running step to read out the clean memory's bits with a margin: the
+    /// logistic loss on the local fields, <c>mean softplus(−2 m_i u_{t,i})</c>. For tanh units <c>σ(2u) = (1 + tanh u)/2</c>, so this is
+    /// the cross-entropy of the bits the state stands for; unlike the overlap it keeps a gradient on a saturated wrong bit and keeps
+    /// widening margins on right ones, which is what widens basins (Gardner's "training with noise", here through the dynamics).</summary>
+    Basin,
+}
+
+/// <summary>Where a learned net's weights start (YAML <c>network.init</c>).</summary>
+public enum AttractorInit
+{
+    /// <summary><c>U(-s/√N, s/√N)</c> with <c>s</c> = <c>network.init_scale</c> (the seed's).</summary>
+    Random,
+    /// <summary>From the pseudo-inverse rule of the net's own memories: <c>L = g · W_pinv</c>, <c>W_input = g · I</c> with
+    /// <c>g</c> = <c>network.init_gain</c>; training then reshapes the basins (every memory starts as a fixed point).</summary>
+    PseudoInverse,
 }
 
 /// <summary>The attractor network and its protocol (section <c>network</c>).</summary>
@@ -45,6 +61,13 @@ public sealed record AttractorNetworkOptions
     /// <summary>Initial weights are <c>U(-s/√N, s/√N)</c> with this <c>s</c> (YAML <c>network.init_scale</c>, &gt; 0).</summary>
     public double InitScale { get; init; } = 1.0;
 
+    /// <summary>Where learned weights start (YAML <c>network.init</c>: random, pseudo-inverse).</summary>
+    public AttractorInit Init { get; init; } = AttractorInit.Random;
+
+    /// <summary>Gain <c>g</c> of the pseudo-inverse start (YAML <c>network.init_gain</c>, &gt; 0): tanh of <c>g</c> is how saturated
+    /// a stored memory starts.</summary>
+    public double InitGain { get; init; } = 4.0;
+
     /// <summary>Fraction of off-diagonal recurrent connections kept, by a fixed random symmetric mask (YAML
     /// <c>network.connectivity</c>, in (0, 1]; 1 is all-to-all). The diagonal is never masked.</summary>
     public double Connectivity { get; init; } = 1.0;
@@ -56,6 +79,7 @@ public sealed record AttractorNetworkOptions
         OptionChecks.WholeAtLeast("network.present_steps", PresentSteps, 1);
         OptionChecks.WholeAtLeast("network.retain_steps", RetainSteps, 1);
         OptionChecks.Positive("network.init_scale", InitScale);
+        OptionChecks.Positive("network.init_gain", InitGain);
         if (!(Connectivity > 0 && Connectivity <= 1))
             throw new UserInputException($"network.connectivity: expected a number in (0, 1], got {OptionChecks.Format(Connectivity)}.");
     }
@@ -67,7 +91,9 @@ public sealed record AttractorNetworkOptions
 /// <code>
 /// loss = (1 - retention) + (1 - reaction) + gamma · mean_i (f(W_self m)_i - m_i)² + l2 · (‖L‖² + ‖W_input‖²)
 /// </code>
-/// The noisy regimen adds <c>(1 - retention~) + (1 - reaction~)</c> of each memory's corrupted cue, both measured against the clean memory.
+/// The noisy regimen adds <c>(1 - retention~) + (1 - reaction~)</c> of each memory's corrupted cues, both measured against the clean memory.
+/// The basin regimen replaces option A by the logistic loss on the free-running local fields of the clean and corrupted cues,
+/// <c>mean_{cue, t, i} softplus(−2 m_i u_{t,i})</c> (see <see cref="Regimen.Basin"/>).
 /// Adam over the stacked weights of all nets; losses are summed over nets, so nets never interact.
 /// Strict convergence: clean-cue reaction and retention, averaged over all memories, both &gt;= threshold for
 /// <c>convergence_epochs</c> consecutive epochs. A net whose state exceeds <c>divergence_limit</c> in magnitude or
@@ -107,6 +133,14 @@ public sealed record AttractorTrainingOptions
     /// <c>training.noise_flip_max</c>, in [0, 0.5]).</summary>
     public double NoiseFlipMax { get; init; } = 0.2;
 
+    /// <summary>Scale each net's gradient (over both weight matrices) to at most this norm before the step (YAML
+    /// <c>training.clip_grad_norm</c>, &gt;= 0; 0 = no clipping). Per net, so nets stay independent.</summary>
+    public double ClipGradNorm { get; init; }
+
+    /// <summary>Noisy and basin regimens: corrupted cues per memory and epoch, each with its own flip fraction (YAML
+    /// <c>training.noise_cues</c>, &gt;= 1).</summary>
+    public int NoiseCues { get; init; } = 1;
+
     /// <summary>Noisy regimen: standard deviation of Gaussian noise added to every cue entry (YAML <c>training.noise_sigma</c>, &gt;= 0).</summary>
     public double NoiseSigma { get; init; }
 
@@ -127,6 +161,8 @@ public sealed record AttractorTrainingOptions
         OptionChecks.Positive("training.divergence_limit", DivergenceLimit);
         OptionChecks.InRange("training.noise_flip_max", NoiseFlipMax, 0, 0.5);
         OptionChecks.NonNegative("training.noise_sigma", NoiseSigma);
+        OptionChecks.WholeAtLeast("training.noise_cues", NoiseCues, 1);
+        OptionChecks.NonNegative("training.clip_grad_norm", ClipGradNorm);
         OptionChecks.WholeAtLeast("training.log_every", LogEvery, 1);
     }
 }

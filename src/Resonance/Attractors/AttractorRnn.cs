@@ -117,6 +117,21 @@ public sealed class AttractorRnn : nn.Module
     public Tensor Run(Tensor cues, int presentSteps, int retainSteps)
     {
         using var scope = NewDisposeScope();
+        return RunCore(cues, presentSteps, retainSteps, null).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>As <see cref="Run"/>, and also the local fields (pre-activations) <c>u_t = W_self h_{t-1} + W_input x_t</c> of the
+    /// free-running steps, <c>(K, B, retainSteps, N)</c>: what a margin loss on the read-out bits needs.</summary>
+    public (Tensor States, Tensor FreeFields) RunWithFields(Tensor cues, int presentSteps, int retainSteps)
+    {
+        using var scope = NewDisposeScope();
+        var fields = new List<Tensor>(retainSteps);
+        Tensor states = RunCore(cues, presentSteps, retainSteps, fields);
+        return (states.MoveToOuterDisposeScope(), stack(fields, 2).MoveToOuterDisposeScope());
+    }
+
+    Tensor RunCore(Tensor cues, int presentSteps, int retainSteps, List<Tensor>? freeFields)
+    {
         Tensor selfT = SelfWeights().transpose(1, 2);              // (K, N, N): h @ W_selfᵀ = (W_self h)ᵀ
         Tensor drive = bmm(cues, Input.transpose(1, 2));            // (K, B, N): W_input x
         var states = new List<Tensor>(presentSteps + retainSteps);
@@ -129,10 +144,12 @@ public sealed class AttractorRnn : nn.Module
         }
         for (int t = 0; t < retainSteps; t++)
         {
-            h = Activate(bmm(h, selfT));
+            Tensor u = bmm(h, selfT);
+            freeFields?.Add(u);
+            h = Activate(u);
             states.Add(h);
         }
-        return stack(states, 2).MoveToOuterDisposeScope();          // (K, B, T, N)
+        return stack(states, 2);                                    // (K, B, T, N)
     }
 
     /// <summary>The fixed-point residual <c>f(W_self m) - m</c>, <c>(K, B, N)</c>, for memories <c>(K, B, N)</c>.</summary>

@@ -121,11 +121,21 @@ public static class AttractorTrainer
         var model = new AttractorRnn(plans.Select(p => p.Spec).ToList(), n, network.InitScale, network.Connectivity, device);
         Tensor memories = stack(plans.Select(p => nn.functional.pad(p.Memories.to(float32).cpu(), [0, 0, 0, pMax - p.Memories.shape[0]])).ToArray()).to(device); // (K, Pmax, N)
         Tensor mask = stack(counts.Select(c => cat([ones(c), zeros(pMax - c)])).ToArray()).to(device);                                                       // (K, Pmax)
+        if (network.Init == AttractorInit.PseudoInverse)
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            model.Recurrent.copy_(ClassicalRules.PseudoInverse(memories, mask) * network.InitGain);
+            model.Input.copy_(eye(n, device: device).expand(k, n, n) * network.InitGain);
+        }
         using var gamma = tensor(plans.Select(p => (float)p.FixedPointWeight).ToArray(), device: device);                                                   // (K)
         using var l2 = tensor(plans.Select(p => (float)p.L2).ToArray(), device: device);                                                                    // (K)
-        bool anyNoisy = plans.Any(p => p.Regimen == Regimen.Noisy);
-        using var noisyNets = tensor(plans.Select(p => p.Regimen == Regimen.Noisy).ToArray(), device: device).reshape(k, 1, 1);
-        using var flipMax = tensor(plans.Select(p => p.Regimen == Regimen.Noisy ? (float)training.NoiseFlipMax : 0f).ToArray()).reshape(k, 1); // (K, 1), CPU
+        static bool Corrupts(Regimen regimen) => regimen is Regimen.Noisy or Regimen.Basin;
+        bool anyNoisy = plans.Any(p => Corrupts(p.Regimen));
+        bool anyBasin = plans.Any(p => p.Regimen == Regimen.Basin);
+        int copies = training.NoiseCues;
+        using var basinNets = tensor(plans.Select(p => p.Regimen == Regimen.Basin).ToArray(), device: device);                                      // (K)
+        using var flipMax = tensor(plans.Select(p => Corrupts(p.Regimen) ? (float)training.NoiseFlipMax : 0f).ToArray()).reshape(k, 1); // (K, 1), CPU
         var cueStreams = plans.Select(p => RandomStreams.Generator(RandomStreams.Derive(p.Spec.Seed, "training-cues"))).ToArray();
 
         var optimizer = optim.Adam([model.Recurrent, model.Input], training.Lr);
@@ -156,28 +166,35 @@ public static class AttractorTrainer
                 {
                     if (plans[i].Regimen == Regimen.Cyclic) weightRows[i * pMax + (epoch - 1) % counts[i]] = 1;
                     else for (int b = 0; b < counts[i]; b++) weightRows[i * pMax + b] = 1f / counts[i];
-                    if (plans[i].Regimen == Regimen.Noisy) for (int b = 0; b < counts[i]; b++) noisyRows[i * pMax + b] = 1f / counts[i];
+                    if (plans[i].Regimen == Regimen.Noisy) for (int b = 0; b < counts[i]; b++) noisyRows[i * pMax + b] = 1f / (counts[i] * copies);
                 }
                 Tensor weights = tensor(weightRows, device: device).reshape(k, pMax);                                     // (K, Pmax), rows sum to 1
 
-                // Cues: the clean memories, and for noisy nets a corrupted copy of each after them.
+                // Cues: the clean memories, and for noisy and basin nets `copies` corrupted copies of each after them.
                 Tensor cues = memories, targets = memories;
                 if (anyNoisy)
                 {
                     var noisy = new Tensor[k];
                     for (int i = 0; i < k; i++)
                     {
-                        Tensor rates = rand([pMax], generator: cueStreams[i]) * flipMax[i];                                    // (Pmax)
-                        Tensor flipped = MemoryPatterns.FlipRandomly(memories[i].cpu(), rates, cueStreams[i]);
-                        if (training.NoiseSigma > 0 && plans[i].Regimen == Regimen.Noisy) flipped = MemoryPatterns.AddGaussian(flipped, training.NoiseSigma, cueStreams[i]);
-                        noisy[i] = flipped;
+                        var copy = new Tensor[copies];
+                        for (int c = 0; c < copies; c++)
+                        {
+                            Tensor rates = rand([pMax], generator: cueStreams[i]) * flipMax[i];                                // (Pmax)
+                            Tensor flipped = MemoryPatterns.FlipRandomly(memories[i].cpu(), rates, cueStreams[i]);
+                            if (training.NoiseSigma > 0 && Corrupts(plans[i].Regimen)) flipped = MemoryPatterns.AddGaussian(flipped, training.NoiseSigma, cueStreams[i]);
+                            copy[c] = flipped;
+                        }
+                        noisy[i] = cat(copy, 0);                                                                               // (C Pmax, N)
                     }
-                    cues = cat([memories, stack(noisy).to(device)], 1);                                                     // (K, 2 Pmax, N)
-                    targets = cat([memories, memories], 1);
+                    cues = cat([memories, stack(noisy).to(device)], 1);                                                     // (K, (1 + C) Pmax, N)
+                    targets = memories.repeat(1, 1 + copies, 1);
                 }
 
                 // Forward and per-net loss.
-                Tensor states = model.Run(cues, present, retain);                                                          // (K, B, T, N)
+                Tensor states, freeFields;
+                if (anyBasin) (states, freeFields) = model.RunWithFields(cues, present, retain);                          // (K, B, T, N), (K, B, R, N)
+                else (states, freeFields) = (model.Run(cues, present, retain), null!);
                 var measures = Overlaps.Measure(Overlaps.Of(states, targets), present);
                 Tensor cleanReaction = measures.Reaction.narrow(1, 0, pMax), cleanRetention = measures.Retention.narrow(1, 0, pMax); // (K, Pmax)
                 Tensor optionA = (1 - cleanRetention) + (1 - cleanReaction);                                               // (K, Pmax)
@@ -186,10 +203,25 @@ public static class AttractorTrainer
                 Tensor loss = (weights * (optionA + gamma.unsqueeze(1) * fixedPoint)).sum([1]) + l2 * weightNorm;         // (K)
                 if (anyNoisy)
                 {
-                    Tensor noisyWeights = tensor(noisyRows, device: device).reshape(k, pMax);                             // (K, Pmax)
-                    Tensor noisyRetention = measures.Retention.narrow(1, pMax, pMax), noisyReaction = measures.Reaction.narrow(1, pMax, pMax);
-                    Tensor noisyTerm = (1 - noisyRetention) + (1 - noisyReaction);                                       // option A on the corrupted cues
-                    loss = loss + (noisyWeights * noisyTerm).sum([1]);
+                    Tensor noisyWeights = tensor(noisyRows, device: device).reshape(k, 1, pMax);                          // (K, 1, Pmax)
+                    Tensor noisyRetention = measures.Retention.narrow(1, pMax, copies * pMax), noisyReaction = measures.Reaction.narrow(1, pMax, copies * pMax);
+                    Tensor noisyTerm = ((1 - noisyRetention) + (1 - noisyReaction)).reshape(k, copies, pMax);            // option A on the corrupted cues
+                    loss = loss + (noisyWeights * noisyTerm).sum([1, 2]);
+                }
+                if (anyBasin)
+                {
+                    // Basin nets: the logistic loss of the read-out bits on every free-running step and every cue, instead of option A.
+                    // Clean cues: the logistic loss on every free step (it keeps widening the margins retention needs).
+                    // Corrupted cues: the soft bit-error rate (1 − tanh(m u))/2 on the second half of the free steps, the time they get
+                    // to clean up; bounded, so a cue the net cannot rescue does not pull every gain down (the logistic loss would).
+                    Tensor margins = freeFields * targets.unsqueeze(2);                                                   // (K, B, R, N): m_i u_{t,i}
+                    int late = retain / 2;
+                    Tensor cleanLoss = nn.functional.softplus(-2 * margins.narrow(1, 0, pMax)).mean([2, 3]);              // (K, Pmax)
+                    Tensor noisyLoss = (1 - margins.narrow(1, pMax, copies * pMax).narrow(2, late, retain - late).tanh()).mean([2, 3]) / 2; // (K, C Pmax)
+                    Tensor perCue = cat([cleanLoss, noisyLoss], 1);                                                        // (K, B)
+                    Tensor cueWeights = mask.repeat(1, 1 + copies) / (mask.sum([1], keepdim: true) * (1 + copies));       // (K, B), rows sum to 1
+                    Tensor basinLoss = (cueWeights * perCue).sum([1]) + (weights * gamma.unsqueeze(1) * fixedPoint).sum([1]) + l2 * weightNorm;
+                    loss = where(basinNets, basinLoss, loss);
                 }
 
                 // Clean figures before the update.
@@ -213,7 +245,7 @@ public static class AttractorTrainer
                         justStopped.Add(i);
                         log_ = true;
                     }
-                    else if (trackers[i].Observe(epoch, rea, ret) && training.StopAtConvergence && plans[i].Regimen != Regimen.Noisy)
+                    else if (trackers[i].Observe(epoch, rea, ret) && training.StopAtConvergence && !Corrupts(plans[i].Regimen))
                     {
                         status[i] = NetStatus.Converged;
                         justStopped.Add(i);
@@ -262,6 +294,17 @@ public static class AttractorTrainer
                     Tensor total = where(activeNets, loss, zeros_like(loss)).sum();
                     optimizer.zero_grad();
                     total.backward();
+                    if (training.ClipGradNorm > 0)
+                    {
+                        // Per net: scale net k's gradient to norm <= clip, so nets stay independent.
+                        using var noGrad = no_grad();
+                        using var gr = model.Recurrent.grad!;
+                        using var gi = model.Input.grad!;
+                        Tensor norms = (gr.square().sum([1, 2]) + gi.square().sum([1, 2])).sqrt();                       // (K)
+                        Tensor scale = (training.ClipGradNorm / (norms + 1e-6)).clamp_max(1).reshape(k, 1, 1);
+                        gr.mul_(scale);
+                        gi.mul_(scale);
+                    }
                     if (active.Any(a => !a))
                     {
                         Tensor inactive = (~activeNets).reshape(k, 1, 1);

@@ -144,7 +144,7 @@ public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INe
         if (ReasoningSteps > 0)
         {
             using var noInput = zeros(batch, Shape.InputSize, input.dtype, input.device);
-            Tensor zeroDrive = layers[0].ProjectInput(noInput); // (B, H): the same every reasoning step
+            Tensor zeroDrive = layers[0].ProjectInput(noInput); // (B, G): the same every reasoning step
             for (int r = 0; r < ReasoningSteps; r++)
             {
                 using var stepScope = NewDisposeScope();
@@ -185,7 +185,7 @@ public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INe
         {
             using var blockScope = NewDisposeScope();
             int length = Math.Min(StepsPerProjection, steps - start);
-            Tensor[] projected = cell.ProjectInput(sequence.narrow(0, start, length)).unbind(0); // L views (B, H)
+            Tensor[] projected = cell.ProjectInput(sequence.narrow(0, start, length)).unbind(0); // L views (B, G)
             for (int k = 0; k < length; k++)
             {
                 using var stepScope = NewDisposeScope();

@@ -43,6 +43,8 @@ public sealed record EmergentResonatorOptions
     public ReadoutKind Readout { get; init; } = ReadoutKind.Final;
     /// <summary>See <see cref="PulseTgauOptions.InputGate"/>.</summary>
     public bool InputGate { get; init; } = true;
+    /// <summary>See <see cref="PulseTgauOptions.LeakGate"/>.</summary>
+    public bool LeakGate { get; init; }
     /// <summary>See <see cref="PulseTgauOptions.TrainableNeuron"/>.</summary>
     public bool TrainableNeuron { get; init; } = true;
     /// <summary>See <see cref="PulseTgauOptions.Surrogate"/>.</summary>
@@ -63,7 +65,7 @@ public sealed record EmergentResonatorOptions
     /// <summary>The neuron settings of every layer.</summary>
     public PulseTgauOptions Neuron() => new()
     {
-        InputGate = InputGate, TrainableNeuron = TrainableNeuron, Surrogate = Surrogate, Slope = Slope, Reset = Reset,
+        InputGate = InputGate, LeakGate = LeakGate, TrainableNeuron = TrainableNeuron, Surrogate = Surrogate, Slope = Slope, Reset = Reset,
         Refractory = Refractory, InitialLeak = InitialLeak, InitialThreshold = InitialThreshold, InitialResetScale = InitialResetScale,
     };
 

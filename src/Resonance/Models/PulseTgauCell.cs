@@ -20,6 +20,9 @@ public sealed record PulseTgauOptions
 {
     /// <summary>Gate the input drive with <c>g = σ(W_g x + b_g)</c>, a function of the input alone.</summary>
     public bool InputGate { get; init; } = true;
+    /// <summary>Make the leak a function of the current input, <c>λ_t = σ(leak_raw + W_λ x_t)</c>, and blend: <c>v_t = λ_t ⊙ v⁺ + (1 − λ_t) ⊙ (W_rec y + u_t)</c>
+    /// (an input-driven leak: the input alone decides how much of the membrane is kept, as the input gate decides how much drive enters).</summary>
+    public bool LeakGate { get; init; }
     /// <summary>Learn leak, threshold, reset scale (and refractory strength) per neuron (intrinsic plasticity); false keeps their initial values.</summary>
     public bool TrainableNeuron { get; init; } = true;
     /// <summary>The surrogate gradient of the spike.</summary>
@@ -63,7 +66,8 @@ public sealed record PulseTgauState(Tensor V, Tensor Y, Tensor S) : IRecurrentSt
 /// <param name="Threshold"><c>θ = softplus(threshold_raw)</c>, <c>(hidden)</c>.</param>
 /// <param name="ResetAmount"><c>κ ⊙ θ</c> with <c>κ = softplus(reset_scale_raw)</c> for soft reset; null for hard reset.</param>
 /// <param name="Refractory"><c>ρ = softplus(refractory_raw)</c>, or null when the cell has no refractory term.</param>
-public sealed record PulseTgauNeurons(Tensor Leak, Tensor Threshold, Tensor? ResetAmount, Tensor? Refractory);
+/// <param name="LeakLogit"><c>leak_raw</c> itself, <c>(hidden)</c> (the leak gate adds the input's part to it).</param>
+public sealed record PulseTgauNeurons(Tensor Leak, Tensor Threshold, Tensor? ResetAmount, Tensor? Refractory, Tensor LeakLogit);
 
 /// <summary>
 /// One step of the PulseTgau neuron of the Emergent Resonator (seed 000): a leaky membrane with a trainable leak,
@@ -79,7 +83,13 @@ public sealed record PulseTgauNeurons(Tensor Leak, Tensor Threshold, Tensor? Res
 /// v⁺_t = v_t ⊙ (1 − s_t)         (hard reset)
 /// λ = σ(leak_raw),  θ = softplus(threshold_raw),  κ = softplus(reset_scale_raw),  ρ = softplus(refractory_raw)
 /// </code>
-/// Without the input gate <c>u_t = W_in x_t + b</c>. The leak, threshold, reset scale and refractory strength are
+/// Without the input gate <c>u_t = W_in x_t + b</c>. With the leak gate (<see cref="PulseTgauOptions.LeakGate"/>) the leak also
+/// depends on the current input alone and the update is a blend:
+/// <code>
+/// λ_t = σ(leak_raw + W_λ x_t)
+/// v_t = λ_t ⊙ v⁺_{t-1} + (1 − λ_t) ⊙ (W_rec y_{t-1} + u_t) − ρ ⊙ s_{t-1}
+/// </code>
+/// (with <c>W_λ = 0</c> this is the plain cell with its drive scaled by <c>1 − λ</c>; with no input, in the reasoning steps, <c>λ_t = λ</c>). The leak, threshold, reset scale and refractory strength are
 /// per neuron (<c>(H)</c>) and trainable (intrinsic plasticity) unless <see cref="PulseTgauOptions.TrainableNeuron"/>
 /// is false; they start at the options' initial values, the same for every neuron.
 /// <para>Why a graded output: a purely binary <c>s</c> carries one bit per neuron and step, and its gradient exists
@@ -106,6 +116,9 @@ public sealed class PulseTgauCell : nn.Module<Tensor, PulseTgauState?, (Tensor O
     /// <summary>Gate bias <c>b_g</c>, <c>(H)</c>; null without the input gate.</summary>
     [field: ComponentName(Name = nameof(bias_gate))]
     public Parameter? bias_gate { get; private set { field = value; ConditionallyRegisterParameter(nameof(bias_gate), value); } }
+    /// <summary>Leak gate weights <c>W_λ</c>, <c>(H, F)</c>; null without the leak gate.</summary>
+    [field: ComponentName(Name = nameof(weight_leak))]
+    public Parameter? weight_leak { get; private set { field = value; ConditionallyRegisterParameter(nameof(weight_leak), value); } }
     /// <summary>Recurrent weights <c>W_rec</c>, <c>(H, H)</c>.</summary>
     [field: ComponentName(Name = nameof(weight_hh))]
     public Parameter weight_hh { get; private set { field = value; ConditionallyRegisterParameter(nameof(weight_hh), value); } }
@@ -146,6 +159,7 @@ public sealed class PulseTgauCell : nn.Module<Tensor, PulseTgauState?, (Tensor O
             weight_gate = ParameterInit.Uniform(seed, nameof(weight_gate), bound, hiddenSize, inputSize);
             bias_gate = ParameterInit.Uniform(seed, nameof(bias_gate), bound, hiddenSize);
         }
+        if (Options.LeakGate) weight_leak = ParameterInit.Uniform(seed, nameof(weight_leak), bound, hiddenSize, inputSize);
         weight_hh = ParameterInit.Uniform(seed, nameof(weight_hh), bound, hiddenSize, hiddenSize);
         bool trainable = Options.TrainableNeuron;
         leak_raw = Constant(Math.Log(Options.InitialLeak / (1 - Options.InitialLeak)), trainable); // σ⁻¹(λ₀)
@@ -162,9 +176,10 @@ public sealed class PulseTgauCell : nn.Module<Tensor, PulseTgauState?, (Tensor O
 
     public int InputSize { get; }
     public int HiddenSize { get; }
-    public int ProjectedInputSize => HiddenSize;
+    /// <summary><c>H</c>: the drive <c>u</c>; <c>2H</c> with the leak gate: <c>[u, W_λ x]</c>.</summary>
+    public int ProjectedInputSize => Options.LeakGate ? 2 * HiddenSize : HiddenSize;
     public int StateSize => 3 * HiddenSize;
-    public long MultiplyAddsPerStep => (long)InputSize * (Options.InputGate ? 2 : 1) * HiddenSize + (long)HiddenSize * HiddenSize;
+    public long MultiplyAddsPerStep => (long)InputSize * ((Options.InputGate ? 2 : 1) + (Options.LeakGate ? 1 : 0)) * HiddenSize + (long)HiddenSize * HiddenSize;
 
     /// <summary>One step.</summary>
     /// <param name="input"><c>(batch, F)</c>.</param>
@@ -186,16 +201,21 @@ public sealed class PulseTgauCell : nn.Module<Tensor, PulseTgauState?, (Tensor O
         weight_gate is null ? ones([.. input.shape[..^1], HiddenSize], input.dtype, input.device)
             : nn.functional.linear(input, weight_gate, bias_gate).sigmoid();
 
-    /// <summary>The input drive <c>u = g ⊙ (W_in x + b)</c>, for any number of leading dimensions.</summary>
+    /// <summary>The input share of a step, for any number of leading dimensions: the drive <c>u = g ⊙ (W_in x + b)</c>, and with the
+    /// leak gate also the leak logits' input part <c>W_λ x</c> after it.</summary>
     /// <param name="input"><c>(..., F)</c>.</param>
-    /// <returns><c>(..., H)</c>.</returns>
+    /// <returns><c>(..., H)</c>, or <c>(..., 2H)</c> <c>[u, W_λ x]</c> with the leak gate.</returns>
     public Tensor ProjectInput(Tensor input)
     {
-        if (weight_gate is null) return nn.functional.linear(input, weight_ih, bias_ih);
+        if (weight_gate is null && weight_leak is null) return nn.functional.linear(input, weight_ih, bias_ih);
         using var scope = NewDisposeScope();
-        Tensor weight = cat([weight_ih, weight_gate], 0), bias = cat([bias_ih, bias_gate!], 0);
-        Tensor[] parts = nn.functional.linear(input, weight, bias).chunk(2, -1); // drive, gate logits: each (..., H)
-        return (parts[1].sigmoid() * parts[0]).MoveToOuterDisposeScope();
+        var weights = new List<Tensor> { weight_ih };
+        var biases = new List<Tensor> { bias_ih };
+        if (weight_gate is not null) { weights.Add(weight_gate); biases.Add(bias_gate!); }
+        if (weight_leak is not null) { weights.Add(weight_leak); biases.Add(zeros_like(bias_ih)); }
+        Tensor[] parts = nn.functional.linear(input, cat(weights, 0), cat(biases, 0)).chunk(weights.Count, -1); // each (..., H)
+        Tensor drive = weight_gate is null ? parts[0] : parts[1].sigmoid() * parts[0];
+        return (weight_leak is null ? drive : cat([drive, parts[^1]], -1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The per-neuron constants <c>λ, θ, κθ, ρ</c> from the raw parameters (once per sequence).</summary>
@@ -204,7 +224,7 @@ public sealed class PulseTgauCell : nn.Module<Tensor, PulseTgauState?, (Tensor O
         Tensor threshold = nn.functional.softplus(threshold_raw);
         return new(leak_raw.sigmoid(), threshold,
             reset_scale_raw is null ? null : nn.functional.softplus(reset_scale_raw) * threshold,
-            refractory_raw is null ? null : nn.functional.softplus(refractory_raw));
+            refractory_raw is null ? null : nn.functional.softplus(refractory_raw), leak_raw);
     }
 
     public (Tensor Output, PulseTgauState State) StepProjected(Tensor projectedInput, PulseTgauState? state)
@@ -223,7 +243,16 @@ public sealed class PulseTgauCell : nn.Module<Tensor, PulseTgauState?, (Tensor O
     public (Tensor Output, PulseTgauState State) Step(Tensor projectedInput, PulseTgauState? state, PulseTgauNeurons neurons)
     {
         state ??= InitialState(projectedInput.shape[0]);
-        Tensor v = projectedInput.addmm(state.Y, weight_hh.t()).addcmul_(neurons.Leak, state.V, One); // λ ⊙ v⁺ + W_rec y + u
+        Tensor v;
+        if (weight_leak is null)
+            v = projectedInput.addmm(state.Y, weight_hh.t()).addcmul_(neurons.Leak, state.V, One);     // λ ⊙ v⁺ + W_rec y + u
+        else
+        {
+            Tensor[] parts = projectedInput.chunk(2, -1);                                                // u, W_λ x
+            Tensor leak = (parts[1] + neurons.LeakLogit).sigmoid();                                     // λ_t
+            Tensor drive = parts[0].addmm(state.Y, weight_hh.t());                                      // W_rec y + u
+            v = drive.addcmul(leak, state.V - drive, One);                                              // λ_t ⊙ v⁺ + (1 − λ_t) ⊙ drive
+        }
         if (neurons.Refractory is not null) v = v.addcmul_(neurons.Refractory, state.S, MinusOne);      // − ρ ⊙ s_{t-1}
         Tensor s = surrogate.Spike(v - neurons.Threshold, Options.Slope);                               // H(v − θ)
         Tensor y = v.tanh() + s;                                                                        // tanh(v) + s

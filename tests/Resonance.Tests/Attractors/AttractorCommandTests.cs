@@ -36,7 +36,7 @@ public class AttractorCommandTests
         string file = folder.File("tiny.yaml", Tiny);
         var (code, output) = Run("attractor", "run", file, "--set", "training.regimen=sometimes", "--out", folder.Combine("run"));
         Assert.Equal(2, code);
-        Assert.Equal("error: training.regimen: expected one of cyclic, batch, noisy, got \"sometimes\"", output.Trim());
+        Assert.Equal("error: training.regimen: expected one of cyclic, batch, noisy, basin, got \"sometimes\"", output.Trim());
         Assert.False(Directory.Exists(folder.Combine("run")));
     }
 

@@ -67,6 +67,64 @@ public class AttractorTrainerTests
     }
 
     [Fact]
+    public void The_basin_loss_is_the_logistic_loss_of_clean_cues_plus_the_soft_bit_error_of_late_corrupted_steps()
+    {
+        using var memories = MemoryPatterns.Bank(2, 16, 3);
+        var network = Network(present: 2, retain: 6);
+        // No flips: the corrupted copies equal the memories, so the loss can be recomputed from the starting weights.
+        var training = TrainingWith(epochs: 1, regimen: Regimen.Basin) with { NoiseFlipMax = 0, NoiseCues = 2, FixedPointWeight = 0.5, L2 = 1e-3 };
+        var plan = AttractorNetPlan.Of("p3", memories, 7, network, training);
+        using var result = AttractorTrainer.Train([plan], network, training, CPU);
+
+        using var scope = NewDisposeScope();
+        using var start = new AttractorRnn([plan.Spec], 16);
+        Tensor m = memories.unsqueeze(0);                                                    // (1, 3, 16)
+        var (_, fields) = start.RunWithFields(m, 2, 6);                                       // (1, 3, 6, 16)
+        Tensor margins = fields * m.unsqueeze(2);
+        double clean = nn.functional.softplus(-2 * margins).mean().item<float>();
+        double late = ((1 - margins.narrow(2, 3, 3).tanh()) / 2).mean().item<float>();
+        double fixedPoint = start.FixedPointResidual(m).square().mean().item<float>();
+        double norm = start.Recurrent.square().sum().item<float>() + start.Input.square().sum().item<float>();
+        double expected = clean / 3 + 2 * late / 3 + 0.5 * fixedPoint + 1e-3 * norm;
+        Assert.Equal(expected, result.Outcomes[0].History[0].Loss, 4);
+    }
+
+    [Fact]
+    public void Per_net_clipping_and_the_basin_regimen_keep_nets_independent()
+    {
+        using var bank = MemoryPatterns.Bank(3, 16, 4);
+        var network = Network();
+        var training = TrainingWith(epochs: 20) with { StopAtConvergence = false, ClipGradNorm = 0.05, NoiseCues = 3, NoiseFlipMax = 0.3 };
+        var plans = new[]
+        {
+            new AttractorNetPlan("basin", bank, new AttractorNetSpec(21), Regimen.Basin, 1, 1e-6),
+            new AttractorNetPlan("cyclic", bank.narrow(0, 0, 2), new AttractorNetSpec(22), Regimen.Cyclic, 1, 1e-6),
+        };
+        using var together = AttractorTrainer.Train(plans, network with { InitScale = 3 }, training, CPU);
+        for (int i = 0; i < plans.Length; i++)
+        {
+            using var alone = AttractorTrainer.Train([plans[i]], network with { InitScale = 3 }, training, CPU);
+            double difference = MaxDifference(alone.Model.Recurrent[0], together.Model.Recurrent[i]);
+            Assert.True(difference < 1e-4, $"{plans[i].Label}: weights differ by {difference:G3}");
+        }
+        using var unclipped = AttractorTrainer.Train([plans[0]], network with { InitScale = 3 }, training with { ClipGradNorm = 0 }, CPU);
+        Assert.True(MaxDifference(unclipped.Model.Recurrent[0], together.Model.Recurrent[0]) > 1e-3, "clipping at 0.05 should change the trajectory");
+    }
+
+    [Fact]
+    public void The_pseudo_inverse_start_holds_every_memory_before_any_training()
+    {
+        using var memories = MemoryPatterns.Bank(5, 32, 6);
+        var network = Network(neurons: 32) with { Init = AttractorInit.PseudoInverse, InitGain = 4 };
+        var training = TrainingWith(epochs: 1, regimen: Regimen.Batch) with { Lr = 1e-12 };
+        using var result = AttractorTrainer.Train([AttractorNetPlan.Of("p6", memories, 3, network, training)], network, training, CPU);
+        using var pinv = ClassicalRules.PseudoInverse(memories.unsqueeze(0), ones(1, 6));
+        Assert.True(MaxDifference(result.Model.SelfWeights()[0], 4 * pinv[0]) < 1e-4);
+        Assert.True(MaxDifference(result.Model.Input[0], 4 * eye(32)) < 1e-4);
+        Assert.True(result.Outcomes[0].Retention >= 0.99, $"retention {result.Outcomes[0].Retention}");
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_numbers()
     {
         using var memories = MemoryPatterns.Bank(2, 16, 3);

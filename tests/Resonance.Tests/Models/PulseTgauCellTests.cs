@@ -99,6 +99,44 @@ public class PulseTgauCellTests
     }
 
     [Fact]
+    public void With_the_leak_gate_the_membrane_blends_by_a_leak_that_depends_on_the_input_alone()
+    {
+        using var scope = NewDisposeScope();
+        var cell = Cell(new PulseTgauOptions { LeakGate = true, Refractory = 0.3, InitialLeak = 0.7, InitialThreshold = 0.4, InitialResetScale = 0.8 });
+        Assert.NotNull(cell.weight_leak);
+        Assert.Equal(2 * Hidden, cell.ProjectedInputSize);
+        Tensor x = Randn(4, Batch, Inputs);
+        Tensor leak = (x.matmul(cell.weight_leak!.t()) + cell.leak_raw).sigmoid();              // λ_t: no state in it
+        Tensor u = cell.Gate(x) * (x.matmul(cell.weight_ih.t()) + cell.bias_ih);
+        foreach (long seed in new long[] { 5, 15, 25 })
+        {
+            var previous = State(seed);
+            var (y, next) = cell.call(x, previous);
+            Tensor v = leak * previous.V + (1 - leak) * (previous.Y.matmul(cell.weight_hh.t()) + u) - 0.3 * previous.S;
+            Tensor s = v.gt(0.4).to_type(ScalarType.Float32);
+            Close(s, next.S, 0);
+            Close(v.tanh() + s, y, 1e-5);
+            Close(v - 0.8 * 0.4 * s, next.V, 1e-5);
+        }
+        // With no input (a reasoning step) the leak is the neuron's own λ.
+        Tensor none = cell.ProjectInput(zeros(Batch, Inputs));
+        Close(zeros(Batch, Hidden), none.narrow(1, Hidden, Hidden), 0);
+        Assert.Equal(Inputs * 3 * Hidden + Hidden * Hidden, cell.MultiplyAddsPerStep);
+    }
+
+    [Fact]
+    public void The_leak_gate_weights_get_gradients_and_the_plain_cell_has_none()
+    {
+        using var scope = NewDisposeScope();
+        var gated = Cell(new PulseTgauOptions { LeakGate = true });
+        var (y, _) = gated.call(Randn(4, Batch, Inputs), State(5));
+        y.sum().backward();
+        Assert.True(gated.weight_leak!.grad!.abs().sum().item<float>() > 0);
+        Assert.True(gated.leak_raw.grad!.abs().sum().item<float>() > 0);
+        Assert.Null(Cell().weight_leak);
+    }
+
+    [Fact]
     public void Without_the_gate_there_are_no_gate_weights_and_the_drive_is_the_affine_map()
     {
         using var scope = NewDisposeScope();

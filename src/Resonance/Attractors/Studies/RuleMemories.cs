@@ -6,7 +6,7 @@ namespace Resonance.Attractors.Studies;
 /// <summary>Turns a <see cref="MemoryRule"/> into something to train or to test, the same way in every study.</summary>
 internal static class RuleMemories
 {
-    public static bool IsLearned(MemoryRule rule) => rule is MemoryRule.Learned or MemoryRule.LearnedNoisy;
+    public static bool IsLearned(MemoryRule rule) => rule is MemoryRule.Learned or MemoryRule.LearnedNoisy or MemoryRule.LearnedBasin;
 
     public static string Name(MemoryRule rule) => CapacityStudy.ConfigName(rule);
 
@@ -19,10 +19,11 @@ internal static class RuleMemories
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "not a classical rule"),
     };
 
-    /// <summary>A learned net of the study: <c>learned</c> follows the training section, <c>learned-noisy</c> uses the noisy regimen.</summary>
+    /// <summary>A learned net of the study: <c>learned</c> follows the training section, <c>learned-noisy</c> uses the noisy regimen,
+    /// <c>learned-basin</c> the basin regimen.</summary>
     public static AttractorNetPlan LearnedPlan(AttractorStudy study, MemoryRule rule, string label, Tensor memories) =>
         new(label, memories, new AttractorNetSpec(RandomStreams.Derive(study.Seed, $"net.{label}"), study.Network.Activation, study.Network.Symmetric),
-            rule == MemoryRule.LearnedNoisy ? Regimen.Noisy : study.Training.Regimen, study.Training.FixedPointWeight, study.Training.L2);
+            rule switch { MemoryRule.LearnedNoisy => Regimen.Noisy, MemoryRule.LearnedBasin => Regimen.Basin, _ => study.Training.Regimen }, study.Training.FixedPointWeight, study.Training.L2);
 
     /// <summary>The memory of a non-learned rule for <c>K</c> nets; the returned tensors (weights) are the caller's to dispose.</summary>
     /// <param name="rule">A classical rule or <see cref="MemoryRule.Modern"/>.</param>
@@ -46,7 +47,7 @@ internal static class RuleMemories
         MemoryRule.Hebbian => (0.138, "Amit, Gutfreund & Sompolinsky 1985: 0.138 N (retrieval with ~1.5% errors, no basin requirement)"),
         MemoryRule.Storkey => (1 / Math.Sqrt(2 * Math.Log(n)), "Storkey 1997: N / sqrt(2 ln N) (fixed points)"),
         MemoryRule.PseudoInverse or MemoryRule.Projection => (1.0, "Personnaz et al. 1985: P < N fixed points (basins vanish as P -> N)"),
-        MemoryRule.Learned or MemoryRule.LearnedNoisy => (2.0, "Gardner 1988: 2 N for sign-stable fixed points (no basin requirement, free couplings)"),
+        MemoryRule.Learned or MemoryRule.LearnedNoisy or MemoryRule.LearnedBasin => (2.0, "Gardner 1988: 2 N for sign-stable fixed points (no basin requirement, free couplings)"),
         _ => null,
     };
 }

@@ -1,6 +1,6 @@
 namespace Resonance.Attractors.Studies;
 
-/// <summary>A kind of memory compared in the studies (YAML <c>learned</c>, <c>learned-noisy</c>, <c>hebbian</c>, <c>storkey</c>,
+/// <summary>A kind of memory compared in the studies (YAML <c>learned</c>, <c>learned-noisy</c>, <c>learned-basin</c>, <c>hebbian</c>, <c>storkey</c>,
 /// <c>pseudo-inverse</c>, <c>projection</c>, <c>modern</c>).</summary>
 public enum MemoryRule
 {
@@ -8,6 +8,9 @@ public enum MemoryRule
     Learned,
     /// <summary>The same net trained with the noisy regimen for all epochs (noise-aware training).</summary>
     LearnedNoisy,
+    /// <summary>The same net trained with the basin regimen (<see cref="Regimen.Basin"/>: a margin loss on the read-out bits from
+    /// clean and corrupted cues) for all epochs.</summary>
+    LearnedBasin,
     /// <summary><see cref="ClassicalRule.Hebbian"/>.</summary>
     Hebbian,
     /// <summary><see cref="ClassicalRule.Storkey"/>.</summary>
@@ -152,8 +155,8 @@ public sealed record ClassicalOptions
         foreach (int p in Memories) OptionChecks.WholeAtLeast("classical.memories[]", p, 1);
         OptionChecks.NotEmpty("classical.rules", Rules);
         OptionChecks.Distinct("classical.rules", Rules);
-        if (Rules.Contains(MemoryRule.Modern) || Rules.Contains(MemoryRule.LearnedNoisy))
-            throw new UserInputException("classical.rules: expected weight-matrix rules (hebbian, storkey, pseudo-inverse, projection, learned); modern and learned-noisy belong to the basins and boundary studies.");
+        if (Rules.Contains(MemoryRule.Modern) || Rules.Contains(MemoryRule.LearnedNoisy) || Rules.Contains(MemoryRule.LearnedBasin))
+            throw new UserInputException("classical.rules: expected weight-matrix rules (hebbian, storkey, pseudo-inverse, projection, learned); modern, learned-noisy and learned-basin belong to the basins and boundary studies.");
         OptionChecks.NotEmpty("classical.updates", Updates);
         OptionChecks.Distinct("classical.updates", Updates);
         OptionChecks.Positive("classical.gain", Gain);
