@@ -14,12 +14,17 @@ public static class BenchmarkSuite
     public static readonly IReadOnlyList<SequenceBenchmarkShape> StandardShapes = [SequenceBenchmarkShape.RowWise, SequenceBenchmarkShape.PixelWise];
 
     /// <summary>The looped models compared with their fused references.</summary>
-    public static readonly IReadOnlyList<(string Looped, string Fused)> StandardComparisons = [("lstm", "lstm-fused"), ("gru", "gru-fused"), ("resonator", "lstm")];
+    public static readonly IReadOnlyList<(string Looped, string Fused)> StandardComparisons = [("lstm", "lstm-fused"), ("gru", "gru-fused"), ("resonator", "lstm"), ("resonator-leak-gate", "lstm")];
 
     /// <summary>The default cases: every model of <see cref="ModelCatalog.CreateDefault"/> at every standard shape.
     /// Other parts append their own cases to this list.</summary>
     public static List<BenchmarkCase> StandardCases() =>
-        [.. SequenceBenchmark.CasesFor(ModelCatalog.CreateDefault(), StandardShapes), Sparks.SparkBenchmark.Case(), Attractors.AttractorBenchmark.Case()];
+        [.. SequenceBenchmark.CasesFor(ModelCatalog.CreateDefault(), StandardShapes), .. LeakGatedResonatorCases(), Sparks.SparkBenchmark.Case(), Attractors.AttractorBenchmark.Case()];
+
+    /// <summary>The resonator as the experiment files run it (input-driven leak, <c>leak_gate: true</c>), at every standard shape.</summary>
+    static IEnumerable<BenchmarkCase> LeakGatedResonatorCases() =>
+        StandardShapes.Select(shape => SequenceBenchmark.Case("resonator-leak-gate", shape,
+            (modelShape, seed) => new EmergentResonator(new EmergentResonatorOptions { LeakGate = true, InitialLeak = 0.8, Slope = 2 }, modelShape, seed)));
 
     /// <summary>Measures the matrix-product peak, then runs each case in order with per-row memory figures.</summary>
     /// <param name="cases">The rows to run.</param>
