@@ -8,7 +8,7 @@ public enum Regimen
     /// <summary>All memories every epoch, their losses averaged.</summary>
     Batch,
     /// <summary>Noise-aware training: all memories every epoch as in <see cref="Batch"/>, and each memory also presented as a
-    /// corrupted cue (a fraction of its bits flipped, drawn anew every epoch from U(0, <c>noise_flip_max</c>), plus optional
+    /// corrupted cue (a fraction of its bits flipped, drawn anew every epoch from U(<c>noise_flip_min</c>, <c>noise_flip_max</c>), plus optional
     /// Gaussian noise), whose reaction and retention, measured against the clean memory, join the loss. The net learns to
     /// clean cues up.</summary>
     Noisy,
@@ -18,6 +18,17 @@ public enum Regimen
     /// the cross-entropy of the bits the state stands for; unlike the overlap it keeps a gradient on a saturated wrong bit and keeps
     /// widening margins on right ones, which is what widens basins (Gardner's "training with noise", here through the dynamics).</summary>
     Basin,
+}
+
+/// <summary>What the basin regimen asks of a corrupted cue (YAML <c>training.cue_loss</c>).</summary>
+public enum CueLoss
+{
+    /// <summary>The soft bit-error rate <c>mean_i (1 − tanh(m_i u_i))/2</c>: every wrong bit counts alone.</summary>
+    BitError,
+    /// <summary>The chance that some bit is wrong when bit <c>i</c> is right with probability <c>σ(2 m_i u_i)</c>:
+    /// <c>1 − Π_i σ(2 m_i u_i) = 1 − exp(−Σ_i softplus(−2 m_i u_i))</c>. It is what the strict criterion counts (a cue is
+    /// recovered only with every bit right), bounded per cue, and its gradient is largest on cues near the basin's edge.</summary>
+    CueError,
 }
 
 /// <summary>Where a learned net's weights start (YAML <c>network.init</c>).</summary>
@@ -67,6 +78,11 @@ public sealed record AttractorNetworkOptions
     /// <summary>Gain <c>g</c> of the pseudo-inverse start (YAML <c>network.init_gain</c>, &gt; 0): tanh of <c>g</c> is how saturated
     /// a stored memory starts.</summary>
     public double InitGain { get; init; } = 4.0;
+
+    /// <summary>Whether a neuron may drive itself (YAML <c>network.self_coupling</c>); false holds <c>W_self</c>'s diagonal at zero,
+    /// as the classical rules do. A self-coupling <c>w_ii &gt; 0</c> adds <c>w_ii</c> to every margin of a clean memory for free, and
+    /// just as much to the margin of every wrong bit of a corrupted cue, so a margin loss on clean cues grows it and shrinks basins.</summary>
+    public bool SelfCoupling { get; init; } = true;
 
     /// <summary>Fraction of off-diagonal recurrent connections kept, by a fixed random symmetric mask (YAML
     /// <c>network.connectivity</c>, in (0, 1]; 1 is all-to-all). The diagonal is never masked.</summary>
@@ -129,9 +145,13 @@ public sealed record AttractorTrainingOptions
     /// <summary>A state entry beyond this magnitude marks the net diverged (YAML <c>training.divergence_limit</c>, &gt; 0).</summary>
     public double DivergenceLimit { get; init; } = 1e4;
 
-    /// <summary>Noisy regimen: each cue flips a fraction of its bits drawn uniformly from [0, this] (YAML
-    /// <c>training.noise_flip_max</c>, in [0, 0.5]).</summary>
+    /// <summary>Noisy and basin regimens: each cue flips a fraction of its bits drawn uniformly from [<c>noise_flip_min</c>, this]
+    /// (YAML <c>training.noise_flip_max</c>, in [0, 0.5]).</summary>
     public double NoiseFlipMax { get; init; } = 0.2;
+
+    /// <summary>Noisy and basin regimens: the least fraction of bits a corrupted cue flips (YAML <c>training.noise_flip_min</c>,
+    /// in [0, <c>noise_flip_max</c>]); a floor near the tested flip fraction spends the cues where the basin's edge is.</summary>
+    public double NoiseFlipMin { get; init; }
 
     /// <summary>Scale each net's gradient (over both weight matrices) to at most this norm before the step (YAML
     /// <c>training.clip_grad_norm</c>, &gt;= 0; 0 = no clipping). Per net, so nets stay independent.</summary>
@@ -140,6 +160,9 @@ public sealed record AttractorTrainingOptions
     /// <summary>Noisy and basin regimens: corrupted cues per memory and epoch, each with its own flip fraction (YAML
     /// <c>training.noise_cues</c>, &gt;= 1).</summary>
     public int NoiseCues { get; init; } = 1;
+
+    /// <summary>Basin regimen: the loss of a corrupted cue on the late free steps (YAML <c>training.cue_loss</c>: bit-error, cue-error).</summary>
+    public CueLoss CueLoss { get; init; } = CueLoss.BitError;
 
     /// <summary>Noisy regimen: standard deviation of Gaussian noise added to every cue entry (YAML <c>training.noise_sigma</c>, &gt;= 0).</summary>
     public double NoiseSigma { get; init; }
@@ -160,6 +183,8 @@ public sealed record AttractorTrainingOptions
         OptionChecks.WholeAtLeast("training.convergence_epochs", ConvergenceEpochs, 1);
         OptionChecks.Positive("training.divergence_limit", DivergenceLimit);
         OptionChecks.InRange("training.noise_flip_max", NoiseFlipMax, 0, 0.5);
+        if (!(NoiseFlipMin >= 0 && NoiseFlipMin <= NoiseFlipMax))
+            throw new UserInputException($"training.noise_flip_min: expected a number in [0, training.noise_flip_max = {OptionChecks.Format(NoiseFlipMax)}], got {OptionChecks.Format(NoiseFlipMin)}.");
         OptionChecks.NonNegative("training.noise_sigma", NoiseSigma);
         OptionChecks.WholeAtLeast("training.noise_cues", NoiseCues, 1);
         OptionChecks.NonNegative("training.clip_grad_norm", ClipGradNorm);

@@ -20,7 +20,7 @@ public sealed record AttractorNetSpec(long Seed, Activation Activation = Activat
 /// <code>
 /// h_0 = 0
 /// h_t = f_k(W_self,k h_{t-1} + W_input,k x_t)        x_t = cue (t &lt;= presentSteps), 0 after
-/// W_self,k = (L_k + L_kᵀ)/2 if symmetric else L_k, times the net's connectivity mask
+/// W_self,k = (L_k + L_kᵀ)/2 if symmetric else L_k, times the net's connectivity mask (and with a zero diagonal without self-coupling)
 /// </code>
 /// In code states are rows, so <c>W h</c> is <c>h @ Wᵀ</c>. Parameters: <see cref="Recurrent"/> <c>L</c> and
 /// <see cref="Input"/> <c>W_input</c>, both <c>(K, N, N)</c>, initialised <c>U(-s/√N, s/√N)</c>, each net and weight from its own
@@ -33,6 +33,7 @@ public sealed class AttractorRnn : nn.Module
     readonly Tensor symmetric;       // (K, 1, 1) bool
     readonly bool allSymmetric, noneSymmetric;
     readonly Tensor? connectivity;   // (K, N, N) float, null when all-to-all
+    readonly Tensor? offDiagonal;    // (N, N) float, null when self-coupling is allowed
     readonly (Activation Activation, Tensor Mask)[] activationGroups;  // (K, 1, 1) bool each, when activations differ
 
     /// <summary>Builds the stack on <paramref name="device"/>.</summary>
@@ -41,7 +42,10 @@ public sealed class AttractorRnn : nn.Module
     /// <param name="initScale"><c>s</c> of the initial weights.</param>
     /// <param name="connectivityFraction">Fraction of off-diagonal recurrent connections kept (1 = all).</param>
     /// <param name="device">Where the weights live.</param>
-    public AttractorRnn(IReadOnlyList<AttractorNetSpec> nets, int neurons, double initScale = 1.0, double connectivityFraction = 1.0, Device? device = null)
+    /// <param name="selfCoupling">Whether <c>W_self</c> has a diagonal; false holds it at zero (no neuron drives itself, as in the
+    /// classical rules), whatever <c>L</c>'s diagonal is.</param>
+    public AttractorRnn(IReadOnlyList<AttractorNetSpec> nets, int neurons, double initScale = 1.0, double connectivityFraction = 1.0, Device? device = null,
+        bool selfCoupling = true)
         : base(nameof(AttractorRnn))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nets.Count, 1);
@@ -60,6 +64,7 @@ public sealed class AttractorRnn : nn.Module
             recurrent = stack(nets.Select(n => Uniform(n.Seed, "w_self", bound, neurons)).ToArray()).to(device).DetachFromDisposeScope();
             input = stack(nets.Select(n => Uniform(n.Seed, "w_input", bound, neurons)).ToArray()).to(device).DetachFromDisposeScope();
             symmetric = tensor(nets.Select(n => n.Symmetric).ToArray()).reshape(-1, 1, 1).to(device).DetachFromDisposeScope();
+            if (!selfCoupling) offDiagonal = (1 - eye(neurons)).to(device).DetachFromDisposeScope();
             if (connectivityFraction < 1)
                 connectivity = stack(nets.Select(n => ConnectivityMask(n.Seed, neurons, connectivityFraction)).ToArray()).to(device).DetachFromDisposeScope();
             activationGroups = activations.Distinct().Count() == 1 ? []
@@ -94,6 +99,7 @@ public sealed class AttractorRnn : nn.Module
             : noneSymmetric ? Recurrent.alias()
             : where(symmetric, (Recurrent + Recurrent.transpose(1, 2)) / 2, Recurrent);
         if (connectivity is not null) w = w * connectivity;
+        if (offDiagonal is not null) w = w * offDiagonal;
         return w.MoveToOuterDisposeScope();
     }
 
@@ -192,6 +198,7 @@ public sealed class AttractorRnn : nn.Module
         {
             symmetric.Dispose();
             connectivity?.Dispose();
+            offDiagonal?.Dispose();
             foreach (var (_, mask) in activationGroups) mask.Dispose();
         }
         base.Dispose(disposing);

@@ -118,7 +118,7 @@ public static class AttractorTrainer
         int present = network.PresentSteps, retain = network.RetainSteps;
         var clock = Stopwatch.StartNew();
 
-        var model = new AttractorRnn(plans.Select(p => p.Spec).ToList(), n, network.InitScale, network.Connectivity, device);
+        var model = new AttractorRnn(plans.Select(p => p.Spec).ToList(), n, network.InitScale, network.Connectivity, device, network.SelfCoupling);
         Tensor memories = stack(plans.Select(p => nn.functional.pad(p.Memories.to(float32).cpu(), [0, 0, 0, pMax - p.Memories.shape[0]])).ToArray()).to(device); // (K, Pmax, N)
         Tensor mask = stack(counts.Select(c => cat([ones(c), zeros(pMax - c)])).ToArray()).to(device);                                                       // (K, Pmax)
         if (network.Init == AttractorInit.PseudoInverse)
@@ -135,7 +135,8 @@ public static class AttractorTrainer
         bool anyBasin = plans.Any(p => p.Regimen == Regimen.Basin);
         int copies = training.NoiseCues;
         using var basinNets = tensor(plans.Select(p => p.Regimen == Regimen.Basin).ToArray(), device: device);                                      // (K)
-        using var flipMax = tensor(plans.Select(p => Corrupts(p.Regimen) ? (float)training.NoiseFlipMax : 0f).ToArray()).reshape(k, 1); // (K, 1), CPU
+        using var flipMin = tensor(plans.Select(p => Corrupts(p.Regimen) ? (float)training.NoiseFlipMin : 0f).ToArray()).reshape(k, 1); // (K, 1), CPU
+        using var flipSpan = tensor(plans.Select(p => Corrupts(p.Regimen) ? (float)(training.NoiseFlipMax - training.NoiseFlipMin) : 0f).ToArray()).reshape(k, 1);
         var cueStreams = plans.Select(p => RandomStreams.Generator(RandomStreams.Derive(p.Spec.Seed, "training-cues"))).ToArray();
 
         var optimizer = optim.Adam([model.Recurrent, model.Input], training.Lr);
@@ -180,7 +181,7 @@ public static class AttractorTrainer
                         var copy = new Tensor[copies];
                         for (int c = 0; c < copies; c++)
                         {
-                            Tensor rates = rand([pMax], generator: cueStreams[i]) * flipMax[i];                                // (Pmax)
+                            Tensor rates = flipMin[i] + rand([pMax], generator: cueStreams[i]) * flipSpan[i];                                // (Pmax)
                             Tensor flipped = MemoryPatterns.FlipRandomly(memories[i].cpu(), rates, cueStreams[i]);
                             if (training.NoiseSigma > 0 && Corrupts(plans[i].Regimen)) flipped = MemoryPatterns.AddGaussian(flipped, training.NoiseSigma, cueStreams[i]);
                             copy[c] = flipped;
@@ -217,7 +218,10 @@ public static class AttractorTrainer
                     Tensor margins = freeFields * targets.unsqueeze(2);                                                   // (K, B, R, N): m_i u_{t,i}
                     int late = retain / 2;
                     Tensor cleanLoss = nn.functional.softplus(-2 * margins.narrow(1, 0, pMax)).mean([2, 3]);              // (K, Pmax)
-                    Tensor noisyLoss = (1 - margins.narrow(1, pMax, copies * pMax).narrow(2, late, retain - late).tanh()).mean([2, 3]) / 2; // (K, C Pmax)
+                    Tensor lateMargins = margins.narrow(1, pMax, copies * pMax).narrow(2, late, retain - late);            // (K, C Pmax, R - late, N)
+                    Tensor noisyLoss = training.CueLoss == CueLoss.CueError
+                        ? (1 - (-nn.functional.softplus(-2 * lateMargins).sum([3])).exp()).mean([2])                       // (K, C Pmax)
+                        : (1 - lateMargins.tanh()).mean([2, 3]) / 2;
                     Tensor perCue = cat([cleanLoss, noisyLoss], 1);                                                        // (K, B)
                     Tensor cueWeights = mask.repeat(1, 1 + copies) / (mask.sum([1], keepdim: true) * (1 + copies));       // (K, B), rows sum to 1
                     Tensor basinLoss = (cueWeights * perCue).sum([1]) + (weights * gamma.unsqueeze(1) * fixedPoint).sum([1]) + l2 * weightNorm;

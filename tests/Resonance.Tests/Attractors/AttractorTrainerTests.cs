@@ -90,6 +90,62 @@ public class AttractorTrainerTests
     }
 
     [Fact]
+    public void The_cue_error_loss_is_one_minus_the_chance_that_every_late_bit_is_right()
+    {
+        using var memories = MemoryPatterns.Bank(2, 16, 3);
+        var network = Network(present: 2, retain: 6);
+        var training = TrainingWith(epochs: 1, regimen: Regimen.Basin) with { NoiseFlipMax = 0, NoiseCues = 2, FixedPointWeight = 0, L2 = 0, CueLoss = CueLoss.CueError };
+        var plan = AttractorNetPlan.Of("p3", memories, 7, network, training);
+        using var result = AttractorTrainer.Train([plan], network, training, CPU);
+
+        using var scope = NewDisposeScope();
+        using var start = new AttractorRnn([plan.Spec], 16);
+        Tensor m = memories.unsqueeze(0);                                                    // (1, 3, 16)
+        var (_, fields) = start.RunWithFields(m, 2, 6);                                       // (1, 3, 6, 16)
+        Tensor margins = fields * m.unsqueeze(2);
+        double clean = nn.functional.softplus(-2 * margins).mean().item<float>();
+        Tensor allRight = nn.functional.sigmoid(2 * margins.narrow(2, 3, 3)).prod(-1);        // (1, 3, 3): Π_i σ(2 m_i u_i) per cue and late step
+        double late = (1 - allRight).mean().item<float>();
+        Assert.Equal(clean / 3 + 2 * late / 3, result.Outcomes[0].History[0].Loss, 4);
+    }
+
+    [Fact]
+    public void Without_self_coupling_the_diagonal_stays_out_of_the_dynamics_through_training()
+    {
+        using var memories = MemoryPatterns.Bank(2, 16, 4);
+        var network = Network() with { SelfCoupling = false, InitScale = 2 };
+        var training = TrainingWith(epochs: 10, regimen: Regimen.Basin) with { StopAtConvergence = false, NoiseCues = 2, NoiseFlipMax = 0.3 };
+        using var result = AttractorTrainer.Train([AttractorNetPlan.Of("p4", memories, 9, network, training)], network, training, CPU);
+
+        using var scope = NewDisposeScope();
+        Tensor raw = result.Model.Recurrent[0];
+        Assert.True(raw.diagonal().abs().max().item<float>() > 1e-3, "L's own diagonal is not zero, so the test can tell");
+        Tensor w = result.Model.SelfWeights()[0];
+        Assert.Equal(0f, w.diagonal().abs().max().item<float>());
+        Tensor expected = ((raw + raw.t()) / 2) * (1 - eye(16));
+        Assert.True(MaxDifference(w, expected) < 1e-6);
+        // One free step of the dynamics uses exactly that matrix.
+        Tensor cue = memories.unsqueeze(0);                                                  // (1, 4, 16)
+        Tensor states = result.Model.Run(cue, 1, 1);                                          // (1, 4, 2, 16)
+        Tensor first = states.select(2, 0), second = states.select(2, 1);
+        Assert.True(MaxDifference(second[0], first[0].matmul(expected.t()).tanh()) < 1e-5);
+    }
+
+    [Fact]
+    public void A_flip_floor_above_the_ceiling_is_refused_and_a_valid_floor_changes_the_cues()
+    {
+        var error = Assert.Throws<Resonance.UserInputException>(() => (TrainingWith() with { NoiseFlipMin = 0.3, NoiseFlipMax = 0.2 }).Validate());
+        Assert.Contains("training.noise_flip_min", error.Message);
+        using var memories = MemoryPatterns.Bank(2, 16, 3);
+        var network = Network();
+        var training = TrainingWith(epochs: 5, regimen: Regimen.Basin) with { StopAtConvergence = false, NoiseCues = 2, NoiseFlipMax = 0.4 };
+        var plan = AttractorNetPlan.Of("p3", memories, 5, network, training);
+        using var free = AttractorTrainer.Train([plan], network, training, CPU);
+        using var floored = AttractorTrainer.Train([plan], network, training with { NoiseFlipMin = 0.4 }, CPU);
+        Assert.True(MaxDifference(free.Model.Recurrent[0], floored.Model.Recurrent[0]) > 1e-4);
+    }
+
+    [Fact]
     public void Per_net_clipping_and_the_basin_regimen_keep_nets_independent()
     {
         using var bank = MemoryPatterns.Bank(3, 16, 4);
