@@ -48,6 +48,8 @@ internal static class BoundaryStudy
         }
 
         string pct = $"{options.FlipFraction * 100:0.#}%";
+        double dilute = BasinTheory.DiluteCapacity(options.FlipFraction);
+        summary["theory_dilute_optimal_load"] = dilute;
         var rows = results.Select(r =>
         {
             var theory = RuleMemories.Theory(r.Rule, r.N);
@@ -69,6 +71,8 @@ internal static class BoundaryStudy
             $"Weight rules: {CapacityStudy.ConfigName(options.Update)} dynamics from the cue, {study.Network.RetainSteps} updates; learned: {study.Network.PresentSteps} present + {study.Network.RetainSteps} free steps, " +
             $"{study.Training.Epochs} epochs at lr {OptionChecks.Format(study.Training.Lr)}; modern: one update at β = {OptionChecks.Format(options.ModernBeta)} (the nearest memory: an ideal decoder's reference, not a weight matrix).",
             "Theory column (retention only, no basin requirement): " + string.Join("; ", options.Rules.Select(r => RuleMemories.Theory(r, options.Neurons[0]) is { } t ? $"{RuleMemories.Name(r)}: {t.Source}" : null).Where(s => s is not null)) + ".",
+            $"Basin reference: the network of optimal stability (Gardner 1988) in the strongly diluted limit (Derrida, Gardner & Zippelius 1987) recovers cues with {pct} flipped up to " +
+            $"P/N = {dilute:F3} (BasinTheory); no feedback correlations there, so it is an optimistic reference for these fully connected nets, not a bound.",
             "Seed: 15 memories at N = 64 (0.234 N), retention only.",
         };
         var table = new StudyTable("boundary", $"Capacity boundary: largest P retained and recovered from {pct} flips", ["N", "rule", "P*", "P*/N", "first failing P", "theory P/N"], rows, notes);
@@ -84,7 +88,8 @@ internal static class BoundaryStudy
             results.Where(r => r.Rule == rule).Select(r => (double)r.N).ToArray(),
             results.Where(r => r.Rule == rule).Select(r => (double)r.Search.Largest / r.N).ToArray())).ToList();
         var plot = AttractorPlots.Lines($"Largest P/N retained and recovered from {pct} flips", "neurons N", "P*/N", series,
-            [(0.138, "Hebbian theory 0.138 (retention only)"), (0.234, "seed 0.234 (retention only, N = 64)")], logX: options.Neurons.Count > 1);
+            [(0.138, "Hebbian theory 0.138 (retention only)"), (0.234, "seed 0.234 (retention only, N = 64)"), (dilute, $"optimal stability, diluted, {pct} flips: {dilute:F2}")],
+            logX: options.Neurons.Count > 1);
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         plots.Add(AttractorPlots.Save(plot, Path.Combine(context.PlotsPath, "boundary.png")));
         var panels = options.Neurons.Select(n => AttractorPlots.Lines($"N = {n}: cues recovered from {pct} flips", "P/N", $"fraction of cues ending at overlap >= {OptionChecks.Format(options.RecallThreshold)}",
