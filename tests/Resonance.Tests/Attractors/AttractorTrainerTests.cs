@@ -69,44 +69,46 @@ public class AttractorTrainerTests
     [Fact]
     public void The_basin_loss_is_the_logistic_loss_of_clean_cues_plus_the_soft_bit_error_of_late_corrupted_steps()
     {
-        using var memories = MemoryPatterns.Bank(2, 16, 3);
-        var network = Network(present: 2, retain: 6);
-        // No flips: the corrupted copies equal the memories, so the loss can be recomputed from the starting weights.
-        var training = TrainingWith(epochs: 1, regimen: Regimen.Basin) with { NoiseFlipMax = 0, NoiseCues = 2, FixedPointWeight = 0.5, L2 = 1e-3 };
-        var plan = AttractorNetPlan.Of("p3", memories, 7, network, training);
-        using var result = AttractorTrainer.Train([plan], network, training, CPU);
-
+        var (reported, start, m) = FirstBasinEpoch(TrainingWith() with { FixedPointWeight = 0.5, L2 = 1e-3 });
         using var scope = NewDisposeScope();
-        using var start = new AttractorRnn([plan.Spec], 16);
-        Tensor m = memories.unsqueeze(0);                                                    // (1, 3, 16)
-        var (_, fields) = start.RunWithFields(m, 2, 6);                                       // (1, 3, 6, 16)
-        Tensor margins = fields * m.unsqueeze(2);
-        double clean = nn.functional.softplus(-2 * margins).mean().item<float>();
+        using var net = start;
+        var (clean, margins) = CleanLossAndMargins(net, m);
         double late = ((1 - margins.narrow(2, 3, 3).tanh()) / 2).mean().item<float>();
-        double fixedPoint = start.FixedPointResidual(m).square().mean().item<float>();
-        double norm = start.Recurrent.square().sum().item<float>() + start.Input.square().sum().item<float>();
-        double expected = clean / 3 + 2 * late / 3 + 0.5 * fixedPoint + 1e-3 * norm;
-        Assert.Equal(expected, result.Outcomes[0].History[0].Loss, 4);
+        double fixedPoint = net.FixedPointResidual(m).square().mean().item<float>();
+        double norm = net.Recurrent.square().sum().item<float>() + net.Input.square().sum().item<float>();
+        Assert.Equal(clean / 3 + 2 * late / 3 + 0.5 * fixedPoint + 1e-3 * norm, reported, 4);
     }
 
     [Fact]
     public void The_cue_error_loss_is_one_minus_the_chance_that_every_late_bit_is_right()
     {
-        using var memories = MemoryPatterns.Bank(2, 16, 3);
-        var network = Network(present: 2, retain: 6);
-        var training = TrainingWith(epochs: 1, regimen: Regimen.Basin) with { NoiseFlipMax = 0, NoiseCues = 2, FixedPointWeight = 0, L2 = 0, CueLoss = CueLoss.CueError };
-        var plan = AttractorNetPlan.Of("p3", memories, 7, network, training);
-        using var result = AttractorTrainer.Train([plan], network, training, CPU);
-
+        var (reported, start, m) = FirstBasinEpoch(TrainingWith() with { FixedPointWeight = 0, L2 = 0, CueLoss = CueLoss.CueError });
         using var scope = NewDisposeScope();
-        using var start = new AttractorRnn([plan.Spec], 16);
-        Tensor m = memories.unsqueeze(0);                                                    // (1, 3, 16)
-        var (_, fields) = start.RunWithFields(m, 2, 6);                                       // (1, 3, 6, 16)
-        Tensor margins = fields * m.unsqueeze(2);
-        double clean = nn.functional.softplus(-2 * margins).mean().item<float>();
+        using var net = start;
+        var (clean, margins) = CleanLossAndMargins(net, m);
         Tensor allRight = nn.functional.sigmoid(2 * margins.narrow(2, 3, 3)).prod(-1);        // (1, 3, 3): Π_i σ(2 m_i u_i) per cue and late step
         double late = (1 - allRight).mean().item<float>();
-        Assert.Equal(clean / 3 + 2 * late / 3, result.Outcomes[0].History[0].Loss, 4);
+        Assert.Equal(clean / 3 + 2 * late / 3, reported, 4);
+    }
+
+    /// <summary>One basin epoch of 3 memories (N = 16, 2 + 6 steps) whose 2 corrupted copies flip nothing, so the loss can be
+    /// recomputed by hand: the loss it reported, the net as it started, and the memories <c>(1, 3, 16)</c>.</summary>
+    static (double Reported, AttractorRnn Start, Tensor Memories) FirstBasinEpoch(AttractorTrainingOptions training)
+    {
+        var memories = MemoryPatterns.Bank(2, 16, 3);
+        var network = Network(present: 2, retain: 6);
+        training = training with { Epochs = 1, Regimen = Regimen.Basin, NoiseFlipMax = 0, NoiseCues = 2 };
+        var plan = AttractorNetPlan.Of("p3", memories, 7, network, training);
+        using var result = AttractorTrainer.Train([plan], network, training, CPU);
+        return (result.Outcomes[0].History[0].Loss, new AttractorRnn([plan.Spec], 16), memories.unsqueeze(0));
+    }
+
+    /// <summary>The logistic loss of the clean cues over all free steps, and the margins <c>m_i u_{t,i}</c> <c>(1, 3, 6, 16)</c>.</summary>
+    static (double Clean, Tensor Margins) CleanLossAndMargins(AttractorRnn net, Tensor memories)
+    {
+        var (_, fields) = net.RunWithFields(memories, 2, 6);
+        Tensor margins = fields * memories.unsqueeze(2);
+        return (nn.functional.softplus(-2 * margins).mean().item<float>(), margins);
     }
 
     [Fact]
