@@ -178,13 +178,15 @@ public static class AttractorTrainer
                     var noisy = new Tensor[k];
                     for (int i = 0; i < k; i++)
                     {
+                        // Drawn for the net's own P only, then padded: a net's cues never depend on the other nets of the batch.
                         var copy = new Tensor[copies];
+                        Tensor own = plans[i].Memories.to(float32).cpu();                                                      // (P_i, N)
                         for (int c = 0; c < copies; c++)
                         {
-                            Tensor rates = flipMin[i] + rand([pMax], generator: cueStreams[i]) * flipSpan[i];                                // (Pmax)
-                            Tensor flipped = MemoryPatterns.FlipRandomly(memories[i].cpu(), rates, cueStreams[i]);
+                            Tensor rates = flipMin[i] + rand([counts[i]], generator: cueStreams[i]) * flipSpan[i];                          // (P_i)
+                            Tensor flipped = MemoryPatterns.FlipRandomly(own, rates, cueStreams[i]);
                             if (training.NoiseSigma > 0 && Corrupts(plans[i].Regimen)) flipped = MemoryPatterns.AddGaussian(flipped, training.NoiseSigma, cueStreams[i]);
-                            copy[c] = flipped;
+                            copy[c] = nn.functional.pad(flipped, [0, 0, 0, pMax - counts[i]]);                                  // (Pmax, N)
                         }
                         noisy[i] = cat(copy, 0);                                                                               // (C Pmax, N)
                     }

@@ -155,8 +155,9 @@ public class AttractorTrainerTests
         var training = TrainingWith(epochs: 20) with { StopAtConvergence = false, ClipGradNorm = 0.05, NoiseCues = 3, NoiseFlipMax = 0.3 };
         var plans = new[]
         {
-            new AttractorNetPlan("basin", bank, new AttractorNetSpec(21), Regimen.Basin, 1, 1e-6),
-            new AttractorNetPlan("cyclic", bank.narrow(0, 0, 2), new AttractorNetSpec(22), Regimen.Cyclic, 1, 1e-6),
+            // The basin net has fewer memories than the batch's largest P: its corrupted cues must not depend on that.
+            new AttractorNetPlan("basin", bank.narrow(0, 0, 2), new AttractorNetSpec(21), Regimen.Basin, 1, 1e-6),
+            new AttractorNetPlan("cyclic", bank, new AttractorNetSpec(22), Regimen.Cyclic, 1, 1e-6),
         };
         using var together = AttractorTrainer.Train(plans, network with { InitScale = 3 }, training, CPU);
         for (int i = 0; i < plans.Length; i++)
