@@ -37,3 +37,17 @@ public class CapacitySearchTests
         Assert.Equal(1, none.FirstFailure);
     }
 }
+
+public class BoundaryCriterionTests
+{
+    [Theory]
+    [InlineData(0.95, 80, 76)]     // 0.95 exactly: 76 of 80 passes
+    [InlineData(0.95, 72, 69)]     // 68.4 rounds up
+    [InlineData(1.0, 10, 10)]
+    [InlineData(0.0, 10, 0)]
+    public void The_required_cues_are_a_whole_number_that_meets_the_fraction_exactly(double fraction, int cues, int required)
+    {
+        Assert.Equal(required, Resonance.Attractors.Studies.BoundaryStudy.RequiredCues(fraction, cues));
+        Assert.True(76f / 80f < 0.95);   // why counting: the single-precision fraction of 76 of 80 falls short of 0.95
+    }
+}

@@ -104,6 +104,10 @@ internal static class BoundaryStudy
             string.Join("; ", results.GroupBy(r => r.N).Select(g => $"N = {g.Key}: " + string.Join(", ", g.Select(r => $"{RuleMemories.Name(r.Rule)} {r.Search.Largest}")))));
     }
 
+    /// <summary>How many of <paramref name="cues"/> must be recovered for <paramref name="fraction"/>, in whole cues: 76 of 80 is 0.95
+    /// exactly (a fraction computed in single precision falls just short of it).</summary>
+    internal static int RequiredCues(double fraction, int cues) => (int)Math.Ceiling(fraction * cues - 1e-9);
+
     /// <summary>One round: every P of <paramref name="ps"/> as one net of one batched program.</summary>
     static List<Evaluation> Evaluate(StudyContext context, BoundaryOptions options, int n, MemoryRule rule, IReadOnlyList<int> ps, Tensor bank, int round)
     {
@@ -139,7 +143,7 @@ internal static class BoundaryStudy
         }
 
         Tensor retention = MemoryTests.Measure(memory, memories, memories).Retention;                                               // (K, Pmax)
-        Tensor recall = zeros_like(mask), recovered = zeros_like(mask);
+        Tensor recall = zeros_like(mask), recovered = zeros_like(mask);                                                           // recovered: cues, counted
         for (int trial = 0; trial < options.Trials; trial++)
         {
             using var step = NewDisposeScope();
@@ -152,20 +156,21 @@ internal static class BoundaryStudy
             }
             var measures = MemoryTests.Measure(memory, stack(cues), memories);
             recall.add_(measures.Final / options.Trials);                                                                          // (K, Pmax)
-            recovered.add_((measures.FinalBits! >= options.RecallThreshold).to(float32) / options.Trials);
+            recovered.add_((measures.FinalBits! >= options.RecallThreshold).to(float32));
         }
         Tensor counts = mask.sum([1]);
         float[] figures = stack([
             where(mask > 0, retention, full_like(retention, 1e9)).amin([1]),
-            (recovered * mask).sum([1]) / counts,
+            (recovered * mask).sum([1]),                                                                                           // whole numbers of cues
             (recall * mask).sum([1]) / counts,
         ], 1).cpu().data<float>().ToArray();
 
         var found = new List<Evaluation>();
         for (int k = 0; k < ps.Count; k++)
         {
-            double minRetention = figures[3 * k], recoveredFraction = figures[3 * k + 1], meanRecall = figures[3 * k + 2];
-            bool passed = minRetention >= options.RetentionThreshold && recoveredFraction >= options.RecoveredFraction;
+            int cues = ps[k] * options.Trials, recoveredCues = (int)Math.Round(figures[3 * k + 1]);
+            double minRetention = figures[3 * k], recoveredFraction = (double)recoveredCues / cues, meanRecall = figures[3 * k + 2];
+            bool passed = minRetention >= options.RetentionThreshold && recoveredCues >= RequiredCues(options.RecoveredFraction, cues);
             string? training = trained?.Outcomes[k].Describe();
             if (trained?.Outcomes[k].Status == NetStatus.Diverged) passed = false;
             found.Add(new Evaluation(n, rule, ps[k], round, minRetention, recoveredFraction, meanRecall, passed, training));
