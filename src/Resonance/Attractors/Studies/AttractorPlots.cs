@@ -38,11 +38,16 @@ internal static class AttractorPlots
             if (line.Dashed) scatter.LinePattern = LinePattern.Dashed;
         }
         if (references is not null)
-            foreach (var (y, label) in references)
+        {
+            // Greys and patterns in turn, so several reference lines stay apart from each other and from the data.
+            LinePattern[] patterns = [LinePattern.Dotted, LinePattern.Dashed, LinePattern.DenselyDashed];
+            Color[] greys = [Colors.Gray, Colors.DimGray, Colors.Black];
+            for (int i = 0; i < references.Count; i++)
             {
-                var reference = plot.Add.HorizontalLine(y, 1, Colors.Gray, LinePattern.Dotted);
-                reference.LegendText = label;
+                var reference = plot.Add.HorizontalLine(references[i].Y, 1, greys[i % greys.Length], patterns[i % patterns.Length]);
+                reference.LegendText = references[i].Label;
             }
+        }
         if (logX)
         {
             // Ticks at the data's own x values (sizes, memory counts), labelled in plain numbers.
