@@ -69,6 +69,51 @@ public class AttractorStudyTests
         Assert.Equal(study.Training, resolved.Training);
     }
 
+    const string Boundary = """
+        name: tiny-boundary
+        study: boundary
+        seed: 3
+        network: { neurons: 16, present_steps: 2, retain_steps: 4 }
+        training: { epochs: 3, lr: 0.01, regimen: batch }
+        boundary: { neurons: [24], rules: [hebbian], load_grid: [0.1, 0.2, 0.3], refine_points: 1, trials: 2 }
+        """;
+
+    static List<JsonObject> Evaluations(string directory) =>
+        [.. File.ReadLines(Path.Combine(directory, "metrics.jsonl")).Select(line => JsonNode.Parse(line)!.AsObject()).Where(line => line["kind"]?.GetValue<string>() == "evaluation")];
+
+    [Fact]
+    public void Memory_sets_pool_their_cues_and_set_zero_is_the_single_set_run()
+    {
+        using var folder = new TempFolder();
+        Assert.False(AttractorStudyRunner.Run(Load(Boundary), folder.Combine("one"), CPU).Failed);
+        Assert.False(AttractorStudyRunner.Run(Load(Boundary, "boundary.banks=3"), folder.Combine("three"), CPU).Failed);
+        var one = Evaluations(folder.Combine("one")).ToDictionary(e => e["memories"]!.GetValue<int>());
+        var three = Evaluations(folder.Combine("three"));
+        Assert.NotEmpty(three);
+        foreach (var pooled in three.Where(e => one.ContainsKey(e["memories"]!.GetValue<int>())))
+        {
+            var single = one[pooled["memories"]!.GetValue<int>()];
+            int cues = single["cues"]!.GetValue<int>(), recovered = single["recovered_cues"]!.GetValue<int>();
+            Assert.Equal(3 * cues, pooled["cues"]!.GetValue<int>());
+            // Set 0 is the single-set run, so the pooled count holds its count plus what sets 1 and 2 recovered.
+            int others = pooled["recovered_cues"]!.GetValue<int>() - recovered;
+            Assert.InRange(others, 0, 2 * cues);
+            Assert.True(pooled["min_retention"]!.GetValue<double>() <= single["min_retention"]!.GetValue<double>() + 1e-9);
+        }
+        // Learned rules train one net per P and set, together.
+        var learned = AttractorStudyRunner.Run(Load(Boundary, "boundary.banks=2", "boundary.rules=[learned]"), folder.Combine("learned"), CPU);
+        Assert.False(learned.Failed, learned.Message);
+        Assert.All(Evaluations(folder.Combine("learned")), e => Assert.Equal(2, e["banks"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public void Pooling_takes_the_least_retention_every_cue_and_the_mean_recall()
+    {
+        var pooled = BoundaryStudy.Pool([new(0.995, 30, 32, 0.97), new(0.991, 29, 32, 0.95)]);
+        Assert.Equal(new BoundaryStudy.SetFigures(0.991, 59, 64, 0.96), pooled with { MeanRecall = Math.Round(pooled.MeanRecall, 9) });
+        Assert.Equal(61, BoundaryStudy.RequiredCues(0.95, 64));   // 59 of 64 fails where each set alone (30 of 32 = 0.9375) would too
+    }
+
     [Fact]
     public void The_capacity_table_sits_beside_the_seed_figures_with_flat_summary_keys()
     {

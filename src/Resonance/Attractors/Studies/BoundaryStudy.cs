@@ -24,7 +24,10 @@ internal static class BoundaryStudy
         foreach (int n in options.Neurons)
         {
             int pCap = Math.Max(1, (int)Math.Ceiling(options.LoadGrid[^1] * n));
-            using var bank = MemoryPatterns.Bank(RandomStreams.Derive(study.Seed, $"memories.n{n}"), n, pCap, options.Correlation);   // (Pcap, N), prefixes nest
+            // One bank per memory set (Pcap, N); a P's memories are a prefix of each, so sets nest across P.
+            var banks = Enumerable.Range(0, options.Banks)
+                .Select(b => MemoryPatterns.Bank(RandomStreams.Derive(study.Seed, $"memories.n{n}{BankSuffix(b)}"), n, pCap, options.Correlation)).ToList();
+            using var disposeBanks = new DisposableList(banks);
             var grid = options.LoadGrid.Select(load => Math.Clamp((int)Math.Round(load * n), 1, pCap)).Distinct().ToList();
             foreach (var rule in options.Rules)
             {
@@ -33,7 +36,7 @@ internal static class BoundaryStudy
                 var search = CapacitySearch.Find(grid, options.RefinePoints, ps =>
                 {
                     round++;
-                    var found = Evaluate(context, options, n, rule, ps, bank, round);
+                    var found = Evaluate(context, options, n, rule, ps, banks, round);
                     evaluations.AddRange(found);
                     return found.Select(e => e.Passed).ToList();
                 });
@@ -63,7 +66,7 @@ internal static class BoundaryStudy
         var notes = new List<string>
         {
             $"Criterion: every memory's retention from its clean cue >= {OptionChecks.Format(options.RetentionThreshold)} (retained), and at least {OptionChecks.Format(options.RecoveredFraction)} of the cues " +
-            $"with {pct} of bits flipped ({options.Trials} per memory) end in a state whose signs have overlap >= {OptionChecks.Format(options.RecallThreshold)} with their memory (recovered; " +
+            $"with {pct} of bits flipped ({options.Trials} per memory{(options.Banks > 1 ? $"; every P judged on {options.Banks} independent memory sets, their cues counted together" : "")}) end in a state whose signs have overlap >= {OptionChecks.Format(options.RecallThreshold)} with their memory (recovered; " +
             "the bits read out, so a graded tanh state counts by its signs). " +
             $"Pattern correlation {OptionChecks.Format(options.Correlation)}; connectivity {OptionChecks.Format(study.Network.Connectivity)} (a symmetric random mask on every weight matrix, learned or not).",
             $"Search: loads {string.Join(", ", options.LoadGrid.Select(OptionChecks.Format))} of N, then {options.RefinePoints} evenly spaced P per round between the last pass and the first failure. " +
@@ -108,23 +111,26 @@ internal static class BoundaryStudy
     /// exactly (a fraction computed in single precision falls just short of it).</summary>
     internal static int RequiredCues(double fraction, int cues) => (int)Math.Ceiling(fraction * cues - 1e-9);
 
-    /// <summary>One round: every P of <paramref name="ps"/> as one net of one batched program.</summary>
-    static List<Evaluation> Evaluate(StudyContext context, BoundaryOptions options, int n, MemoryRule rule, IReadOnlyList<int> ps, Tensor bank, int round)
+    /// <summary>One round: every P of <paramref name="ps"/> on every memory set, each pair one net of one batched program.</summary>
+    static List<Evaluation> Evaluate(StudyContext context, BoundaryOptions options, int n, MemoryRule rule, IReadOnlyList<int> ps, IReadOnlyList<Tensor> banks, int round)
     {
         var study = context.Study;
         var device = context.Device;
         string stage = $"N = {n}, {RuleMemories.Name(rule)}, round {round}";
-        context.Note(stage, $"P = {string.Join(", ", ps)}");
+        context.Note(stage, $"P = {string.Join(", ", ps)}" + (banks.Count > 1 ? $", {banks.Count} memory sets each" : ""));
         using var scope = NewDisposeScope();
+        // Net k is P = ps[k / B] on memory set k % B.
+        var nets = ps.SelectMany(p => Enumerable.Range(0, banks.Count).Select(b => (P: p, Bank: b))).ToList();
         int pMax = ps.Max();
-        Tensor memories = stack(ps.Select(p => nn.functional.pad(bank.narrow(0, 0, p), [0, 0, 0, pMax - p])).ToArray()).to(device);   // (K, Pmax, N)
-        Tensor mask = stack(ps.Select(p => cat([ones(p), zeros(pMax - p)])).ToArray()).to(device);                                    // (K, Pmax)
+        Tensor memories = stack(nets.Select(net => nn.functional.pad(banks[net.Bank].narrow(0, 0, net.P), [0, 0, 0, pMax - net.P])).ToArray()).to(device); // (K, Pmax, N)
+        Tensor mask = stack(nets.Select(net => cat([ones(net.P), zeros(pMax - net.P)])).ToArray()).to(device);                                       // (K, Pmax)
 
         IAssociativeMemory memory;
         AttractorTrainingResult? trained = null;
         if (RuleMemories.IsLearned(rule))
         {
-            var plans = ps.Select(p => RuleMemories.LearnedPlan(study, rule, $"n{n}_{RuleMemories.Name(rule)}_p{p}", bank.narrow(0, 0, p))).ToList();
+            var plans = nets.Select(net => RuleMemories.LearnedPlan(study, rule, $"n{n}_{RuleMemories.Name(rule)}_p{net.P}{BankSuffix(net.Bank).Replace('.', '_')}",
+                banks[net.Bank].narrow(0, 0, net.P))).ToList();
             trained = AttractorTrainer.Train(plans, study.Network with { Neurons = n }, study.Training, device,
                 context.Log("train", new Dictionary<string, object?> { ["neurons"] = n, ["rule"] = RuleMemories.Name(rule), ["round"] = round }),
                 context.TrainingProgress(stage), context.Cancellation);
@@ -147,11 +153,11 @@ internal static class BoundaryStudy
         for (int trial = 0; trial < options.Trials; trial++)
         {
             using var step = NewDisposeScope();
-            var cues = new Tensor[ps.Count];
-            for (int k = 0; k < ps.Count; k++)
+            var cues = new Tensor[nets.Count];
+            for (int k = 0; k < nets.Count; k++)
             {
-                // Each P has its own cue stream, so a P gets the same cues whichever round or rule tests it.
-                using var stream = RandomStreams.Generator(RandomStreams.Derive(study.Seed, $"cues.n{n}.p{ps[k]}.t{trial}"));
+                // Each P and set has its own cue stream, so it gets the same cues whichever round or rule tests it.
+                using var stream = RandomStreams.Generator(RandomStreams.Derive(study.Seed, $"cues.n{n}.p{nets[k].P}.t{trial}{BankSuffix(nets[k].Bank)}"));
                 cues[k] = MemoryPatterns.FlipExactly(memories[k], options.FlipFraction, stream);
             }
             var measures = MemoryTests.Measure(memory, stack(cues), memories);
@@ -166,21 +172,50 @@ internal static class BoundaryStudy
         ], 1).cpu().data<float>().ToArray();
 
         var found = new List<Evaluation>();
-        for (int k = 0; k < ps.Count; k++)
+        for (int i = 0; i < ps.Count; i++)
         {
-            int cues = ps[k] * options.Trials, recoveredCues = (int)Math.Round(figures[3 * k + 1]);
-            double minRetention = figures[3 * k], recoveredFraction = (double)recoveredCues / cues, meanRecall = figures[3 * k + 2];
-            bool passed = minRetention >= options.RetentionThreshold && recoveredCues >= RequiredCues(options.RecoveredFraction, cues);
-            string? training = trained?.Outcomes[k].Describe();
-            if (trained?.Outcomes[k].Status == NetStatus.Diverged) passed = false;
-            found.Add(new Evaluation(n, rule, ps[k], round, minRetention, recoveredFraction, meanRecall, passed, training));
+            var sets = Enumerable.Range(i * banks.Count, banks.Count).ToList();
+            var pooled = Pool(sets.Select(k => new SetFigures(figures[3 * k], (int)Math.Round(figures[3 * k + 1]), ps[i] * options.Trials, figures[3 * k + 2])).ToList());
+            bool passed = pooled.MinRetention >= options.RetentionThreshold && pooled.RecoveredCues >= RequiredCues(options.RecoveredFraction, pooled.Cues);
+            string? training = trained is null ? null : DescribeTraining(sets.Select(k => trained.Outcomes[k]).ToList());
+            if (trained is not null && sets.Any(k => trained.Outcomes[k].Status == NetStatus.Diverged)) passed = false;
+            double recoveredFraction = (double)pooled.RecoveredCues / pooled.Cues;
+            found.Add(new Evaluation(n, rule, ps[i], round, pooled.MinRetention, recoveredFraction, pooled.MeanRecall, passed, training));
             context.Log("evaluate")(new Dictionary<string, object?>
             {
-                ["kind"] = "evaluation", ["step"] = round, ["neurons"] = n, ["rule"] = RuleMemories.Name(rule), ["memories"] = ps[k],
-                ["min_retention"] = minRetention, ["recovered"] = recoveredFraction, ["mean_recall"] = meanRecall, ["passed"] = passed, ["training"] = training,
+                ["kind"] = "evaluation", ["step"] = round, ["neurons"] = n, ["rule"] = RuleMemories.Name(rule), ["memories"] = ps[i], ["banks"] = banks.Count,
+                ["cues"] = pooled.Cues, ["recovered_cues"] = pooled.RecoveredCues,
+                ["min_retention"] = pooled.MinRetention, ["recovered"] = recoveredFraction, ["mean_recall"] = pooled.MeanRecall, ["passed"] = passed, ["training"] = training,
             });
         }
         trained?.Dispose();
         return found;
+    }
+
+    /// <summary>One memory set's figures at one P: its least retention, its recovered cues out of <c>Cues</c>, its mean final overlap.</summary>
+    internal sealed record SetFigures(double MinRetention, int RecoveredCues, int Cues, double MeanRecall);
+
+    /// <summary>The criterion's view of several sets at one P: the least retention of any memory, all cues counted together,
+    /// the mean final overlap (every set has the same P, so the plain mean is the mean over memories).</summary>
+    internal static SetFigures Pool(IReadOnlyList<SetFigures> sets) =>
+        new(sets.Min(s => s.MinRetention), sets.Sum(s => s.RecoveredCues), sets.Sum(s => s.Cues), sets.Average(s => s.MeanRecall));
+
+    /// <summary>Set 0 keeps the single-set names of memories and cues; set b &gt; 0 adds <c>.b{b}</c>.</summary>
+    static string BankSuffix(int bank) => bank == 0 ? "" : $".b{bank}";
+
+    static string DescribeTraining(IReadOnlyList<AttractorNetOutcome> outcomes)
+    {
+        if (outcomes.Count == 1) return outcomes[0].Describe();
+        if (outcomes.FirstOrDefault(o => o.Status == NetStatus.Diverged) is { } diverged) return diverged.Describe();
+        int converged = outcomes.Count(o => o.Status == NetStatus.Converged);
+        return converged == outcomes.Count ? "converged" : $"converged {converged} of {outcomes.Count}";
+    }
+
+    sealed class DisposableList(IReadOnlyList<Tensor> tensors) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var tensor in tensors) tensor.Dispose();
+        }
     }
 }
