@@ -24,10 +24,10 @@ internal static class BoundaryStudy
         foreach (int n in options.Neurons)
         {
             int pCap = Math.Max(1, (int)Math.Ceiling(options.LoadGrid[^1] * n));
-            // One bank per memory set (Pcap, N); a P's memories are a prefix of each, so sets nest across P.
+            // One bank per memory set (Pcap, N), freed with this size's scope; a P's memories are a prefix of each, so sets nest across P.
+            using var sizeScope = NewDisposeScope();
             var banks = Enumerable.Range(0, options.Banks)
                 .Select(b => MemoryPatterns.Bank(RandomStreams.Derive(study.Seed, $"memories.n{n}{BankSuffix(b)}"), n, pCap, options.Correlation)).ToList();
-            using var disposeBanks = new DisposableList(banks);
             var grid = options.LoadGrid.Select(load => Math.Clamp((int)Math.Round(load * n), 1, pCap)).Distinct().ToList();
             foreach (var rule in options.Rules)
             {
@@ -209,13 +209,5 @@ internal static class BoundaryStudy
         if (outcomes.FirstOrDefault(o => o.Status == NetStatus.Diverged) is { } diverged) return diverged.Describe();
         int converged = outcomes.Count(o => o.Status == NetStatus.Converged);
         return converged == outcomes.Count ? "converged" : $"converged {converged} of {outcomes.Count}";
-    }
-
-    sealed class DisposableList(IReadOnlyList<Tensor> tensors) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var tensor in tensors) tensor.Dispose();
-        }
     }
 }
