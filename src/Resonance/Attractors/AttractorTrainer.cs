@@ -138,6 +138,10 @@ public static class AttractorTrainer
         using var flipMin = tensor(plans.Select(p => Corrupts(p.Regimen) ? (float)training.NoiseFlipMin : 0f).ToArray()).reshape(k, 1); // (K, 1), CPU
         using var flipSpan = tensor(plans.Select(p => Corrupts(p.Regimen) ? (float)(training.NoiseFlipMax - training.NoiseFlipMin) : 0f).ToArray()).reshape(k, 1);
         var cueStreams = plans.Select(p => RandomStreams.Generator(RandomStreams.Derive(p.Spec.Seed, "training-cues"))).ToArray();
+        Tensor[] ownMemories = [];                                                                                    // (P_i, N) each, CPU: what the cues flip
+        if (anyNoisy)
+            using (NewDisposeScope())
+                ownMemories = plans.Select(p => p.Memories.to(float32).cpu().clone().DetachFromDisposeScope()).ToArray();
 
         var optimizer = optim.Adam([model.Recurrent, model.Input], training.Lr);
         using var frozenRecurrent = model.Recurrent.detach().clone();
@@ -180,7 +184,7 @@ public static class AttractorTrainer
                     {
                         // Drawn for the net's own P only, then padded: a net's cues never depend on the other nets of the batch.
                         var copy = new Tensor[copies];
-                        Tensor own = plans[i].Memories.to(float32).cpu();                                                      // (P_i, N)
+                        Tensor own = ownMemories[i];
                         for (int c = 0; c < copies; c++)
                         {
                             Tensor rates = flipMin[i] + rand([counts[i]], generator: cueStreams[i]) * flipSpan[i];                          // (P_i)
@@ -360,6 +364,7 @@ public static class AttractorTrainer
         {
             optimizer.Dispose();
             foreach (var stream in cueStreams) stream.Dispose();
+            foreach (var own in ownMemories) own.Dispose();
         }
     }
 
