@@ -75,7 +75,7 @@ public class AttractorStudyTests
         seed: 3
         network: { neurons: 16, present_steps: 2, retain_steps: 4 }
         training: { epochs: 3, lr: 0.01, regimen: batch }
-        boundary: { neurons: [24], rules: [hebbian], load_grid: [0.1, 0.2, 0.3], refine_points: 1, trials: 2 }
+        boundary: { neurons: [24], rules: [hebbian], updates: [sign], load_grid: [0.1, 0.2, 0.3], refine_points: 1, trials: 2 }
         """;
 
     static List<JsonObject> Evaluations(string directory) =>
@@ -112,6 +112,30 @@ public class AttractorStudyTests
         var pooled = BoundaryStudy.Pool([new(0.995, 30, 32, 0.97), new(0.991, 29, 32, 0.95)]);
         Assert.Equal(new BoundaryStudy.SetFigures(0.991, 59, 64, 0.96), pooled with { MeanRecall = Math.Round(pooled.MeanRecall, 9) });
         Assert.Equal(61, BoundaryStudy.RequiredCues(0.95, 64));   // 59 of 64 fails where each set alone (30 of 32 = 0.9375) would too
+    }
+
+    [Fact]
+    public void Weight_rules_are_judged_with_every_update_and_the_summary_keeps_each_rules_best()
+    {
+        using var folder = new TempFolder();
+        string[] pinv = ["boundary.neurons=[32]", "boundary.rules=[pseudo-inverse]", "boundary.trials=4"];
+        var both = AttractorStudyRunner.Run(Load(Boundary, [.. pinv, "boundary.updates=[sign, tanh]", "boundary.gain=4"]), folder.Combine("both"), CPU);
+        Assert.False(both.Failed, both.Message);
+        Assert.Equal(["pseudo-inverse (sign)", "pseudo-inverse (tanh)"], both.Tables[0].Rows.Select(r => r[1]));
+        int sign = Convert.ToInt32(both.Summary["n32_pseudo_inverse_sign_p"]), tanh = Convert.ToInt32(both.Summary["n32_pseudo_inverse_tanh_p"]);
+        Assert.Equal(Math.Max(sign, tanh), Convert.ToInt32(both.Summary["n32_pseudo_inverse_p"]));
+        Assert.Equal(tanh > sign ? "tanh" : "sign", both.Summary["n32_pseudo_inverse_best_update"]);
+        Assert.All(Evaluations(folder.Combine("both")), e => Assert.Contains(e["update"]!.GetValue<string>(), new[] { "sign", "tanh" }));
+
+        // The tanh entry is the tanh run alone, at the configured gain: at gain 2 no memory reaches retention 0.99
+        // (tanh(2 (1 - P/N)) < 0.99), at 4 they do.
+        var alone = AttractorStudyRunner.Run(Load(Boundary, [.. pinv, "boundary.updates=[tanh]", "boundary.gain=4"]), folder.Combine("alone"), CPU);
+        Assert.Equal(tanh, Convert.ToInt32(alone.Summary["n32_pseudo_inverse_tanh_p"]));
+        var low = AttractorStudyRunner.Run(Load(Boundary, [.. pinv, "boundary.updates=[tanh]", "boundary.gain=2"]), folder.Combine("low"), CPU);
+        Assert.Equal(0, Convert.ToInt32(low.Summary["n32_pseudo_inverse_tanh_p"]));
+        static double LeastRetention(string run) => Evaluations(run).Single(e => e["memories"]!.GetValue<int>() == 3)["min_retention"]!.GetValue<double>();
+        Assert.InRange(LeastRetention(folder.Combine("alone")), 0.99, 1);
+        Assert.InRange(LeastRetention(folder.Combine("low")), 0, 0.98);
     }
 
     [Fact]

@@ -12,15 +12,29 @@ namespace Resonance.Attractors.Studies;
 /// </summary>
 internal static class BoundaryStudy
 {
-    sealed record Evaluation(int Neurons, MemoryRule Rule, int Memories, int Round, double MinRetention, double Recovered, double MeanRecall, bool Passed, string? Training);
+    sealed record Evaluation(int Neurons, Entry Entry, int Memories, int Round, double MinRetention, double Recovered, double MeanRecall, bool Passed, string? Training);
+
+    /// <summary>What one line of the table judges: a rule, and for weight rules the dynamics it is run with.</summary>
+    internal sealed record Entry(MemoryRule Rule, HopfieldUpdate? Update)
+    {
+        public string Label => Update is { } u ? $"{RuleMemories.Name(Rule)} ({CapacityStudy.ConfigName(u)})" : RuleMemories.Name(Rule);
+        public string Key => RuleMemories.Name(Rule).Replace('-', '_') + (Update is { } u ? "_" + CapacityStudy.ConfigName(u).Replace('-', '_') : "");
+    }
+
+    /// <summary>Every rule once; a weight rule (a classical matrix run as a network) once per update.</summary>
+    internal static List<Entry> Entries(BoundaryOptions options) =>
+        [.. options.Rules.SelectMany(rule => RuleMemories.IsLearned(rule) || rule == MemoryRule.Modern
+            ? [new Entry(rule, null)]
+            : options.Updates.Select(u => new Entry(rule, (HopfieldUpdate?)u)))];
 
     public static StudyOutcome Run(StudyContext context)
     {
         var study = context.Study;
         var options = (BoundaryOptions)study.Options;
         var evaluations = new List<Evaluation>();
-        var results = new List<(int N, MemoryRule Rule, CapacitySearchResult Search)>();
+        var results = new List<(int N, Entry Entry, CapacitySearchResult Search)>();
         var summary = new Dictionary<string, object?>();
+        var entries = Entries(options);
         foreach (int n in options.Neurons)
         {
             int pCap = Math.Max(1, (int)Math.Ceiling(options.LoadGrid[^1] * n));
@@ -29,24 +43,33 @@ internal static class BoundaryStudy
             var banks = Enumerable.Range(0, options.Banks)
                 .Select(b => MemoryPatterns.Bank(RandomStreams.Derive(study.Seed, $"memories.n{n}{BankSuffix(b)}"), n, pCap, options.Correlation)).ToList();
             var grid = options.LoadGrid.Select(load => Math.Clamp((int)Math.Round(load * n), 1, pCap)).Distinct().ToList();
-            foreach (var rule in options.Rules)
+            foreach (var entry in entries)
             {
                 if (context.Cancellation.IsCancellationRequested) break;
                 int round = 0;
                 var search = CapacitySearch.Find(grid, options.RefinePoints, ps =>
                 {
                     round++;
-                    var found = Evaluate(context, options, n, rule, ps, banks, round);
+                    var found = Evaluate(context, options, n, entry, ps, banks, round);
                     evaluations.AddRange(found);
                     return found.Select(e => e.Passed).ToList();
                 });
-                results.Add((n, rule, search));
-                string key = $"n{n}_{RuleMemories.Name(rule).Replace('-', '_')}";
+                results.Add((n, entry, search));
+                string key = $"n{n}_{entry.Key}";
                 summary[$"{key}_p"] = search.Largest;
                 summary[$"{key}_load"] = (double)search.Largest / n;
                 summary[$"{key}_first_failure"] = search.FirstFailure;
-                context.Note("result", $"N = {n}, {RuleMemories.Name(rule)}: P* = {search.Largest} ({(double)search.Largest / n:F3} N)" +
+                context.Note("result", $"N = {n}, {entry.Label}: P* = {search.Largest} ({(double)search.Largest / n:F3} N)" +
                     (search.FirstFailure is int f ? $", first failure at P = {f}" : ", every tried P passed (a lower bound)"));
+            }
+            // A weight rule's best dynamics, under the rule's own name.
+            foreach (var group in results.Where(r => r.N == n && r.Entry.Update is not null).GroupBy(r => r.Entry.Rule))
+            {
+                var best = group.MaxBy(r => r.Search.Largest);
+                string key = $"n{n}_{RuleMemories.Name(group.Key).Replace('-', '_')}";
+                summary[$"{key}_p"] = best.Search.Largest;
+                summary[$"{key}_load"] = (double)best.Search.Largest / n;
+                summary[$"{key}_best_update"] = CapacityStudy.ConfigName(best.Entry.Update!.Value);
             }
         }
 
@@ -55,10 +78,10 @@ internal static class BoundaryStudy
         summary["theory_dilute_optimal_load"] = dilute;
         var rows = results.Select(r =>
         {
-            var theory = RuleMemories.Theory(r.Rule, r.N);
+            var theory = RuleMemories.Theory(r.Entry.Rule, r.N);
             return (IReadOnlyList<string>)
             [
-                StudyTable.Whole(r.N), RuleMemories.Name(r.Rule), StudyTable.Whole(r.Search.Largest) + (r.Search.FirstFailure is null ? "+" : ""),
+                StudyTable.Whole(r.N), r.Entry.Label, StudyTable.Whole(r.Search.Largest) + (r.Search.FirstFailure is null ? "+" : ""),
                 StudyTable.Number((double)r.Search.Largest / r.N), r.Search.FirstFailure is int f ? StudyTable.Whole(f) : "none tried",
                 theory is { } t ? StudyTable.Number(t.Load) : "—",
             ];
@@ -71,7 +94,7 @@ internal static class BoundaryStudy
             $"Pattern correlation {OptionChecks.Format(options.Correlation)}; connectivity {OptionChecks.Format(study.Network.Connectivity)} (a symmetric random mask on every weight matrix, learned or not).",
             $"Search: loads {string.Join(", ", options.LoadGrid.Select(OptionChecks.Format))} of N, then {options.RefinePoints} evenly spaced P per round between the last pass and the first failure. " +
             "'+' marks a lower bound (every tried P passed).",
-            $"Weight rules: {CapacityStudy.ConfigName(options.Update)} dynamics from the cue, {study.Network.RetainSteps} updates; learned: {study.Network.PresentSteps} present + {study.Network.RetainSteps} free steps, " +
+            $"Weight rules: each run with {string.Join(" and ", options.Updates.Select(u => u == HopfieldUpdate.Tanh ? $"tanh (h <- tanh({OptionChecks.Format(options.Gain)} W h))" : CapacityStudy.ConfigName(u)))} dynamics from the cue, {study.Network.RetainSteps} updates; learned: {study.Network.PresentSteps} present + {study.Network.RetainSteps} free steps, " +
             $"{study.Training.Epochs} epochs at lr {OptionChecks.Format(study.Training.Lr)}; modern: one update at β = {OptionChecks.Format(options.ModernBeta)} (the nearest memory: an ideal decoder's reference, not a weight matrix).",
             "Theory column (retention only, no basin requirement): " + string.Join("; ", options.Rules.Select(r => RuleMemories.Theory(r, options.Neurons[0]) is { } t ? $"{RuleMemories.Name(r)}: {t.Source}" : null).Where(s => s is not null)) + ".",
             $"Basin reference: the network of optimal stability (Gardner 1988) in the strongly diluted limit (Derrida, Gardner & Zippelius 1987) recovers cues with {pct} flipped up to " +
@@ -80,31 +103,31 @@ internal static class BoundaryStudy
         };
         var table = new StudyTable("boundary", $"Capacity boundary: largest P retained and recovered from {pct} flips", ["N", "rule", "P*", "P*/N", "first failing P", "theory P/N"], rows, notes);
         var evaluationTable = new StudyTable("evaluations", "Every P evaluated", ["N", "rule", "P", "P/N", "round", "min retention", "cues recovered", "mean final overlap", "passed", "training"],
-            [.. evaluations.OrderBy(e => e.Neurons).ThenBy(e => options.Rules.ToList().IndexOf(e.Rule)).ThenBy(e => e.Memories).Select(e => (IReadOnlyList<string>)
+            [.. evaluations.OrderBy(e => e.Neurons).ThenBy(e => entries.IndexOf(e.Entry)).ThenBy(e => e.Memories).Select(e => (IReadOnlyList<string>)
             [
-                StudyTable.Whole(e.Neurons), RuleMemories.Name(e.Rule), StudyTable.Whole(e.Memories), StudyTable.Number((double)e.Memories / e.Neurons), StudyTable.Whole(e.Round),
+                StudyTable.Whole(e.Neurons), e.Entry.Label, StudyTable.Whole(e.Memories), StudyTable.Number((double)e.Memories / e.Neurons), StudyTable.Whole(e.Round),
                 StudyTable.Number(e.MinRetention), StudyTable.Number(e.Recovered), StudyTable.Number(e.MeanRecall), e.Passed ? "yes" : "no", e.Training ?? "",
             ])]);
 
         var plots = new List<string>();
-        var series = options.Rules.Select(rule => new PlotSeries(RuleMemories.Name(rule),
-            results.Where(r => r.Rule == rule).Select(r => (double)r.N).ToArray(),
-            results.Where(r => r.Rule == rule).Select(r => (double)r.Search.Largest / r.N).ToArray())).ToList();
+        var series = entries.Select(entry => new PlotSeries(entry.Label,
+            results.Where(r => r.Entry == entry).Select(r => (double)r.N).ToArray(),
+            results.Where(r => r.Entry == entry).Select(r => (double)r.Search.Largest / r.N).ToArray())).ToList();
         var plot = AttractorPlots.Lines($"Largest P/N retained and recovered from {pct} flips", "neurons N", "P*/N", series,
             [(0.138, "Hebbian theory 0.138 (retention only)"), (0.234, "seed 0.234 (retention only, N = 64)"), (dilute, $"optimal stability, diluted, {pct} flips: {dilute:F2}")],
             logX: options.Neurons.Count > 1);
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         plots.Add(AttractorPlots.Save(plot, Path.Combine(context.PlotsPath, "boundary.png")));
         var panels = options.Neurons.Select(n => AttractorPlots.Lines($"N = {n}: cues recovered from {pct} flips", "P/N", $"fraction of cues ending at overlap >= {OptionChecks.Format(options.RecallThreshold)}",
-            [.. options.Rules.Select(rule =>
+            [.. entries.Select(entry =>
             {
-                var points = evaluations.Where(e => e.Neurons == n && e.Rule == rule).OrderBy(e => e.Memories).ToList();
-                return new PlotSeries(RuleMemories.Name(rule), points.Select(e => (double)e.Memories / n).ToArray(), points.Select(e => e.Recovered).ToArray());
+                var points = evaluations.Where(e => e.Neurons == n && e.Entry == entry).OrderBy(e => e.Memories).ToList();
+                return new PlotSeries(entry.Label, points.Select(e => (double)e.Memories / n).ToArray(), points.Select(e => e.Recovered).ToArray());
             })], [(options.RecoveredFraction, "required")], yLimits: (-0.05, 1.05))).ToList();
         plots.Add(AttractorPlots.SaveSheet(panels, Path.Combine(context.PlotsPath, "boundary-recall.png"), columns: Math.Min(3, panels.Count)));
 
         return new StudyOutcome([table, evaluationTable], summary, plots, false,
-            string.Join("; ", results.GroupBy(r => r.N).Select(g => $"N = {g.Key}: " + string.Join(", ", g.Select(r => $"{RuleMemories.Name(r.Rule)} {r.Search.Largest}")))));
+            string.Join("; ", results.GroupBy(r => r.N).Select(g => $"N = {g.Key}: " + string.Join(", ", g.Select(r => $"{r.Entry.Label} {r.Search.Largest}")))));
     }
 
     /// <summary>How many of <paramref name="cues"/> must be recovered for <paramref name="fraction"/>, in whole cues: 76 of 80 is 0.95
@@ -112,11 +135,12 @@ internal static class BoundaryStudy
     internal static int RequiredCues(double fraction, int cues) => (int)Math.Ceiling(fraction * cues - 1e-9);
 
     /// <summary>One round: every P of <paramref name="ps"/> on every memory set, each pair one net of one batched program.</summary>
-    static List<Evaluation> Evaluate(StudyContext context, BoundaryOptions options, int n, MemoryRule rule, IReadOnlyList<int> ps, IReadOnlyList<Tensor> banks, int round)
+    static List<Evaluation> Evaluate(StudyContext context, BoundaryOptions options, int n, Entry entry, IReadOnlyList<int> ps, IReadOnlyList<Tensor> banks, int round)
     {
         var study = context.Study;
         var device = context.Device;
-        string stage = $"N = {n}, {RuleMemories.Name(rule)}, round {round}";
+        var rule = entry.Rule;
+        string stage = $"N = {n}, {entry.Label}, round {round}";
         context.Note(stage, $"P = {string.Join(", ", ps)}" + (banks.Count > 1 ? $", {banks.Count} memory sets each" : ""));
         using var scope = NewDisposeScope();
         // Net k is P = ps[k / B] on memory set k % B.
@@ -138,7 +162,7 @@ internal static class BoundaryStudy
         }
         else
         {
-            var (fixedMemory, weights) = RuleMemories.Fixed(rule, memories, mask, options.Update, options.Gain, study.Network.RetainSteps, options.ModernBeta, RandomStreams.Derive(study.Seed, "order"));
+            var (fixedMemory, weights) = RuleMemories.Fixed(rule, memories, mask, entry.Update ?? HopfieldUpdate.Sign, options.Gain, study.Network.RetainSteps, options.ModernBeta, RandomStreams.Derive(study.Seed, "order"));
             memory = fixedMemory;
             if (weights is not null && study.Network.Connectivity < 1)
             {
@@ -180,10 +204,11 @@ internal static class BoundaryStudy
             string? training = trained is null ? null : DescribeTraining(sets.Select(k => trained.Outcomes[k]).ToList());
             if (trained is not null && sets.Any(k => trained.Outcomes[k].Status == NetStatus.Diverged)) passed = false;
             double recoveredFraction = (double)pooled.RecoveredCues / pooled.Cues;
-            found.Add(new Evaluation(n, rule, ps[i], round, pooled.MinRetention, recoveredFraction, pooled.MeanRecall, passed, training));
+            found.Add(new Evaluation(n, entry, ps[i], round, pooled.MinRetention, recoveredFraction, pooled.MeanRecall, passed, training));
             context.Log("evaluate")(new Dictionary<string, object?>
             {
-                ["kind"] = "evaluation", ["step"] = round, ["neurons"] = n, ["rule"] = RuleMemories.Name(rule), ["memories"] = ps[i], ["banks"] = banks.Count,
+                ["kind"] = "evaluation", ["step"] = round, ["neurons"] = n, ["rule"] = RuleMemories.Name(rule), ["update"] = entry.Update is { } u ? CapacityStudy.ConfigName(u) : null,
+                ["memories"] = ps[i], ["banks"] = banks.Count,
                 ["cues"] = pooled.Cues, ["recovered_cues"] = pooled.RecoveredCues,
                 ["min_retention"] = pooled.MinRetention, ["recovered"] = recoveredFraction, ["mean_recall"] = pooled.MeanRecall, ["passed"] = passed, ["training"] = training,
             });

@@ -208,11 +208,15 @@ public sealed record BoundaryOptions
     /// <summary>Mean overlap between memories (YAML <c>boundary.correlation</c>, in [0, 1)).</summary>
     public double Correlation { get; init; }
 
-    /// <summary>Dynamics of the classical rules (YAML <c>boundary.update</c>).</summary>
-    public HopfieldUpdate Update { get; init; } = HopfieldUpdate.Sign;
+    /// <summary>Dynamics every weight rule is judged with (YAML <c>boundary.updates</c>: sign, async-sign, tanh); each rule and
+    /// update is its own entry of the table, and the summary also gives each rule's best. Graded dynamics at a moderate gain
+    /// recover far more cues than sign dynamics (the pseudo-inverse at N = 64: 11 memories against 7), so a learned net is
+    /// only measured fairly against both.</summary>
+    public IReadOnlyList<HopfieldUpdate> Updates { get; init; } = [HopfieldUpdate.Sign, HopfieldUpdate.Tanh];
 
-    /// <summary>Gain of tanh dynamics (YAML <c>boundary.gain</c>).</summary>
-    public double Gain { get; init; } = 10;
+    /// <summary>Gain of tanh dynamics (YAML <c>boundary.gain</c>): <c>h ← tanh(gain · W h)</c>. 4 is the pseudo-inverse's best of
+    /// 2, 3, 4, 6 and 10 at N = 64 (and the gain the learned nets start from).</summary>
+    public double Gain { get; init; } = 4;
 
     /// <summary><c>β</c> of the modern memory (YAML <c>boundary.modern_beta</c>).</summary>
     public double ModernBeta { get; init; } = 1;
@@ -238,6 +242,8 @@ public sealed record BoundaryOptions
         OptionChecks.InRange("boundary.recovered_fraction", RecoveredFraction, 0, 1);
         if (!(Correlation >= 0 && Correlation < 1))
             throw new UserInputException($"boundary.correlation: expected a number in [0, 1), got {OptionChecks.Format(Correlation)}.");
+        OptionChecks.NotEmpty("boundary.updates", Updates);
+        OptionChecks.Distinct("boundary.updates", Updates);
         OptionChecks.Positive("boundary.gain", Gain);
         OptionChecks.Positive("boundary.modern_beta", ModernBeta);
     }
