@@ -47,6 +47,20 @@ public static class ResonanceCli
             console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return BadInput;
         }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            return ReportTorchFailure(console, e);
+        }
+    }
+
+    /// <summary>A failure inside libtorch (its message, without the native stack) as a failed run, exit code 1.</summary>
+    internal static int ReportTorchFailure(IAnsiConsole console, System.Runtime.InteropServices.ExternalException e)
+    {
+        string first = e.Message.Split('\n', 2)[0].Trim();
+        console.MarkupLine($"[red]error:[/] the tensor library failed: {Markup.Escape(first)}");
+        console.MarkupLine("This is a fault of the run, not of its input; results written before it are kept. " +
+            "Try again with --threads 1, and report it with the command you ran.");
+        return RunFailed;
     }
 
     static RootCommand BuildRoot(IAnsiConsole console)

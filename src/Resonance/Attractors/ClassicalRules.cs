@@ -83,12 +83,17 @@ public static class ClassicalRules
     public static Tensor Projection(Tensor memories, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var x = (memories * mask.unsqueeze(-1)).to(float64);           // (K, P, N), rows are memories
-        Tensor gram = bmm(x, x.transpose(1, 2));                       // (K, P, P): XᵀX in column terms
-        gram = gram + diag_embed(1 - mask.to(float64));                // padding: identity, so it stays invertible
-        Tensor solved = linalg.solve(gram, x);                         // (K, P, N): (XᵀX)⁻¹ Xᵀ
-        Tensor w = bmm(x.transpose(1, 2), solved);                     // (K, N, N)
-        return w.to(memories.dtype).MoveToOuterDisposeScope();
+        // One net at a time, on its real rows only. A batched linalg.solve over padded Gram matrices of different sizes went
+        // wrong in libtorch 2.10's CPU kernel with two threads (oneMKL "Parameter 6 was incorrect on entry to DLASWP", then
+        // garbage weights or a "Pivots given to lu_solve" error; N = 1024, P = 147 beside 272); unbatched solves do not.
+        var weights = new Tensor[memories.shape[0]];
+        for (int k = 0; k < weights.Length; k++)
+        {
+            Tensor x = memories[k].index_select(0, mask[k].nonzero().squeeze(1)).to(float64); // (P_k, N), rows are memories
+            Tensor gram = x.matmul(x.t());                              // (P_k, P_k): XᵀX in column terms
+            weights[k] = x.t().matmul(linalg.solve(gram, x));           // (N, N): X (XᵀX)⁻¹ Xᵀ
+        }
+        return stack(weights).to(memories.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>A copy of <paramref name="weights"/> <c>(K, N, N)</c> with its diagonal set to zero.</summary>

@@ -91,4 +91,26 @@ public class ClassicalRulesTests
         Assert.True(MaxDifference(bmm(memories, projection), memories) < 1e-4);           // W m = m
         Assert.False(AllFixedPoints(hebbian, memories));
     }
+
+    [Fact]
+    public void Projection_of_nets_with_different_memory_counts_holds_every_memory_on_two_threads()
+    {
+        // N = 1024, P = 147 beside 272 (padded): a batched solve over the padded Gram matrices failed here on two threads
+        // (oneMKL DLASWP error, then a "Pivots given to lu_solve" exception or weights that hold nothing).
+        int before = get_num_threads();
+        set_num_threads(2);
+        try
+        {
+            using var scope = NewDisposeScope();
+            Tensor bank = MemoryPatterns.Bank(global::Resonance.Runtime.RandomStreams.Derive(4, "memories.n1024"), 1024, 272);
+            Tensor memories = stack([nn.functional.pad(bank.narrow(0, 0, 147), [0, 0, 0, 125]), bank]);
+            Tensor mask = stack([cat([ones(147), zeros(125)]), ones(272)]);
+            Tensor w = ClassicalRules.Projection(memories, mask);
+            Tensor residual = (bmm(memories, w) - memories) * mask.unsqueeze(-1);               // W m = m for every real memory
+            Assert.True(residual.abs().max().item<float>() < 1e-3);
+            Tensor aligned = bmm(memories, ClassicalRules.PseudoInverse(memories, mask)) * memories + (1 - mask.unsqueeze(-1));
+            Assert.True(aligned.min().item<float>() > 0);                                        // every real memory a fixed point
+        }
+        finally { set_num_threads(before); }
+    }
 }

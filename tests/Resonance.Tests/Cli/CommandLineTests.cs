@@ -37,6 +37,26 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void A_libtorch_failure_is_a_failed_run_with_its_first_line_not_a_stack_trace()
+    {
+        var writer = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(writer),
+            Ansi = Spectre.Console.AnsiSupport.No,
+            ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+        });
+        console.Profile.Width = 240;
+        var failure = new System.Runtime.InteropServices.ExternalException(
+            "Pivots given to lu_solve must all be greater or equal to 1.\nException raised from lu_solve_kernel at BatchLinearAlgebraKernel.cpp:1083\nframe #0: c10::Error");
+        Assert.Equal(1, ResonanceCli.ReportTorchFailure(console, failure));
+        string output = writer.ToString();
+        Assert.Contains("error: the tensor library failed: Pivots given to lu_solve must all be greater or equal to 1.", output);
+        Assert.DoesNotContain("frame #0", output);
+        Assert.DoesNotContain("Exception raised", output);
+    }
+
+    [Fact]
     public void An_unknown_device_exits_2_with_one_line()
     {
         var (code, output) = Run("info", "--device", "gpu");
