@@ -29,6 +29,12 @@ public enum CueLoss
     /// <c>1 − Π_i σ(2 m_i u_i) = 1 − exp(−Σ_i softplus(−2 m_i u_i))</c>. It is what the strict criterion counts (a cue is
     /// recovered only with every bit right), bounded per cue, and its gradient is largest on cues near the basin's edge.</summary>
     CueError,
+    /// <summary>Trajectory training: every state the net visits on a free-running step, from every cue (clean or corrupted), is
+    /// taken as a fixed input and the next local field is asked to point at the cue's memory with margin <c>κ</c>
+    /// (<c>training.clean_margin</c>, default 3): <c>mean_{cue, t, i} relu(κ − m_i (W_self h_{t−1})_i)²</c> with <c>h_{t−1}</c> detached.
+    /// No gradient runs back through time, so it does not vanish in saturated units; the states a wrong cue is caught in (another
+    /// attractor) are exactly the inputs the loss then corrects. Replaces both the clean and the corrupted terms.</summary>
+    Trajectory,
 }
 
 /// <summary>Where a learned net's weights start (YAML <c>network.init</c>).</summary>
@@ -164,6 +170,21 @@ public sealed record AttractorTrainingOptions
     /// <summary>Basin regimen: the loss of a corrupted cue on the late free steps (YAML <c>training.cue_loss</c>: bit-error, cue-error).</summary>
     public CueLoss CueLoss { get; init; } = CueLoss.BitError;
 
+    /// <summary>Basin regimen: when set, the loss of a clean cue's free-running fields is the squared hinge
+    /// <c>relu(κ − m_i u_i)²</c> with this <c>κ</c> (YAML <c>training.clean_margin</c>, &gt; 0) instead of the logistic loss. The logistic
+    /// loss keeps falling as the weights grow, so it raises the net's gain without end (and a high gain makes the dynamics
+    /// sign-like, which shrinks basins); the hinge stops asking once every field of a memory is <c>κ</c> deep (tanh(2.65) = 0.99).</summary>
+    public double? CleanMargin { get; init; }
+
+    /// <summary>Trajectory cue loss: the margin asked of the fields from states a corrupted cue visits (YAML
+    /// <c>training.cue_margin</c>, &gt; 0; unset: the clean margin). Clean memories need deep fields to be retained at 0.99; a
+    /// corrupted cue's states only need the right signs, and deep fields there mean a high gain, which shrinks basins.</summary>
+    public double? CueMargin { get; init; }
+
+    /// <summary>Basin regimen: weight of a clean cue's loss against one corrupted cue's (YAML <c>training.clean_weight</c>, &gt; 0;
+    /// default 1: every cue counts alike, so the clean memories weigh 1 / (1 + noise_cues) of the loss).</summary>
+    public double CleanWeight { get; init; } = 1;
+
     /// <summary>Noisy regimen: standard deviation of Gaussian noise added to every cue entry (YAML <c>training.noise_sigma</c>, &gt;= 0).</summary>
     public double NoiseSigma { get; init; }
 
@@ -186,6 +207,9 @@ public sealed record AttractorTrainingOptions
         if (!(NoiseFlipMin >= 0 && NoiseFlipMin <= NoiseFlipMax))
             throw new UserInputException($"training.noise_flip_min: expected a number in [0, training.noise_flip_max = {OptionChecks.Format(NoiseFlipMax)}], got {OptionChecks.Format(NoiseFlipMin)}.");
         OptionChecks.NonNegative("training.noise_sigma", NoiseSigma);
+        if (CleanMargin is { } margin) OptionChecks.Positive("training.clean_margin", margin);
+        OptionChecks.Positive("training.clean_weight", CleanWeight);
+        if (CueMargin is { } cueMargin) OptionChecks.Positive("training.cue_margin", cueMargin);
         OptionChecks.WholeAtLeast("training.noise_cues", NoiseCues, 1);
         OptionChecks.NonNegative("training.clip_grad_norm", ClipGradNorm);
         OptionChecks.WholeAtLeast("training.log_every", LogEvery, 1);

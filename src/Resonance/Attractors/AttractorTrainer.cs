@@ -223,13 +223,27 @@ public static class AttractorTrainer
                     // to clean up; bounded, so a cue the net cannot rescue does not pull every gain down (the logistic loss would).
                     Tensor margins = freeFields * targets.unsqueeze(2);                                                   // (K, B, R, N): m_i u_{t,i}
                     int late = retain / 2;
-                    Tensor cleanLoss = nn.functional.softplus(-2 * margins.narrow(1, 0, pMax)).mean([2, 3]);              // (K, Pmax)
+                    Tensor cleanMargins = margins.narrow(1, 0, pMax);
+                    Tensor cleanLoss = (training.CleanMargin is { } kappa
+                        ? (kappa - cleanMargins).relu().square()
+                        : nn.functional.softplus(-2 * cleanMargins)).mean([2, 3]);                                          // (K, Pmax)
                     Tensor lateMargins = margins.narrow(1, pMax, copies * pMax).narrow(2, late, retain - late);            // (K, C Pmax, R - late, N)
                     Tensor noisyLoss = training.CueLoss == CueLoss.CueError
                         ? (1 - (-nn.functional.softplus(-2 * lateMargins).sum([3])).exp()).mean([2])                       // (K, C Pmax)
                         : (1 - lateMargins.tanh()).mean([2, 3]) / 2;
                     Tensor perCue = cat([cleanLoss, noisyLoss], 1);                                                        // (K, B)
-                    Tensor cueWeights = mask.repeat(1, 1 + copies) / (mask.sum([1], keepdim: true) * (1 + copies));       // (K, B), rows sum to 1
+                    if (training.CueLoss == CueLoss.Trajectory)
+                    {
+                        // One step from each visited free-running state, the state held fixed: h_{t-1} for t = 1..R.
+                        double cleanMargin = training.CleanMargin ?? 3.0, cueMargin = training.CueMargin ?? cleanMargin;
+                        long b = states.shape[1];
+                        Tensor visited = states.detach().narrow(2, present - 1, retain).reshape(k, b * retain, n);             // (K, B R, N)
+                        Tensor next = bmm(visited, model.SelfWeights().transpose(1, 2)).reshape(k, b, retain, n);              // (K, B, R, N)
+                        Tensor asked = cat([full([k, pMax, 1, 1], cleanMargin, device: device), full([k, copies * pMax, 1, 1], cueMargin, device: device)], 1);
+                        perCue = (asked - next * targets.unsqueeze(2)).relu().square().mean([2, 3]);                         // (K, B)
+                    }
+                    Tensor cueWeights = mask.repeat(1, 1 + copies) / (mask.sum([1], keepdim: true) * (training.CleanWeight + copies)); // (K, B), rows sum to 1
+                    if (training.CleanWeight != 1) cueWeights = cueWeights * cat([full([1, pMax], training.CleanWeight, device: device), ones(1, copies * pMax, device: device)], 1);
                     Tensor basinLoss = (cueWeights * perCue).sum([1]) + (weights * gamma.unsqueeze(1) * fixedPoint).sum([1]) + l2 * weightNorm;
                     loss = where(basinNets, basinLoss, loss);
                 }

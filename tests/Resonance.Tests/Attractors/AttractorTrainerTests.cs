@@ -91,6 +91,34 @@ public class AttractorTrainerTests
         Assert.Equal(clean / 3 + 2 * late / 3, reported, 4);
     }
 
+    [Fact]
+    public void The_trajectory_loss_asks_each_visited_state_for_the_next_field_with_the_clean_or_cue_margin()
+    {
+        var training = TrainingWith() with { FixedPointWeight = 0, L2 = 0, CueLoss = CueLoss.Trajectory, CleanMargin = 2, CueMargin = 0.5, CleanWeight = 3 };
+        var (reported, start, m) = FirstBasinEpoch(training);
+        using var scope = NewDisposeScope();
+        using var net = start;
+        // The states the free steps start from (h_1 .. h_6 of 2 + 6), held fixed, and the field of the step after each.
+        Tensor visited = net.Run(m, 2, 6).narrow(2, 1, 6);                                  // (1, 3, 6, 16)
+        Tensor next = visited.matmul(net.SelfWeights()[0].t()) * m.unsqueeze(2);
+        double Hinge(double margin) => (margin - next).relu().square().mean().item<float>();
+        // The 2 corrupted copies flip nothing, so they visit the same states; 3 clean weights against 2 copies.
+        Assert.Equal((3 * Hinge(2) + 2 * Hinge(0.5)) / 5, reported, 4);
+        Assert.NotEqual(Hinge(2), Hinge(0.5), 3);
+    }
+
+    [Fact]
+    public void Margins_and_the_clean_weight_are_refused_unless_positive()
+    {
+        foreach (var (training, key) in new[]
+        {
+            (TrainingWith() with { CleanMargin = 0 }, "training.clean_margin"),
+            (TrainingWith() with { CueMargin = -1 }, "training.cue_margin"),
+            (TrainingWith() with { CleanWeight = 0 }, "training.clean_weight"),
+        })
+            Assert.StartsWith(key, Assert.Throws<UserInputException>(training.Validate).Message);
+    }
+
     /// <summary>One basin epoch of 3 memories (N = 16, 2 + 6 steps) whose 2 corrupted copies flip nothing, so the loss can be
     /// recomputed by hand: the loss it reported, the net as it started, and the memories <c>(1, 3, 16)</c>.</summary>
     static (double Reported, AttractorRnn Start, Tensor Memories) FirstBasinEpoch(AttractorTrainingOptions training)
