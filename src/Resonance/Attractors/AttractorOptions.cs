@@ -35,6 +35,10 @@ public enum CueLoss
     /// No gradient runs back through time, so it does not vanish in saturated units; the states a wrong cue is caught in (another
     /// attractor) are exactly the inputs the loss then corrects. Replaces both the clean and the corrupted terms.</summary>
     Trajectory,
+    /// <summary>No gradient: after each epoch's run, every cue whose read-out bits miss its memory moves the weights by
+    /// <c>lr · (m mᵀ − s sᵀ) / N</c>, <c>s</c> the signs of the state it ended in: the memory's energy is lowered and that of
+    /// the attractor the cue fell into is raised (Hopfield's unlearning, made contrastive). Recovered cues change nothing.</summary>
+    Contrastive,
 }
 
 /// <summary>Where a learned net's weights start (YAML <c>network.init</c>).</summary>

@@ -155,6 +155,8 @@ public static class AttractorTrainer
         var histories = plans.Select(_ => new List<AttractorEpoch>()).ToArray();
         var lastLoss = new double[k];
         int epochsRun = 0;
+        bool gradientFree = training.CueLoss == CueLoss.Contrastive && plans.All(p => p.Regimen == Regimen.Basin);
+        Tensor? contrastiveNorm = null;                                                                               // (K): W_self's norm at the start
 
         try
         {
@@ -198,7 +200,8 @@ public static class AttractorTrainer
                     targets = memories.repeat(1, 1 + copies, 1);
                 }
 
-                // Forward and per-net loss.
+                // Forward and per-net loss (no graph when no net needs a gradient: contrastive basin training moves weights by hand).
+                using var forwardOnly = gradientFree ? no_grad() : null;
                 Tensor states, freeFields;
                 if (anyBasin) (states, freeFields) = model.RunWithFields(cues, present, retain);                          // (K, B, T, N), (K, B, R, N)
                 else (states, freeFields) = (model.Run(cues, present, retain), null!);
@@ -312,6 +315,20 @@ public static class AttractorTrainer
                     model.Recurrent.copy_(frozenRecurrent);
                     model.Input.copy_(frozenInput);
                 }
+                else if (anyBasin && training.CueLoss == CueLoss.Contrastive)
+                {
+                    using var noGrad = no_grad();
+                    Tensor ended = MemoryPatterns.Sign(states.select(2, -1));                                               // (K, B, N)
+                    Tensor missed = (ended != targets).any(-1).to(float32) * mask.repeat(1, 1 + copies)
+                        * basinNets.to(float32).unsqueeze(1) * tensor(active, device: device).to(float32).unsqueeze(1);    // (K, B)
+                    Tensor m = targets * missed.unsqueeze(-1), sMissed = ended * missed.unsqueeze(-1);
+                    Tensor delta = (bmm(m.transpose(1, 2), m) - bmm(sMissed.transpose(1, 2), ended)) * (training.Lr / n);   // (K, N, N), symmetric
+                    // Hold each net's gain: m mᵀ raises every memory's fields, and a higher gain makes the dynamics sign-like.
+                    contrastiveNorm ??= model.SelfWeights().square().sum([1, 2]).sqrt().DetachFromDisposeScope();
+                    model.Recurrent.add_(delta);
+                    Tensor norm = model.SelfWeights().square().sum([1, 2]).sqrt();
+                    model.Recurrent.mul_((contrastiveNorm / norm).reshape(k, 1, 1));
+                }
                 else
                 {
                     Tensor activeNets = tensor(active, device: device);                                                     // (K)
@@ -377,6 +394,7 @@ public static class AttractorTrainer
         finally
         {
             optimizer.Dispose();
+            contrastiveNorm?.Dispose();
             foreach (var stream in cueStreams) stream.Dispose();
             foreach (var own in ownMemories) own.Dispose();
         }

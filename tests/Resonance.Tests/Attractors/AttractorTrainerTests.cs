@@ -108,6 +108,28 @@ public class AttractorTrainerTests
     }
 
     [Fact]
+    public void A_contrastive_epoch_moves_the_weights_by_each_missed_cue_and_holds_their_norm()
+    {
+        // A random net recovers none of its memories, so every cue (3 clean, 2 x 3 corrupted copies flipping nothing) is missed.
+        using var memories = MemoryPatterns.Bank(2, 16, 3);
+        var network = Network(present: 2, retain: 6) with { SelfCoupling = false };
+        var training = TrainingWith(epochs: 1, regimen: Regimen.Basin) with { CueLoss = CueLoss.Contrastive, Lr = 0.5, NoiseFlipMax = 0, NoiseCues = 2 };
+        var plan = AttractorNetPlan.Of("p3", memories, 7, network, training);
+        using var result = AttractorTrainer.Train([plan], network, training, CPU);
+
+        using var scope = NewDisposeScope();
+        using var start = new AttractorRnn([plan.Spec], 16, selfCoupling: false);
+        Tensor w0 = start.SelfWeights()[0];
+        Tensor ended = MemoryPatterns.Sign(start.Run(memories.unsqueeze(0), 2, 6).select(2, -1))[0];      // (3, 16)
+        Assert.True((ended != memories).any(-1).all().item<bool>(), "every cue is missed, so the test can tell");
+        Tensor delta = 3 * (memories.t().matmul(memories) - ended.t().matmul(ended)) * (0.5 / 16);       // three identical cues per memory
+        Tensor moved = (w0 + delta) * (1 - eye(16));
+        Tensor expected = moved * (w0.norm() / moved.norm());
+        Assert.True(MaxDifference(result.Model.SelfWeights()[0], expected) < 1e-5);
+        Assert.Equal(w0.norm().item<float>(), result.Model.SelfWeights()[0].norm().item<float>(), 4);
+    }
+
+    [Fact]
     public void Margins_and_the_clean_weight_are_refused_unless_positive()
     {
         foreach (var (training, key) in new[]
