@@ -13,10 +13,9 @@ public enum Regimen
     /// clean cues up.</summary>
     Noisy,
     /// <summary>Basin training: all memories every epoch, each shown clean and as <c>noise_cues</c> corrupted cues (bits flipped as in
-    /// <see cref="Noisy"/>), and the loss asks every free-running step to read out the clean memory's bits with a margin: the
-    /// logistic loss on the local fields, <c>mean softplus(−2 m_i u_{t,i})</c>. For tanh units <c>σ(2u) = (1 + tanh u)/2</c>, so this is
-    /// the cross-entropy of the bits the state stands for; unlike the overlap it keeps a gradient on a saturated wrong bit and keeps
-    /// widening margins on right ones, which is what widens basins (Gardner's "training with noise", here through the dynamics).</summary>
+    /// <see cref="Noisy"/>); <see cref="AttractorTrainingOptions.CueLoss"/> says how they teach: by gradient (a logistic loss on
+    /// the clean cues' free-running fields plus a bounded error on the corrupted ones, or the trajectory hinge) or, with
+    /// <see cref="CueLoss.Contrastive"/>, by moving the weights away from the attractor each missed cue fell into.</summary>
     Basin,
 }
 
