@@ -107,6 +107,20 @@ public class AttractorStudyTests
     }
 
     [Fact]
+    public void A_cues_rival_is_its_largest_absolute_overlap_with_another_real_memory()
+    {
+        using var scope = NewDisposeScope();
+        // N = 4: memory 0 = (1, 1, 1, 1), memory 1 = (1, 1, 1, -1), memory 2 = (-1, -1, 1, 1) is padding.
+        Tensor memories = tensor(new float[] { 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, 1, 1 }).reshape(1, 3, 4);
+        Tensor mask = tensor(new float[] { 1, 1, 0 }).reshape(1, 3);
+        Tensor cues = tensor(new float[] { 1, 1, -1, -1, -1, -1, -1, 1, 1, 1, 1, 1 }).reshape(1, 3, 4);
+        // Cue 0 against memory 1: (1 + 1 - 1 + 1)/4 = 0.5; cue 1 against memory 0: |-2/4| = 0.5 (the reverse counts);
+        // memory 2 is padding and never a rival (cue 1 would overlap it by 0.5, cue 0 by |-1|): cue 2 meets memory 0 at 1.
+        float[] rival = BoundaryStudy.RivalOverlap(cues, memories, mask).data<float>().ToArray();
+        Assert.Equal(new[] { 0.5f, 0.5f, 1f }, rival);
+    }
+
+    [Fact]
     public void Pooling_takes_the_least_retention_every_cue_and_the_mean_recall()
     {
         var pooled = BoundaryStudy.Pool([new(0.995, 30, 32, 0.97), new(0.991, 29, 32, 0.95)]);

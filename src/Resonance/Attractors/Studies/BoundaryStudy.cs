@@ -12,7 +12,8 @@ namespace Resonance.Attractors.Studies;
 /// </summary>
 internal static class BoundaryStudy
 {
-    sealed record Evaluation(int Neurons, Entry Entry, int Memories, int Round, double MinRetention, double Recovered, double MeanRecall, bool Passed, string? Training);
+    sealed record Evaluation(int Neurons, Entry Entry, int Memories, int Round, double MinRetention, double Recovered, double MeanRecall, bool Passed, string? Training,
+        double RivalOverlap, double? RivalOverlapMissed);
 
     /// <summary>What one line of the table judges: a rule, and for weight rules the dynamics it is run with.</summary>
     internal sealed record Entry(MemoryRule Rule, HopfieldUpdate? Update)
@@ -102,11 +103,12 @@ internal static class BoundaryStudy
             "Seed: 15 memories at N = 64 (0.234 N), retention only.",
         };
         var table = new StudyTable("boundary", $"Capacity boundary: largest P retained and recovered from {pct} flips", ["N", "rule", "P*", "P*/N", "first failing P", "theory P/N"], rows, notes);
-        var evaluationTable = new StudyTable("evaluations", "Every P evaluated", ["N", "rule", "P", "P/N", "round", "min retention", "cues recovered", "mean final overlap", "passed", "training"],
+        var evaluationTable = new StudyTable("evaluations", "Every P evaluated", ["N", "rule", "P", "P/N", "round", "min retention", "cues recovered", "mean final overlap", "rival overlap: missed cues / all", "passed", "training"],
             [.. evaluations.OrderBy(e => e.Neurons).ThenBy(e => entries.IndexOf(e.Entry)).ThenBy(e => e.Memories).Select(e => (IReadOnlyList<string>)
             [
                 StudyTable.Whole(e.Neurons), e.Entry.Label, StudyTable.Whole(e.Memories), StudyTable.Number((double)e.Memories / e.Neurons), StudyTable.Whole(e.Round),
-                StudyTable.Number(e.MinRetention), StudyTable.Number(e.Recovered), StudyTable.Number(e.MeanRecall), e.Passed ? "yes" : "no", e.Training ?? "",
+                StudyTable.Number(e.MinRetention), StudyTable.Number(e.Recovered), StudyTable.Number(e.MeanRecall),
+                $"{(e.RivalOverlapMissed is double r ? StudyTable.Number(r) : "—")} / {StudyTable.Number(e.RivalOverlap)}", e.Passed ? "yes" : "no", e.Training ?? "",
             ])]);
 
         var plots = new List<string>();
@@ -174,6 +176,7 @@ internal static class BoundaryStudy
 
         Tensor retention = MemoryTests.Measure(memory, memories, memories).Retention;                                               // (K, Pmax)
         Tensor recall = zeros_like(mask), recovered = zeros_like(mask);                                                           // recovered: cues, counted
+        Tensor rivalAll = zeros_like(mask), rivalMissed = zeros_like(mask);                                                       // sums of each cue's rival overlap
         for (int trial = 0; trial < options.Trials; trial++)
         {
             using var step = NewDisposeScope();
@@ -184,37 +187,61 @@ internal static class BoundaryStudy
                 using var stream = RandomStreams.Generator(RandomStreams.Derive(study.Seed, $"cues.n{n}.p{nets[k].P}.t{trial}{BankSuffix(nets[k].Bank)}"));
                 cues[k] = MemoryPatterns.FlipExactly(memories[k], options.FlipFraction, stream);
             }
-            var measures = MemoryTests.Measure(memory, stack(cues), memories);
+            Tensor cueStack = stack(cues);
+            var measures = MemoryTests.Measure(memory, cueStack, memories);
             recall.add_(measures.Final / options.Trials);                                                                          // (K, Pmax)
-            recovered.add_((measures.FinalBits! >= options.RecallThreshold).to(float32));
+            Tensor hit = (measures.FinalBits! >= options.RecallThreshold).to(float32);
+            recovered.add_(hit);
+            Tensor rival = RivalOverlap(cueStack, memories, mask);                                                                 // (K, Pmax)
+            rivalAll.add_(rival);
+            rivalMissed.add_(rival * (1 - hit));
         }
         Tensor counts = mask.sum([1]);
         float[] figures = stack([
             where(mask > 0, retention, full_like(retention, 1e9)).amin([1]),
             (recovered * mask).sum([1]),                                                                                           // whole numbers of cues
             (recall * mask).sum([1]) / counts,
+            (rivalAll * mask).sum([1]),
+            (rivalMissed * mask).sum([1]),
         ], 1).cpu().data<float>().ToArray();
+        const int F = 5;                                                                                                           // figures per net
 
         var found = new List<Evaluation>();
         for (int i = 0; i < ps.Count; i++)
         {
             var sets = Enumerable.Range(i * banks.Count, banks.Count).ToList();
-            var pooled = Pool(sets.Select(k => new SetFigures(figures[3 * k], (int)Math.Round(figures[3 * k + 1]), ps[i] * options.Trials, figures[3 * k + 2])).ToList());
+            var pooled = Pool(sets.Select(k => new SetFigures(figures[F * k], (int)Math.Round(figures[F * k + 1]), ps[i] * options.Trials, figures[F * k + 2])).ToList());
+            int missedCues = pooled.Cues - pooled.RecoveredCues;
+            double rivalOfAll = sets.Sum(k => (double)figures[F * k + 3]) / pooled.Cues;
+            double? rivalOfMissed = missedCues > 0 ? sets.Sum(k => (double)figures[F * k + 4]) / missedCues : null;
             bool passed = pooled.MinRetention >= options.RetentionThreshold && pooled.RecoveredCues >= RequiredCues(options.RecoveredFraction, pooled.Cues);
             string? training = trained is null ? null : DescribeTraining(sets.Select(k => trained.Outcomes[k]).ToList());
             if (trained is not null && sets.Any(k => trained.Outcomes[k].Status == NetStatus.Diverged)) passed = false;
             double recoveredFraction = (double)pooled.RecoveredCues / pooled.Cues;
-            found.Add(new Evaluation(n, entry, ps[i], round, pooled.MinRetention, recoveredFraction, pooled.MeanRecall, passed, training));
+            found.Add(new Evaluation(n, entry, ps[i], round, pooled.MinRetention, recoveredFraction, pooled.MeanRecall, passed, training, rivalOfAll, rivalOfMissed));
             context.Log("evaluate")(new Dictionary<string, object?>
             {
                 ["kind"] = "evaluation", ["step"] = round, ["neurons"] = n, ["rule"] = RuleMemories.Name(rule), ["update"] = entry.Update is { } u ? CapacityStudy.ConfigName(u) : null,
                 ["memories"] = ps[i], ["banks"] = banks.Count,
                 ["cues"] = pooled.Cues, ["recovered_cues"] = pooled.RecoveredCues,
                 ["min_retention"] = pooled.MinRetention, ["recovered"] = recoveredFraction, ["mean_recall"] = pooled.MeanRecall, ["passed"] = passed, ["training"] = training,
+                ["rival_overlap"] = rivalOfAll, ["rival_overlap_missed"] = rivalOfMissed,
             });
         }
         trained?.Dispose();
         return found;
+    }
+
+    /// <summary>For each cue <c>(K, P, N)</c>, its largest |overlap| with any other memory of its set: how near the closest
+    /// rival (or a rival's reverse, an attractor too in a symmetric net) starts, against 1 − 2·flips for its own memory.
+    /// Averaged over missed cues beside all cues, it says whether the misses are the cues with a close rival.</summary>
+    internal static Tensor RivalOverlap(Tensor cues, Tensor memories, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        long p = memories.shape[1], n = memories.shape[2];
+        Tensor overlaps = bmm(cues, memories.transpose(1, 2)).abs() / n;                                                         // (K, P cues, P memories)
+        Tensor others = (1 - eye(p, device: cues.device)).unsqueeze(0) * mask.unsqueeze(1);                                      // not its own, not padding
+        return (overlaps * others).amax([2]).MoveToOuterDisposeScope();                                                          // (K, P)
     }
 
     /// <summary>One memory set's figures at one P: its least retention, its recovered cues out of <c>Cues</c>, its mean final overlap.</summary>
