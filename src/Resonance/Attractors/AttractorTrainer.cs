@@ -156,6 +156,8 @@ public static class AttractorTrainer
         var lastLoss = new double[k];
         int epochsRun = 0;
         bool gradientFree = training.CueLoss == CueLoss.Contrastive && plans.All(p => p.Regimen == Regimen.Basin);
+        if (training.CueLoss == CueLoss.Contrastive && anyBasin && !gradientFree)
+            throw new ArgumentException("contrastive basin nets move their weights by hand and cannot share a batch with nets trained by gradient; train them apart");
         Tensor? contrastiveNorm = null;                                                                               // (K): W_self's norm at the start
 
         try
@@ -315,7 +317,7 @@ public static class AttractorTrainer
                     model.Recurrent.copy_(frozenRecurrent);
                     model.Input.copy_(frozenInput);
                 }
-                else if (anyBasin && training.CueLoss == CueLoss.Contrastive)
+                else if (gradientFree)
                 {
                     using var noGrad = no_grad();
                     Tensor ended = MemoryPatterns.Sign(states.select(2, -1));                                               // (K, B, N)
