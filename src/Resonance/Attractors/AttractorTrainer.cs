@@ -228,15 +228,7 @@ public static class AttractorTrainer
                     // to clean up; bounded, so a cue the net cannot rescue does not pull every gain down (the logistic loss would).
                     Tensor margins = freeFields * targets.unsqueeze(2);                                                   // (K, B, R, N): m_i u_{t,i}
                     int late = retain / 2;
-                    Tensor cleanMargins = margins.narrow(1, 0, pMax);
-                    Tensor cleanLoss = (training.CleanMargin is { } kappa
-                        ? (kappa - cleanMargins).relu().square()
-                        : nn.functional.softplus(-2 * cleanMargins)).mean([2, 3]);                                          // (K, Pmax)
-                    Tensor lateMargins = margins.narrow(1, pMax, copies * pMax).narrow(2, late, retain - late);            // (K, C Pmax, R - late, N)
-                    Tensor noisyLoss = training.CueLoss == CueLoss.CueError
-                        ? (1 - (-nn.functional.softplus(-2 * lateMargins).sum([3])).exp()).mean([2])                       // (K, C Pmax)
-                        : (1 - lateMargins.tanh()).mean([2, 3]) / 2;
-                    Tensor perCue = cat([cleanLoss, noisyLoss], 1);                                                        // (K, B)
+                    Tensor perCue;                                                                                         // (K, B)
                     if (training.CueLoss == CueLoss.Trajectory)
                     {
                         // One step from each visited free-running state, the state held fixed: h_{t-1} for t = 1..R.
@@ -245,7 +237,19 @@ public static class AttractorTrainer
                         Tensor visited = states.detach().narrow(2, present - 1, retain).reshape(k, b * retain, n);             // (K, B R, N)
                         Tensor next = bmm(visited, model.SelfWeights().transpose(1, 2)).reshape(k, b, retain, n);              // (K, B, R, N)
                         Tensor asked = cat([full([k, pMax, 1, 1], cleanMargin, device: device), full([k, copies * pMax, 1, 1], cueMargin, device: device)], 1);
-                        perCue = (asked - next * targets.unsqueeze(2)).relu().square().mean([2, 3]);                         // (K, B)
+                        perCue = (asked - next * targets.unsqueeze(2)).relu().square().mean([2, 3]);
+                    }
+                    else
+                    {
+                        Tensor cleanMargins = margins.narrow(1, 0, pMax);
+                        Tensor cleanLoss = (training.CleanMargin is { } kappa
+                            ? (kappa - cleanMargins).relu().square()
+                            : nn.functional.softplus(-2 * cleanMargins)).mean([2, 3]);                                      // (K, Pmax)
+                        Tensor lateMargins = margins.narrow(1, pMax, copies * pMax).narrow(2, late, retain - late);        // (K, C Pmax, R - late, N)
+                        Tensor noisyLoss = training.CueLoss == CueLoss.CueError
+                            ? (1 - (-nn.functional.softplus(-2 * lateMargins).sum([3])).exp()).mean([2])                   // (K, C Pmax)
+                            : (1 - lateMargins.tanh()).mean([2, 3]) / 2;
+                        perCue = cat([cleanLoss, noisyLoss], 1);
                     }
                     Tensor cueWeights = mask.repeat(1, 1 + copies) / (mask.sum([1], keepdim: true) * (training.CleanWeight + copies)); // (K, B), rows sum to 1
                     if (training.CleanWeight != 1) cueWeights = cueWeights * cat([full([1, pMax], training.CleanWeight, device: device), ones(1, copies * pMax, device: device)], 1);
@@ -322,7 +326,7 @@ public static class AttractorTrainer
                     using var noGrad = no_grad();
                     Tensor ended = MemoryPatterns.Sign(states.select(2, -1));                                               // (K, B, N)
                     Tensor missed = (ended != targets).any(-1).to(float32) * mask.repeat(1, 1 + copies)
-                        * basinNets.to(float32).unsqueeze(1) * tensor(active, device: device).to(float32).unsqueeze(1);    // (K, B)
+                        * tensor(active, device: device).to(float32).unsqueeze(1);                                         // (K, B); every net is a basin net
                     Tensor m = targets * missed.unsqueeze(-1), sMissed = ended * missed.unsqueeze(-1);
                     Tensor delta = (bmm(m.transpose(1, 2), m) - bmm(sMissed.transpose(1, 2), ended)) * (training.Lr / n);   // (K, N, N), symmetric
                     // Hold each net's gain: m mᵀ raises every memory's fields, and a higher gain makes the dynamics sign-like.
