@@ -50,6 +50,9 @@ public class AttractorStudyTests
         var kind = AttractorStudy.From(document, "probe").Kind;
         string[] common = ["network.neurons=16", "network.present_steps=2", "network.retain_steps=4", "training.epochs=3", "training.log_every=1"];
         var study = AttractorStudy.Prepare(document, [.. common, .. Tiny[kind]], null, Path.GetFileNameWithoutExtension(fileName));
+        // A rule's own settings would keep its own epochs: shrink those too.
+        string[] perRule = [.. study.PerRule.Keys.Select(rule => $"per_rule.{RuleMemories.Name(rule)}.training.epochs=3")];
+        if (perRule.Length > 0) study = AttractorStudy.Prepare(document, [.. common, .. Tiny[kind], .. perRule], null, Path.GetFileNameWithoutExtension(fileName));
         using var folder = new TempFolder();
         string directory = folder.Combine("run");
 
@@ -65,8 +68,89 @@ public class AttractorStudyTests
         Assert.True(summary["wall_s"]!.GetValue<double>() > 0);
         Assert.Equal(result.Tables[0].Rows.Count + 1, File.ReadAllLines(Path.Combine(directory, "table.csv")).Length);
         var resolved = AttractorStudy.From(ConfigDocument.Load(Path.Combine(directory, "config.yaml")), "again");
-        Assert.Equal(study, resolved with { Options = study.Options, Network = study.Network, Training = study.Training });
+        Assert.Equal(study, resolved with { Options = study.Options, Network = study.Network, Training = study.Training, PerRule = study.PerRule });
         Assert.Equal(study.Training, resolved.Training);
+        SamePerRule(study, resolved);
+    }
+
+    static void SamePerRule(AttractorStudy expected, AttractorStudy actual)
+    {
+        Assert.Equal(expected.PerRule.Keys.Order(), actual.PerRule.Keys.Order());
+        foreach (var (rule, own) in expected.PerRule)
+        {
+            Assert.Equal(own.Network, actual.PerRule[rule].Network);
+            Assert.Equal(own.Training, actual.PerRule[rule].Training);
+        }
+    }
+
+    const string Basins = """
+        name: tiny-basins
+        study: basins
+        seed: 5
+        network: { neurons: 16, present_steps: 2, retain_steps: 4 }
+        training: { epochs: 4, lr: 0.01, log_every: 1 }
+        basins: { memories: [2, 3], gaussian_sigmas: [0.3], flip_fractions: [0.2], trials: 1, rules: [learned, learned-basin, hebbian] }
+        per_rule:
+          learned-basin:
+            network: { init: pseudo-inverse, self_coupling: false }
+            training: { epochs: 2, cue_loss: contrastive, noise_cues: 2 }
+        """;
+
+    [Fact]
+    public void A_rules_own_settings_replace_the_shared_keys_they_name_and_inherit_the_rest()
+    {
+        var study = Load(Basins, "training.lr=0.02", "per_rule.learned-basin.training.noise_flip_max=0.35");
+        var basin = study.PerRule[MemoryRule.LearnedBasin];
+        Assert.Equal((2, CueLoss.Contrastive, 2, 0.35), (basin.Training.Epochs, basin.Training.CueLoss, basin.Training.NoiseCues, basin.Training.NoiseFlipMax));
+        Assert.Equal(0.02, basin.Training.Lr);                                                   // not its own: the shared value, as overridden
+        Assert.Equal((AttractorInit.PseudoInverse, false, 2, 4), (basin.Network.Init, basin.Network.SelfCoupling, basin.Network.PresentSteps, basin.Network.RetainSteps));
+        Assert.Same(basin.Training, study.TrainingFor(MemoryRule.LearnedBasin));
+        Assert.Same(study.Training, study.TrainingFor(MemoryRule.Learned));                     // no settings of its own
+        Assert.Same(study.Network, study.NetworkFor(MemoryRule.Learned));
+        Assert.Equal((4, CueLoss.BitError, AttractorInit.Random), (study.Training.Epochs, study.Training.CueLoss, study.Network.Init));
+
+        // The resolved config keeps only the keys the rule set, so it reads back the same and still follows the shared sections.
+        string yaml = study.Resolved().ToYaml();
+        Assert.Contains("per_rule:", yaml);
+        var again = AttractorStudy.From(ConfigDocument.Parse(yaml, "config.yaml"), "again");
+        SamePerRule(study, again);
+        var relowered = AttractorStudy.Prepare(ConfigDocument.Parse(yaml, "config.yaml"), ["training.lr=0.005"], null, "again");
+        Assert.Equal(0.005, relowered.TrainingFor(MemoryRule.LearnedBasin).Lr);
+        Assert.Empty(Load(Capacity).PerRule);
+        Assert.DoesNotContain("per_rule", Load(Capacity).Resolved().ToYaml());
+    }
+
+    [Fact]
+    public void A_rule_with_its_own_settings_trains_apart_with_them()
+    {
+        using var folder = new TempFolder();
+        var result = AttractorStudyRunner.Run(Load(Basins), folder.Combine("run"), CPU);
+        Assert.False(result.Failed, result.Message);
+        // Epoch lines per net: learned trains the shared 4 epochs, learned-basin its own 2 (every epoch logged).
+        var epochs = File.ReadLines(folder.Combine("run", "metrics.jsonl")).Select(line => JsonNode.Parse(line)!.AsObject())
+            .Where(line => line["kind"]?.GetValue<string>() == "epoch")
+            .GroupBy(line => line["net"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["learned_p2"] = 4, ["learned_p3"] = 4, ["learned-basin_p2"] = 2, ["learned-basin_p3"] = 2 }, epochs);
+        Assert.Contains(result.Tables[0].Notes!, note => note.Contains("learned-basin: basin regimen, cue loss contrastive, from pseudo-inverse x 4, 2 epochs"));
+
+        // The same contrastive training shared by both rules would put them in one batch, which it refuses.
+        string shared = Basins.Replace("training: { epochs: 4, lr: 0.01, log_every: 1 }", "training: { epochs: 4, lr: 0.01, cue_loss: contrastive }")
+            .Replace("training: { epochs: 2, cue_loss: contrastive, noise_cues: 2 }", "training: {}").Replace("network: { init: pseudo-inverse, self_coupling: false }", "network: {}");
+        var refused = Assert.Throws<ArgumentException>(() => AttractorStudyRunner.Run(Load(shared, "per_rule={}"), folder.Combine("shared"), CPU));
+        Assert.Contains("cannot share a batch", refused.Message);
+    }
+
+    [Fact]
+    public void Per_rule_mistakes_name_the_key()
+    {
+        Assert.Equal("per_rule.learned-basn: not a learned rule; did you mean learned-basin?", Error(Basins.Replace("  learned-basin:", "  learned-basn:")));
+        Assert.StartsWith("per_rule.hebbian: not a learned rule; settings of their own are for learned, learned-noisy, learned-basin", Error(Basins, "per_rule.hebbian.training.lr=0.1"));
+        Assert.Equal("per_rule.learned-basin.trainng: unknown key; a rule's own settings are network: and training:.", Error(Basins, "per_rule.learned-basin.trainng.lr=0.1"));
+        Assert.Equal("per_rule.learned-basin: training.epochs: expected a whole number >= 1, got 0.", Error(Basins, "per_rule.learned-basin.training.epochs=0"));
+        Assert.Equal("per_rule.learned-basin: training.lrr: unknown key; did you mean training.lr?", Error(Basins, "per_rule.learned-basin.training.lrr=0.1"));
+        Assert.StartsWith("per_rule.learned-basin.network.neurons: every rule of a study stores the same memories", Error(Basins, "per_rule.learned-basin.network.neurons=32"));
+        Assert.StartsWith("per_rule: only boundary and basins studies put learned rules side by side", Error(Capacity, "per_rule.learned.training.lr=0.1"));
+        Assert.Equal("per_rule.learned: expected a section with network: and/or training:, got a single value.", Error(Basins, "per_rule.learned=3"));
     }
 
     const string Boundary = """

@@ -31,19 +31,24 @@ internal static class BasinsStudy
             (stack(ps.Select(p => nn.functional.pad(bank.narrow(0, 0, p), [0, 0, 0, pMax - p])).ToArray()),  // (K, Pmax, N)
              stack(ps.Select(p => cat([ones(p, device: device), zeros(pMax - p, device: device)])).ToArray()));
 
-        var learned = (from rule in options.Rules.Where(RuleMemories.IsLearned) from p in counts select (rule, p)).ToList();
-        AttractorTrainingResult? trained = null;
-        if (learned.Count > 0)
+        // Learned rules sharing the study's settings train as one batched program; a rule with per_rule settings trains apart.
+        var trainedGroups = new List<AttractorTrainingResult>();
+        foreach (var rules in RuleMemories.TrainingGroups(study, options.Rules))
         {
+            var learned = (from rule in rules from p in counts select (rule, p)).ToList();
+            var network = study.NetworkFor(rules[0]);
+            var training = study.TrainingFor(rules[0]);
             var plans = learned.Select(net => RuleMemories.LearnedPlan(study, net.rule, $"{RuleMemories.Name(net.rule)}_p{net.p}", bank.narrow(0, 0, net.p))).ToList();
-            context.Note("train", $"{plans.Count} learned nets: N = {n}, {string.Join(", ", counts)} memories, {study.Training.Epochs} epochs, one batched program");
-            trained = AttractorTrainer.Train(plans, study.Network, study.Training, device, context.Log("train"), context.TrainingProgress("train"), context.Cancellation);
+            string stage = trainedGroups.Count == 0 ? "train" : $"train {string.Join(", ", rules.Select(RuleMemories.Name))}";
+            context.Note(stage, $"{plans.Count} learned nets ({string.Join(", ", rules.Select(RuleMemories.Name))}): N = {n}, {string.Join(", ", counts)} memories, {training.Epochs} epochs, one batched program");
+            var trained = AttractorTrainer.Train(plans, network, training, device, context.Log("train"), context.TrainingProgress(stage), context.Cancellation);
+            trainedGroups.Add(trained);
             foreach (var outcome in trained.Outcomes)
             {
                 summary[$"{outcome.Label.Replace('-', '_')}_training"] = outcome.Describe();
                 summary[$"{outcome.Label.Replace('-', '_')}_training_epoch"] = outcome.Epoch;
             }
-            groups.Add(new Group(learned, new LearnedMemory(trained.Model, study.Network.PresentSteps, study.Network.RetainSteps), trained.Memories, trained.Mask));
+            groups.Add(new Group(learned, new LearnedMemory(trained.Model, network.PresentSteps, network.RetainSteps), trained.Memories, trained.Mask));
         }
         var classical = (from rule in options.Rules.Where(r => !RuleMemories.IsLearned(r) && r != MemoryRule.Modern) from p in counts select (rule, p)).ToList();
         if (classical.Count > 0)
@@ -113,8 +118,9 @@ internal static class BasinsStudy
             "flip columns: overlap at the last step. A cue with a fraction f flipped has overlap 1 - 2f with its memory.",
             "Seed, phase 6 (5 memories, 300 epochs): retention 0.992 at σ = 0, 0.15, 0.3 and 0.5.",
         };
-        if (trained is not null)
-            notes.Add("Training: " + string.Join("; ", trained.Outcomes.Select(o => $"{o.Label} {o.Describe()} (epoch {o.Epoch})")) + ".");
+        if (trainedGroups.Count > 0)
+            notes.Add("Training: " + string.Join("; ", options.Rules.Where(RuleMemories.IsLearned).Distinct().Select(r => RuleMemories.DescribeTraining(study, r))) + ". Outcomes: " +
+                string.Join("; ", trainedGroups.SelectMany(t => t.Outcomes).Select(o => $"{o.Label} {o.Describe()} (epoch {o.Epoch})")) + ".");
         var wide = new StudyTable("basins", $"Basins: final overlap or retention by cue (N = {n})", wideColumns, wideRows, notes);
         var longTable = new StudyTable("basins-long", "Every rule, memory count and cue condition", ["rule", "P", "cue", "level", "cue overlap", "retention", "final overlap"], longRows);
 
@@ -133,8 +139,8 @@ internal static class BasinsStudy
         }).ToList();
         var plots = new List<string> { AttractorPlots.SaveSheet(panels, Path.Combine(context.PlotsPath, "basins.png"), columns: Math.Min(2, panels.Count), panelWidth: 800, panelHeight: 560) };
 
-        trained?.Dispose();
-        bool failed = trained is not null && trained.Outcomes.All(o => o.Status == NetStatus.Diverged) && groups.Count == 1;
+        foreach (var trained in trainedGroups) trained.Dispose();
+        bool failed = trainedGroups.Count > 0 && trainedGroups.All(t => t.Outcomes.All(o => o.Status == NetStatus.Diverged)) && groups.Count == trainedGroups.Count;
         return new StudyOutcome([wide, longTable], summary, plots, failed, $"{options.Rules.Count} rules x {counts.Count} memory counts tested on {conditions.Count} cue conditions");
     }
 

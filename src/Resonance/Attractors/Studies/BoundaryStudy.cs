@@ -95,8 +95,8 @@ internal static class BoundaryStudy
             $"Pattern correlation {OptionChecks.Format(options.Correlation)}; connectivity {OptionChecks.Format(study.Network.Connectivity)} (a symmetric random mask on every weight matrix, learned or not).",
             $"Search: loads {string.Join(", ", options.LoadGrid.Select(OptionChecks.Format))} of N, then {options.RefinePoints} evenly spaced P per round between the last pass and the first failure. " +
             "'+' marks a lower bound (every tried P passed).",
-            $"Weight rules: each run with {string.Join(" and ", options.Updates.Select(u => u == HopfieldUpdate.Tanh ? $"tanh (h <- tanh({OptionChecks.Format(options.Gain)} W h))" : CapacityStudy.ConfigName(u)))} dynamics from the cue, {study.Network.RetainSteps} updates; learned: {study.Network.PresentSteps} present + {study.Network.RetainSteps} free steps, " +
-            $"{study.Training.Epochs} epochs at lr {OptionChecks.Format(study.Training.Lr)}; modern: one update at β = {OptionChecks.Format(options.ModernBeta)} (the nearest memory: an ideal decoder's reference, not a weight matrix).",
+            $"Weight rules: each run with {string.Join(" and ", options.Updates.Select(u => u == HopfieldUpdate.Tanh ? $"tanh (h <- tanh({OptionChecks.Format(options.Gain)} W h))" : CapacityStudy.ConfigName(u)))} dynamics from the cue, {study.Network.RetainSteps} updates; learned nets: the cue presented {study.Network.PresentSteps} steps, then {study.Network.RetainSteps} free steps " +
+            $"({string.Join("; ", options.Rules.Where(RuleMemories.IsLearned).Select(r => RuleMemories.DescribeTraining(study, r)))}); modern: one update at β = {OptionChecks.Format(options.ModernBeta)} (the nearest memory: an ideal decoder's reference, not a weight matrix).",
             "Theory column (retention only, no basin requirement): " + string.Join("; ", options.Rules.Select(r => RuleMemories.Theory(r, options.Neurons[0]) is { } t ? $"{RuleMemories.Name(r)}: {t.Source}" : null).Where(s => s is not null)) + ".",
             $"Basin reference: the network of optimal stability (Gardner 1988) in the strongly diluted limit (Derrida, Gardner & Zippelius 1987) recovers cues with {pct} flipped up to " +
             $"P/N = {dilute:F3} (BasinTheory); no feedback correlations there, so it is an optimistic reference for these fully connected nets, not a bound.",
@@ -157,10 +157,11 @@ internal static class BoundaryStudy
         {
             var plans = nets.Select(net => RuleMemories.LearnedPlan(study, rule, $"n{n}_{RuleMemories.Name(rule)}_p{net.P}{BankSuffix(net.Bank).Replace('.', '_')}",
                 banks[net.Bank].narrow(0, 0, net.P))).ToList();
-            trained = AttractorTrainer.Train(plans, study.Network with { Neurons = n }, study.Training, device,
+            var network = study.NetworkFor(rule);
+            trained = AttractorTrainer.Train(plans, network with { Neurons = n }, study.TrainingFor(rule), device,
                 context.Log("train", new Dictionary<string, object?> { ["neurons"] = n, ["rule"] = RuleMemories.Name(rule), ["round"] = round }),
                 context.TrainingProgress(stage), context.Cancellation);
-            memory = new LearnedMemory(trained.Model, study.Network.PresentSteps, study.Network.RetainSteps);
+            memory = new LearnedMemory(trained.Model, network.PresentSteps, network.RetainSteps);
         }
         else
         {

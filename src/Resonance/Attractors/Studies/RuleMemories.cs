@@ -19,11 +19,37 @@ internal static class RuleMemories
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "not a classical rule"),
     };
 
-    /// <summary>A learned net of the study: <c>learned</c> follows the training section, <c>learned-noisy</c> uses the noisy regimen,
-    /// <c>learned-basin</c> the basin regimen.</summary>
-    public static AttractorNetPlan LearnedPlan(AttractorStudy study, MemoryRule rule, string label, Tensor memories) =>
-        new(label, memories, new AttractorNetSpec(RandomStreams.Derive(study.Seed, $"net.{label}"), study.Network.Activation, study.Network.Symmetric),
-            rule switch { MemoryRule.LearnedNoisy => Regimen.Noisy, MemoryRule.LearnedBasin => Regimen.Basin, _ => study.Training.Regimen }, study.Training.FixedPointWeight, study.Training.L2);
+    /// <summary>A learned net of the study, built and trained with the rule's settings (<see cref="AttractorStudy.NetworkFor"/>,
+    /// <see cref="AttractorStudy.TrainingFor"/>): <c>learned</c> follows its training section's regimen, <c>learned-noisy</c> uses the
+    /// noisy regimen, <c>learned-basin</c> the basin regimen.</summary>
+    public static AttractorNetPlan LearnedPlan(AttractorStudy study, MemoryRule rule, string label, Tensor memories)
+    {
+        var network = study.NetworkFor(rule);
+        var training = study.TrainingFor(rule);
+        return new(label, memories, new AttractorNetSpec(RandomStreams.Derive(study.Seed, $"net.{label}"), network.Activation, network.Symmetric),
+            rule switch { MemoryRule.LearnedNoisy => Regimen.Noisy, MemoryRule.LearnedBasin => Regimen.Basin, _ => training.Regimen }, training.FixedPointWeight, training.L2);
+    }
+
+    /// <summary>The learned rules of <paramref name="rules"/> in groups that can share one batched program: the rules with no
+    /// settings of their own together, each rule with <c>per_rule</c> settings alone.</summary>
+    public static IEnumerable<IReadOnlyList<MemoryRule>> TrainingGroups(AttractorStudy study, IEnumerable<MemoryRule> rules)
+    {
+        var learned = rules.Where(IsLearned).Distinct().ToList();
+        var shared = learned.Where(r => !study.PerRule.ContainsKey(r)).ToList();
+        if (shared.Count > 0) yield return shared;
+        foreach (var rule in learned.Where(study.PerRule.ContainsKey)) yield return [rule];
+    }
+
+    /// <summary>How a learned rule is trained, in a few words for a table's notes.</summary>
+    public static string DescribeTraining(AttractorStudy study, MemoryRule rule)
+    {
+        var network = study.NetworkFor(rule);
+        var training = study.TrainingFor(rule);
+        string regimen = rule switch { MemoryRule.LearnedNoisy => "noisy", MemoryRule.LearnedBasin => "basin", _ => CapacityStudy.ConfigName(training.Regimen) };
+        string loss = rule == MemoryRule.LearnedBasin ? $", cue loss {CapacityStudy.ConfigName(training.CueLoss)}" : "";
+        string start = network.Init == AttractorInit.Random ? "" : $", from {CapacityStudy.ConfigName(network.Init)} x {OptionChecks.Format(network.InitGain)}";
+        return $"{Name(rule)}: {regimen} regimen{loss}{start}, {training.Epochs} epochs at lr {OptionChecks.Format(training.Lr)}";
+    }
 
     /// <summary>The memory of a non-learned rule for <c>K</c> nets; the returned tensors (weights) are the caller's to dispose.</summary>
     /// <param name="rule">A classical rule or <see cref="MemoryRule.Modern"/>.</param>
