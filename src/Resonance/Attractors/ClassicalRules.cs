@@ -2,8 +2,8 @@ using static TorchSharp.torch;
 
 namespace Resonance.Attractors;
 
-/// <summary>The classical one-shot learning rules (YAML names <c>hebbian</c>, <c>storkey</c>, <c>pseudo-inverse</c>, <c>projection</c>).</summary>
-public enum ClassicalRule { Hebbian, Storkey, PseudoInverse, Projection }
+/// <summary>The classical one-shot learning rules (YAML names <c>hebbian</c>, <c>storkey</c>, <c>pseudo-inverse</c>, <c>projection</c>, <c>dreaming</c>).</summary>
+public enum ClassicalRule { Hebbian, Storkey, PseudoInverse, Projection, Dreaming }
 
 /// <summary>One classical rule: its name in files and tables, what it is, and how it makes weights.</summary>
 /// <param name="Rule">Its key.</param>
@@ -26,7 +26,12 @@ public static class ClassicalRules
         new(ClassicalRule.Storkey, "storkey", "Storkey (1997): incremental, local, subtracts each neuron's crosstalk field; capacity ≈ N / √(2 ln N).", Storkey, true),
         new(ClassicalRule.PseudoInverse, "pseudo-inverse", "Kanter & Sompolinsky (1987): projection onto the memories' span, diagonal removed; every memory a fixed point up to P < N.", PseudoInverse, true),
         new(ClassicalRule.Projection, "projection", "Personnaz et al. (1985): W = X (XᵀX)⁻¹ Xᵀ with its diagonal; W m = m exactly, small basins.", Projection, false),
+        new(ClassicalRule.Dreaming, "dreaming", $"Fachechi, Agliari & Barra (2019): W = (1/N) X (1 + t)(I + t C)⁻¹ Xᵀ, C = XᵀX / N, diagonal removed, t = {DefaultDreamTime}; Hebbian at t = 0, the pseudo-inverse as t → ∞.",
+            (memories, mask) => Dreaming(memories, mask, DefaultDreamTime), true),
     ];
+
+    /// <summary>The dreaming time of the catalogue's <c>dreaming</c> row: the best of t = 1, 3, 10, 30 for 30%-flip cues at N = 64 and 128.</summary>
+    public const double DefaultDreamTime = 10;
 
     /// <summary>The catalogue row of <paramref name="rule"/>.</summary>
     public static ClassicalRuleEntry Entry(ClassicalRule rule) => Catalogue.Single(e => e.Rule == rule);
@@ -94,6 +99,29 @@ public static class ClassicalRules
             weights[k] = x.t().matmul(linalg.solve(gram, x));           // (N, N): X (XᵀX)⁻¹ Xᵀ
         }
         return stack(weights).to(memories.dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The dreaming kernel of Fachechi, Agliari &amp; Barra (2019), diagonal removed:
+    /// <c>W = (1/N) X (1 + t)(I + t C)⁻¹ Xᵀ</c>, <c>C = XᵀX / N</c> the memories' overlap matrix. The closed form of a sleep phase
+    /// that unlearns spurious states and deepens the memories: <c>t = 0</c> is Hebbian, <c>t → ∞</c> the pseudo-inverse; in
+    /// between, the memories' basins are wider than either end's.</summary>
+    /// <param name="memories"><c>(K, P, N)</c>, padding rows zero.</param>
+    /// <param name="mask"><c>(K, P)</c>.</param>
+    /// <param name="time">The dreaming time <c>t</c> (&gt;= 0).</param>
+    public static Tensor Dreaming(Tensor memories, Tensor mask, double time)
+    {
+        if (!(time >= 0)) throw new ArgumentOutOfRangeException(nameof(time), time, "the dreaming time is >= 0");
+        using var scope = NewDisposeScope();
+        long n = memories.shape[^1];
+        // One net at a time on its real rows, as Projection does (the batched solve's failure is described there).
+        var weights = new Tensor[memories.shape[0]];
+        for (int k = 0; k < weights.Length; k++)
+        {
+            Tensor x = memories[k].index_select(0, mask[k].nonzero().squeeze(1)).to(float64); // (P_k, N)
+            Tensor kernel = eye(x.shape[0], dtype: float64) + x.matmul(x.t()) * (time / n);  // (P_k, P_k): I + t C
+            weights[k] = x.t().matmul(linalg.solve(kernel, x)) * ((1 + time) / n);            // (N, N)
+        }
+        return ZeroDiagonalOf(stack(weights).to(memories.dtype)).MoveToOuterDisposeScope();
     }
 
     /// <summary>A copy of <paramref name="weights"/> <c>(K, N, N)</c> with its diagonal set to zero.</summary>

@@ -51,6 +51,22 @@ public class ClassicalRulesTests
     }
 
     [Fact]
+    public void Dreaming_runs_from_Hebbian_at_time_zero_to_the_pseudo_inverse_and_leaves_orthogonal_patterns_Hebbian()
+    {
+        using var scope = NewDisposeScope();
+        var (memories, mask) = One(MemoryPatterns.Bank(3, 32, 10));
+        Assert.True(MaxDifference(ClassicalRules.Hebbian(memories, mask), ClassicalRules.Dreaming(memories, mask, 0)) < 1e-6);
+        Tensor pinv = ClassicalRules.PseudoInverse(memories, mask);
+        Assert.True(MaxDifference(pinv, ClassicalRules.Dreaming(memories, mask, 1e7)) < 1e-4);
+        Tensor middle = ClassicalRules.Dreaming(memories, mask, 10);
+        Assert.True(MaxDifference(pinv, middle) > 1e-2);                                     // in between, neither end
+        Assert.True(MaxDifference(ClassicalRules.Hebbian(memories, mask), middle) > 1e-2);
+        // Orthogonal patterns have C = I, so (1 + t)(I + t C)⁻¹ = I at every t: the Hebbian weights.
+        var (orthogonal, all) = One(Hadamard(16).narrow(0, 1, 6));
+        Assert.True(MaxDifference(ClassicalRules.Hebbian(orthogonal, all), ClassicalRules.Dreaming(orthogonal, all, 10)) < 1e-6);
+    }
+
+    [Fact]
     public void Storkey_matches_the_rule_written_entry_by_entry()
     {
         using var patterns = MemoryPatterns.Bank(6, 10, 4);

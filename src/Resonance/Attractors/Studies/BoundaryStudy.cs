@@ -102,6 +102,7 @@ internal static class BoundaryStudy
             $"P/N = {dilute:F3} (BasinTheory); no feedback correlations there, so it is an optimistic reference for these fully connected nets, not a bound.",
             "Seed: 15 memories at N = 64 (0.234 N), retention only.",
         };
+        if (options.Rules.Contains(MemoryRule.Dreaming)) notes.Insert(3, $"Dreaming: the kernel at t = {OptionChecks.Format(options.DreamTime)} (boundary.dream_time).");
         var table = new StudyTable("boundary", $"Capacity boundary: largest P retained and recovered from {pct} flips", ["N", "rule", "P*", "P*/N", "first failing P", "theory P/N"], rows, notes);
         var evaluationTable = new StudyTable("evaluations", "Every P evaluated", ["N", "rule", "P", "P/N", "round", "min retention", "cues recovered", "mean final overlap", "rival overlap: missed cues / all", "passed", "training"],
             [.. evaluations.OrderBy(e => e.Neurons).ThenBy(e => entries.IndexOf(e.Entry)).ThenBy(e => e.Memories).Select(e => (IReadOnlyList<string>)
@@ -165,7 +166,7 @@ internal static class BoundaryStudy
         }
         else
         {
-            var (fixedMemory, weights) = RuleMemories.Fixed(rule, memories, mask, entry.Update ?? HopfieldUpdate.Sign, options.Gain, study.Network.RetainSteps, options.ModernBeta, RandomStreams.Derive(study.Seed, "order"));
+            var (fixedMemory, weights) = RuleMemories.Fixed(rule, memories, mask, entry.Update ?? HopfieldUpdate.Sign, options.Gain, study.Network.RetainSteps, options.ModernBeta, RandomStreams.Derive(study.Seed, "order"), options.DreamTime);
             memory = fixedMemory;
             if (weights is not null && study.Network.Connectivity < 1)
             {

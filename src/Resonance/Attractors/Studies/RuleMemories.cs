@@ -16,6 +16,7 @@ internal static class RuleMemories
         MemoryRule.Storkey => ClassicalRule.Storkey,
         MemoryRule.PseudoInverse => ClassicalRule.PseudoInverse,
         MemoryRule.Projection => ClassicalRule.Projection,
+        MemoryRule.Dreaming => ClassicalRule.Dreaming,
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "not a classical rule"),
     };
 
@@ -60,10 +61,12 @@ internal static class RuleMemories
     /// <param name="steps">Free-running steps of weight-matrix rules.</param>
     /// <param name="beta">β of the modern memory.</param>
     /// <param name="orderSeed">Seed of asynchronous update orders.</param>
-    public static (IAssociativeMemory Memory, Tensor? Weights) Fixed(MemoryRule rule, Tensor memories, Tensor mask, HopfieldUpdate update, double gain, int steps, double beta, long orderSeed)
+    /// <param name="dreamTime">Dreaming time of the dreaming rule.</param>
+    public static (IAssociativeMemory Memory, Tensor? Weights) Fixed(MemoryRule rule, Tensor memories, Tensor mask, HopfieldUpdate update, double gain, int steps, double beta, long orderSeed,
+        double dreamTime = ClassicalRules.DefaultDreamTime)
     {
         if (rule == MemoryRule.Modern) return (new ModernMemory(memories, mask, beta), null);
-        Tensor weights = ClassicalRules.Entry(Classical(rule)).Weights(memories, mask);
+        Tensor weights = rule == MemoryRule.Dreaming ? ClassicalRules.Dreaming(memories, mask, dreamTime) : ClassicalRules.Entry(Classical(rule)).Weights(memories, mask);
         return (new WeightMemory(weights, update, steps, gain, orderSeed), weights);
     }
 
@@ -73,6 +76,7 @@ internal static class RuleMemories
         MemoryRule.Hebbian => (0.138, "Amit, Gutfreund & Sompolinsky 1985: 0.138 N (retrieval with ~1.5% errors, no basin requirement)"),
         MemoryRule.Storkey => (1 / Math.Sqrt(2 * Math.Log(n)), "Storkey 1997: N / sqrt(2 ln N) (fixed points)"),
         MemoryRule.PseudoInverse or MemoryRule.Projection => (1.0, "Personnaz et al. 1985: P < N fixed points (basins vanish as P -> N)"),
+        MemoryRule.Dreaming => (1.0, "Fachechi, Agliari & Barra 2019: retrieval up to P = N as the dreaming time grows"),
         MemoryRule.Learned or MemoryRule.LearnedNoisy or MemoryRule.LearnedBasin => (2.0, "Gardner 1988: 2 N for sign-stable fixed points (no basin requirement, free couplings)"),
         _ => null,
     };

@@ -1,7 +1,7 @@
 namespace Resonance.Attractors.Studies;
 
 /// <summary>A kind of memory compared in the studies (YAML <c>learned</c>, <c>learned-noisy</c>, <c>learned-basin</c>, <c>hebbian</c>, <c>storkey</c>,
-/// <c>pseudo-inverse</c>, <c>projection</c>, <c>modern</c>).</summary>
+/// <c>pseudo-inverse</c>, <c>projection</c>, <c>dreaming</c>, <c>modern</c>).</summary>
 public enum MemoryRule
 {
     /// <summary>An <see cref="AttractorRnn"/> trained as the <c>training</c> section says (the seed's regimen by default).</summary>
@@ -19,6 +19,8 @@ public enum MemoryRule
     PseudoInverse,
     /// <summary><see cref="ClassicalRule.Projection"/> (diagonal kept).</summary>
     Projection,
+    /// <summary><see cref="ClassicalRule.Dreaming"/> (diagonal removed): between Hebbian and the pseudo-inverse.</summary>
+    Dreaming,
     /// <summary><see cref="ModernHopfield"/>, one update (at large β: the nearest memory, the ideal decoder).</summary>
     Modern,
 }
@@ -221,6 +223,9 @@ public sealed record BoundaryOptions
     /// <summary><c>β</c> of the modern memory (YAML <c>boundary.modern_beta</c>).</summary>
     public double ModernBeta { get; init; } = 1;
 
+    /// <summary>Dreaming time <c>t</c> of the <c>dreaming</c> rule (YAML <c>boundary.dream_time</c>, &gt;= 0): 0 is Hebbian, large t the pseudo-inverse.</summary>
+    public double DreamTime { get; init; } = ClassicalRules.DefaultDreamTime;
+
     public void Validate()
     {
         OptionChecks.NotEmpty("boundary.neurons", Neurons);
@@ -245,6 +250,7 @@ public sealed record BoundaryOptions
         OptionChecks.NotEmpty("boundary.updates", Updates);
         OptionChecks.Distinct("boundary.updates", Updates);
         OptionChecks.Positive("boundary.gain", Gain);
+        if (!(DreamTime >= 0)) throw new UserInputException($"boundary.dream_time: expected a number >= 0, got {OptionChecks.Format(DreamTime)}.");
         OptionChecks.Positive("boundary.modern_beta", ModernBeta);
     }
 }
