@@ -191,6 +191,25 @@ public class AttractorStudyTests
     }
 
     [Fact]
+    public void A_learned_nets_weights_are_compared_with_the_pseudo_inverse_and_the_dreaming_kernel()
+    {
+        using var folder = new TempFolder();
+        // Untrained (one epoch at a vanishing rate), learned-basin is 4 W_pinv: correlation 1 with the pseudo-inverse, less with dreaming.
+        var result = AttractorStudyRunner.Run(Load(Boundary, "boundary.rules=[learned-basin, hebbian]", "boundary.neurons=[32]", "network.init=pseudo-inverse",
+            "network.self_coupling=false", "training.regimen=basin", "training.cue_loss=contrastive", "training.epochs=1", "training.lr=1e-12"), folder.Combine("run"), CPU);
+        Assert.False(result.Failed, result.Message);
+        var evaluations = Evaluations(folder.Combine("run"));
+        var learned = evaluations.Where(e => e["rule"]!.GetValue<string>() == "learned-basin").ToList();
+        Assert.NotEmpty(learned);
+        Assert.All(learned, e => Assert.InRange(e["w_correlation_pseudo_inverse"]!.GetValue<double>(), 0.9999, 1.0001));
+        // The two closed forms part as P grows (the overlap matrix moves away from the identity, where they coincide).
+        var most = learned.MaxBy(e => e["memories"]!.GetValue<int>())!;
+        Assert.InRange(most["memories"]!.GetValue<int>(), 6, 32);
+        Assert.InRange(most["w_correlation_dreaming"]!.GetValue<double>(), 0.5, 0.999);
+        Assert.All(evaluations.Where(e => e["rule"]!.GetValue<string>() == "hebbian"), e => Assert.Null(e["w_correlation_dreaming"]));
+    }
+
+    [Fact]
     public void A_cues_rival_is_its_largest_absolute_overlap_with_another_real_memory()
     {
         using var scope = NewDisposeScope();

@@ -13,7 +13,7 @@ namespace Resonance.Attractors.Studies;
 internal static class BoundaryStudy
 {
     sealed record Evaluation(int Neurons, Entry Entry, int Memories, int Round, double MinRetention, double Recovered, double MeanRecall, bool Passed, string? Training,
-        double RivalOverlap, double? RivalOverlapMissed);
+        double RivalOverlap, double? RivalOverlapMissed, (double PseudoInverse, double Dreaming)? Likeness = null);
 
     /// <summary>What one line of the table judges: a rule, and for weight rules the dynamics it is run with.</summary>
     internal sealed record Entry(MemoryRule Rule, HopfieldUpdate? Update)
@@ -104,12 +104,13 @@ internal static class BoundaryStudy
         };
         if (options.Rules.Contains(MemoryRule.Dreaming)) notes.Insert(3, $"Dreaming: the kernel at t = {OptionChecks.Format(options.DreamTime)} (boundary.dream_time).");
         var table = new StudyTable("boundary", $"Capacity boundary: largest P retained and recovered from {pct} flips", ["N", "rule", "P*", "P*/N", "first failing P", "theory P/N"], rows, notes);
-        var evaluationTable = new StudyTable("evaluations", "Every P evaluated", ["N", "rule", "P", "P/N", "round", "min retention", "cues recovered", "mean final overlap", "rival overlap: missed cues / all", "passed", "training"],
+        var evaluationTable = new StudyTable("evaluations", "Every P evaluated", ["N", "rule", "P", "P/N", "round", "min retention", "cues recovered", "mean final overlap", "rival overlap: missed cues / all", "W_self r: pinv / dreaming", "passed", "training"],
             [.. evaluations.OrderBy(e => e.Neurons).ThenBy(e => entries.IndexOf(e.Entry)).ThenBy(e => e.Memories).Select(e => (IReadOnlyList<string>)
             [
                 StudyTable.Whole(e.Neurons), e.Entry.Label, StudyTable.Whole(e.Memories), StudyTable.Number((double)e.Memories / e.Neurons), StudyTable.Whole(e.Round),
                 StudyTable.Number(e.MinRetention), StudyTable.Number(e.Recovered), StudyTable.Number(e.MeanRecall),
-                $"{(e.RivalOverlapMissed is double r ? StudyTable.Number(r) : "—")} / {StudyTable.Number(e.RivalOverlap)}", e.Passed ? "yes" : "no", e.Training ?? "",
+                $"{(e.RivalOverlapMissed is double r ? StudyTable.Number(r) : "—")} / {StudyTable.Number(e.RivalOverlap)}",
+                e.Likeness is { } like ? $"{like.PseudoInverse:F4} / {like.Dreaming:F4}" : "—", e.Passed ? "yes" : "no", e.Training ?? "",
             ])]);
 
         var plots = new List<string>();
@@ -208,6 +209,17 @@ internal static class BoundaryStudy
         ], 1).cpu().data<float>().ToArray();
         const int F = 5;                                                                                                           // figures per net
 
+        // Which closed form a learned W_self resembles: its correlation with the pseudo-inverse (where learned-basin starts) and
+        // with the dreaming kernel of its own memories.
+        double[]? likePinv = null, likeDream = null;
+        if (trained is not null)
+        {
+            Tensor learnedW = trained.Model.SelfWeights().detach();
+            Tensor pinv = ClassicalRules.PseudoInverse(memories, mask), dream = ClassicalRules.Dreaming(memories, mask, options.DreamTime);
+            likePinv = [.. Enumerable.Range(0, nets.Count).Select(k => ClassicalStudy.Correlation(learnedW[k], pinv[k]))];
+            likeDream = [.. Enumerable.Range(0, nets.Count).Select(k => ClassicalStudy.Correlation(learnedW[k], dream[k]))];
+        }
+
         var found = new List<Evaluation>();
         for (int i = 0; i < ps.Count; i++)
         {
@@ -220,7 +232,8 @@ internal static class BoundaryStudy
             string? training = trained is null ? null : DescribeTraining(sets.Select(k => trained.Outcomes[k]).ToList());
             if (trained is not null && sets.Any(k => trained.Outcomes[k].Status == NetStatus.Diverged)) passed = false;
             double recoveredFraction = (double)pooled.RecoveredCues / pooled.Cues;
-            found.Add(new Evaluation(n, entry, ps[i], round, pooled.MinRetention, recoveredFraction, pooled.MeanRecall, passed, training, rivalOfAll, rivalOfMissed));
+            (double PseudoInverse, double Dreaming)? likeness = likePinv is null || likeDream is null ? null : (sets.Average(k => likePinv[k]), sets.Average(k => likeDream[k]));
+            found.Add(new Evaluation(n, entry, ps[i], round, pooled.MinRetention, recoveredFraction, pooled.MeanRecall, passed, training, rivalOfAll, rivalOfMissed, likeness));
             context.Log("evaluate")(new Dictionary<string, object?>
             {
                 ["kind"] = "evaluation", ["step"] = round, ["neurons"] = n, ["rule"] = RuleMemories.Name(rule), ["update"] = entry.Update is { } u ? CapacityStudy.ConfigName(u) : null,
@@ -228,6 +241,7 @@ internal static class BoundaryStudy
                 ["cues"] = pooled.Cues, ["recovered_cues"] = pooled.RecoveredCues,
                 ["min_retention"] = pooled.MinRetention, ["recovered"] = recoveredFraction, ["mean_recall"] = pooled.MeanRecall, ["passed"] = passed, ["training"] = training,
                 ["rival_overlap"] = rivalOfAll, ["rival_overlap_missed"] = rivalOfMissed,
+                ["w_correlation_pseudo_inverse"] = likeness?.PseudoInverse, ["w_correlation_dreaming"] = likeness?.Dreaming,
             });
         }
         trained?.Dispose();
