@@ -4,7 +4,6 @@ using static Resonance.Tests.Attractors.AttractorTesting;
 
 namespace Resonance.Tests.Attractors;
 
-[Collection(Resonance.Tests.Runtime.TorchThreads.Name)]
 public class ClassicalRulesTests
 {
     public static TheoryData<string> Rules()

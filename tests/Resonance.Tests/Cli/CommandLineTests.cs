@@ -4,7 +4,6 @@ using Spectre.Console.Testing;
 
 namespace Resonance.Tests.Cli;
 
-[Collection(Resonance.Tests.Runtime.TorchThreads.Name)]
 public class CommandLineTests
 {
     static (int Code, string Output) Run(params string[] args)
