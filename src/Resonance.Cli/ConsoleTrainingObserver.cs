@@ -7,25 +7,33 @@ namespace Resonance.Cli;
 internal sealed class ConsoleTrainingObserver(IAnsiConsole console) : ITrainingObserver
 {
     ProgressTask? task;
+    ProgressContext? display;
     long lastShownStep = -1;
     int lastPrintedTenth = -1;
 
     /// <summary>Runs <paramref name="work"/> inside a live progress display; where the output is not a terminal
     /// (a log, CI), a plain line every tenth of the run instead.</summary>
+    /// <remarks>The display is redrawn from the training thread, not by Spectre's refresh thread: a second thread that
+    /// allocates while the first is inside libtorch can trigger a collection that finalizes a Scalar TorchSharp 0.107 is
+    /// still passing (see README, Building), so the training process keeps its managed work on one thread.</remarks>
     public T Run<T>(Func<T> work)
     {
         if (!console.Profile.Capabilities.Interactive)
             return work();
         T result = default!;
         console.Progress()
+            .AutoRefresh(false)
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
+                display = context;
                 task = context.AddTask("starting", maxValue: 1);
+                context.Refresh();
                 result = work();
                 task.StopTask();
+                context.Refresh();
             });
         return result;
     }
@@ -39,6 +47,7 @@ internal sealed class ConsoleTrainingObserver(IAnsiConsole console) : ITrainingO
         }
         string what = start.Resumed ? $"resuming at step {start.StartStep}" : "training";
         console.MarkupLine($"[grey]{Markup.Escape(what)}: {start.TrainExamples:N0} examples, {start.Epochs} epochs, {start.Parameters:N0} parameters -> {Markup.Escape(start.RunPath)}[/]");
+        display?.Refresh();
     }
 
     public void Batch(BatchProgress progress)
@@ -57,6 +66,7 @@ internal sealed class ConsoleTrainingObserver(IAnsiConsole console) : ITrainingO
         if (progress.Step - lastShownStep < 5 && progress.Step != progress.TotalSteps) return;
         lastShownStep = progress.Step;
         task.Description = Markup.Escape($"epoch {progress.Epoch + 1} loss {progress.Loss:F4}{accuracyText} {progress.SamplesPerSecond:N0} samples/s");
+        display?.Refresh();
     }
 
     public void Epoch(EpochReport report)
@@ -65,7 +75,12 @@ internal sealed class ConsoleTrainingObserver(IAnsiConsole console) : ITrainingO
         string validation = report.ValidationLoss is double vl ? (report.ValidationAccuracy is double va ? $"  validation {vl:F4} / {va:P2}" : $"  validation {vl:F5}") : "";
         string test = report.TestAccuracy is double sa ? $"  test {report.TestLoss:F4} / [bold]{sa:P2}[/]" : $"  test [bold]{report.TestLoss:F5}[/]";
         console.MarkupLine($"epoch {report.Epoch + 1}: {Markup.Escape(train)}{Markup.Escape(validation)}{test}  ({report.EpochSeconds:F1} s)");
+        display?.Refresh();
     }
 
-    public void Note(string message) => console.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
+    public void Note(string message)
+    {
+        console.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
+        display?.Refresh();
+    }
 }
