@@ -85,21 +85,8 @@ public static class ClassicalRules
     /// <summary>The projection onto the memories' span, <c>W = X (XᵀX)⁻¹ Xᵀ</c>: <c>W m = m</c> for every memory.</summary>
     /// <param name="memories"><c>(K, P, N)</c>, padding rows zero, linearly independent real rows.</param>
     /// <param name="mask"><c>(K, P)</c>.</param>
-    public static Tensor Projection(Tensor memories, Tensor mask)
-    {
-        using var scope = NewDisposeScope();
-        // One net at a time, on its real rows only. A batched linalg.solve over padded Gram matrices of different sizes went
-        // wrong in libtorch 2.10's CPU kernel with two threads (oneMKL "Parameter 6 was incorrect on entry to DLASWP", then
-        // garbage weights or a "Pivots given to lu_solve" error; N = 1024, P = 147 beside 272); unbatched solves do not.
-        var weights = new Tensor[memories.shape[0]];
-        for (int k = 0; k < weights.Length; k++)
-        {
-            Tensor x = memories[k].index_select(0, mask[k].nonzero().squeeze(1)).to(float64); // (P_k, N), rows are memories
-            Tensor gram = x.matmul(x.t());                              // (P_k, P_k): XᵀX in column terms
-            weights[k] = x.t().matmul(linalg.solve(gram, x));           // (N, N): X (XᵀX)⁻¹ Xᵀ
-        }
-        return stack(weights).to(memories.dtype).MoveToOuterDisposeScope();
-    }
+    public static Tensor Projection(Tensor memories, Tensor mask) =>
+        OnRealRows(memories, mask, x => x.t().matmul(linalg.solve(x.matmul(x.t()), x)));   // X (XᵀX)⁻¹ Xᵀ, x's rows the memories
 
     /// <summary>The dreaming kernel of Fachechi, Agliari &amp; Barra (2019), diagonal removed:
     /// <c>W = (1/N) X (1 + t)(I + t C)⁻¹ Xᵀ</c>, <c>C = XᵀX / N</c> the memories' overlap matrix. The closed form of a sleep phase
@@ -111,17 +98,27 @@ public static class ClassicalRules
     public static Tensor Dreaming(Tensor memories, Tensor mask, double time)
     {
         if (!(time >= 0)) throw new ArgumentOutOfRangeException(nameof(time), time, "the dreaming time is >= 0");
-        using var scope = NewDisposeScope();
         long n = memories.shape[^1];
-        // One net at a time on its real rows, as Projection does (the batched solve's failure is described there).
+        using var scope = NewDisposeScope();
+        return ZeroDiagonalOf(OnRealRows(memories, mask, x =>
+        {
+            Tensor kernel = eye(x.shape[0], dtype: float64) + x.matmul(x.t()) * (time / n);   // (P_k, P_k): I + t C
+            return x.t().matmul(linalg.solve(kernel, x)) * ((1 + time) / n);
+        })).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Weights of each net from its real memories alone: <paramref name="weightsOf"/> maps that net's <c>(P_k, N)</c>
+    /// float64 rows to <c>(N, N)</c>; the stack comes back in the memories' dtype.</summary>
+    /// <remarks>One net at a time on its real rows. A batched linalg.solve over padded Gram matrices of different sizes went
+    /// wrong in libtorch 2.10's CPU kernel with two threads (oneMKL "Parameter 6 was incorrect on entry to DLASWP", then
+    /// garbage weights or a "Pivots given to lu_solve" error; N = 1024, P = 147 beside 272); unbatched solves do not.</remarks>
+    static Tensor OnRealRows(Tensor memories, Tensor mask, Func<Tensor, Tensor> weightsOf)
+    {
+        using var scope = NewDisposeScope();
         var weights = new Tensor[memories.shape[0]];
         for (int k = 0; k < weights.Length; k++)
-        {
-            Tensor x = memories[k].index_select(0, mask[k].nonzero().squeeze(1)).to(float64); // (P_k, N)
-            Tensor kernel = eye(x.shape[0], dtype: float64) + x.matmul(x.t()) * (time / n);  // (P_k, P_k): I + t C
-            weights[k] = x.t().matmul(linalg.solve(kernel, x)) * ((1 + time) / n);            // (N, N)
-        }
-        return ZeroDiagonalOf(stack(weights).to(memories.dtype)).MoveToOuterDisposeScope();
+            weights[k] = weightsOf(memories[k].index_select(0, mask[k].nonzero().squeeze(1)).to(float64));
+        return stack(weights).to(memories.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>A copy of <paramref name="weights"/> <c>(K, N, N)</c> with its diagonal set to zero.</summary>
