@@ -13,9 +13,9 @@ internal sealed class ConsoleTrainingObserver(IAnsiConsole console) : ITrainingO
 
     /// <summary>Runs <paramref name="work"/> inside a live progress display; where the output is not a terminal
     /// (a log, CI), a plain line every tenth of the run instead.</summary>
-    /// <remarks>The display is redrawn from the training thread, not by Spectre's refresh thread: a second thread that
-    /// allocates while the first is inside libtorch can trigger a collection that finalizes a Scalar TorchSharp 0.107 is
-    /// still passing (see README, Building), so the training process keeps its managed work on one thread.</remarks>
+    /// <remarks>The display is redrawn from the training thread, not by Spectre's refresh thread: with TorchSharp 0.107 a
+    /// second thread that allocates while the first is inside libtorch now and then breaks a Scalar in flight (see README,
+    /// Building), so the training process keeps its managed work on one thread.</remarks>
     public T Run<T>(Func<T> work)
     {
         if (!console.Profile.Capabilities.Interactive)
