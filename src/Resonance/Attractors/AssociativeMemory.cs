@@ -66,3 +66,18 @@ public sealed class ModernMemory(Tensor memories, Tensor mask, double beta) : IA
         return ModernHopfield.Retrieve(memories, mask, cues, beta).unsqueeze(2).MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>Dense associative memories with hidden neurons (<see cref="DenseHopfield"/>), constructed or learned, run from the cue as initial state.</summary>
+/// <param name="weights">The nets; not owned.</param>
+/// <param name="steps">Updates.</param>
+public sealed class DenseMemory(DenseWeights weights, int steps) : IAssociativeMemory
+{
+    public int Count => weights.Count;
+    public int PresentSteps => 0;
+
+    public Tensor Recall(Tensor cues)
+    {
+        using var noGrad = no_grad();
+        return DenseHopfield.Run(weights, cues, steps);
+    }
+}

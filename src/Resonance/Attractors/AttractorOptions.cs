@@ -97,10 +97,18 @@ public sealed record AttractorNetworkOptions
     /// <c>network.connectivity</c>, in (0, 1]; 1 is all-to-all). The diagonal is never masked.</summary>
     public double Connectivity { get; init; } = 1.0;
 
+    /// <summary>Hidden neurons of a <c>learned-dense</c> memory (YAML <c>network.hidden_neurons</c>, &gt;= 0; 0, the default, is 2 N).
+    /// Not used by the attractor RNN.</summary>
+    public int HiddenNeurons { get; init; }
+
+    /// <summary><see cref="HiddenNeurons"/> for <c>N</c> = <paramref name="neurons"/>: 2 N unless set.</summary>
+    public int HiddenFor(int neurons) => HiddenNeurons > 0 ? HiddenNeurons : 2 * neurons;
+
     /// <summary>Refuses impossible values, naming the key.</summary>
     public void Validate()
     {
         OptionChecks.WholeAtLeast("network.neurons", Neurons, 2);
+        OptionChecks.WholeAtLeast("network.hidden_neurons", HiddenNeurons, 0);
         OptionChecks.WholeAtLeast("network.present_steps", PresentSteps, 1);
         OptionChecks.WholeAtLeast("network.retain_steps", RetainSteps, 1);
         OptionChecks.Positive("network.init_scale", InitScale);

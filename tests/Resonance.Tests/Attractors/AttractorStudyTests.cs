@@ -300,5 +300,8 @@ public class AttractorStudyTests
             Error(Capacity, "boundary.trials=3"));
         Assert.Equal("netwrok: unknown key; did you mean network?", Error(Capacity.Replace("network:", "netwrok:")));
         Assert.StartsWith("classical.rules: expected weight-matrix rules", Error(Capacity.Replace("study: capacity", "study: classical").Replace("capacity:", "classical:").Replace("memories: [2, 3]", "rules: [modern]")));
+        Assert.StartsWith("classical.rules: expected weight-matrix rules", Error(Capacity.Replace("study: capacity", "study: classical").Replace("capacity:", "classical:").Replace("memories: [2, 3]", "rules: [dense]")));
+        Assert.Equal("boundary.dense_threshold: expected an overlap in [0, 1), got 1.",
+            Error(Capacity.Replace("study: capacity", "study: boundary").Replace("capacity:", "boundary:").Replace("memories: [2, 3]", "rules: [dense]"), "boundary.dense_threshold=1"));
     }
 }

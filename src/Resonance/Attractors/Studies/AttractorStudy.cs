@@ -57,7 +57,7 @@ public sealed record AttractorStudy(string Name, AttractorStudyKind Kind, long S
     /// <summary>The kinds whose files may hold <c>per_rule</c>: those that put several learned rules side by side.</summary>
     static readonly AttractorStudyKind[] PerRuleKinds = [AttractorStudyKind.Boundary, AttractorStudyKind.Basins];
 
-    static readonly MemoryRule[] LearnedRules = [MemoryRule.Learned, MemoryRule.LearnedNoisy, MemoryRule.LearnedBasin];
+    static readonly MemoryRule[] LearnedRules = [MemoryRule.Learned, MemoryRule.LearnedNoisy, MemoryRule.LearnedBasin, MemoryRule.LearnedDense];
 
     /// <summary>The section name of a kind (<c>capacity</c>, ...).</summary>
     public static string SectionOf(AttractorStudyKind kind) => ConfigBinder.SnakeCase(kind.ToString());

@@ -50,7 +50,7 @@ internal static class BasinsStudy
             }
             groups.Add(new Group(learned, new LearnedMemory(trained.Model, network.PresentSteps, network.RetainSteps), trained.Memories, trained.Mask));
         }
-        var classical = (from rule in options.Rules.Where(r => !RuleMemories.IsLearned(r) && r != MemoryRule.Modern) from p in counts select (rule, p)).ToList();
+        var classical = (from rule in options.Rules.Where(r => !RuleMemories.IsLearned(r) && !RuleMemories.IsNetworkOfItsOwn(r)) from p in counts select (rule, p)).ToList();
         if (classical.Count > 0)
         {
             var (memories, mask) = Padded(classical.Select(c => c.p).ToList());
@@ -63,6 +63,22 @@ internal static class BasinsStudy
             var modern = counts.Select(p => (MemoryRule.Modern, p)).ToList();
             var (memories, mask) = Padded(counts);
             groups.Add(new Group(modern, new ModernMemory(memories, mask, options.ModernBeta), memories, mask));
+        }
+        if (options.Rules.Contains(MemoryRule.Dense))
+        {
+            var dense = counts.Select(p => (MemoryRule.Dense, p)).ToList();
+            var (memories, mask) = Padded(counts);
+            groups.Add(new Group(dense, new DenseMemory(DenseHopfield.Construct(memories, mask, options.DenseThreshold, options.DenseGain), study.Network.RetainSteps), memories, mask));
+        }
+        DenseTrainingResult? denseTrained = null;
+        if (options.Rules.Contains(MemoryRule.LearnedDense))
+        {
+            string stage = trainedGroups.Count == 0 ? "train" : "train learned-dense";
+            context.Note(stage, $"{counts.Count} learned dense memories: N = {n}, {string.Join(", ", counts)} memories, {study.TrainingFor(MemoryRule.LearnedDense).Epochs} epochs, one batched program");
+            denseTrained = RuleMemories.TrainDense(context, [.. counts.Select(p => ($"learned-dense_p{p}", bank.narrow(0, 0, p)))], n, options.DenseGain, stage);
+            foreach (var outcome in denseTrained.Outcomes) summary[$"{outcome.Label.Replace('-', '_')}_training"] = outcome.Describe();
+            var (memories, mask) = Padded(counts);
+            groups.Add(new Group([.. counts.Select(p => (MemoryRule.LearnedDense, p))], new DenseMemory(denseTrained.Weights, study.Network.RetainSteps), memories, mask));
         }
 
         // Every cue condition, the same cues for every rule and count.
@@ -113,11 +129,14 @@ internal static class BasinsStudy
         {
             $"N = {n}; P = {string.Join(", ", counts.Select(p => $"{p} ({(double)p / n:F3} N)"))}; {options.Trials} cues per memory and level, the same cues for every rule. " +
             $"Learned nets: cue presented {study.Network.PresentSteps} steps, then {study.Network.RetainSteps} free steps; weight rules: the cue is the initial state, " +
-            $"then {study.Network.RetainSteps} {CapacityStudy.ConfigName(options.Update)} updates; modern: one update, β = {OptionChecks.Format(options.ModernBeta)}.",
+            $"then {study.Network.RetainSteps} {CapacityStudy.ConfigName(options.Update)} updates; modern: one update, β = {OptionChecks.Format(options.ModernBeta)}" +
+            (options.Rules.Contains(MemoryRule.Dense) ? $"; dense: one hidden neuron per memory above overlap {OptionChecks.Format(options.DenseThreshold)}, gain {OptionChecks.Format(options.DenseGain)}, {study.Network.RetainSteps} updates from the cue" : "") + ".",
             "Gaussian columns: retention (mean overlap with the clean memory over the free-running steps), as the seed measured it; " +
             "flip columns: overlap at the last step. A cue with a fraction f flipped has overlap 1 - 2f with its memory.",
             "Seed, phase 6 (5 memories, 300 epochs): retention 0.992 at σ = 0, 0.15, 0.3 and 0.5.",
         };
+        if (denseTrained is not null)
+            notes.Add($"Training: {RuleMemories.DescribeDenseTraining(study, n, options.DenseGain)}. Outcomes: {string.Join("; ", denseTrained.Outcomes.Select(o => $"{o.Label} {o.Describe()}"))}.");
         if (trainedGroups.Count > 0)
             notes.Add("Training: " + string.Join("; ", options.Rules.Where(RuleMemories.IsLearned).Distinct().Select(r => RuleMemories.DescribeTraining(study, r))) + ". Outcomes: " +
                 string.Join("; ", trainedGroups.SelectMany(t => t.Outcomes).Select(o => $"{o.Label} {o.Describe()} (epoch {o.Epoch})")) + ".");
@@ -141,6 +160,7 @@ internal static class BasinsStudy
 
         foreach (var trained in trainedGroups) trained.Dispose();
         bool failed = trainedGroups.Count > 0 && trainedGroups.All(t => t.Outcomes.All(o => o.Status == NetStatus.Diverged)) && groups.Count == trainedGroups.Count;
+        denseTrained?.Dispose();
         return new StudyOutcome([wide, longTable], summary, plots, failed, $"{options.Rules.Count} rules x {counts.Count} memory counts tested on {conditions.Count} cue conditions");
     }
 

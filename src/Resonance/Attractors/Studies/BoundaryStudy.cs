@@ -24,7 +24,7 @@ internal static class BoundaryStudy
 
     /// <summary>Every rule once; a weight rule (a classical matrix run as a network) once per update.</summary>
     internal static List<Entry> Entries(BoundaryOptions options) =>
-        [.. options.Rules.SelectMany(rule => RuleMemories.IsLearned(rule) || rule == MemoryRule.Modern
+        [.. options.Rules.SelectMany(rule => RuleMemories.IsLearned(rule) || RuleMemories.IsNetworkOfItsOwn(rule)
             ? [new Entry(rule, null)]
             : options.Updates.Select(u => new Entry(rule, (HopfieldUpdate?)u)))];
 
@@ -102,6 +102,12 @@ internal static class BoundaryStudy
             $"P/N = {dilute:F3} (BasinTheory); no feedback correlations there, so it is an optimistic reference for these fully connected nets, not a bound.",
             "Seed: 15 memories at N = 64 (0.234 N), retention only.",
         };
+        if (options.Rules.Contains(MemoryRule.Dense))
+            notes.Insert(3, $"Dense: one hidden neuron per memory, z = relu(m.v/N - {OptionChecks.Format(options.DenseThreshold)}), v <- tanh({OptionChecks.Format(options.DenseGain)} sum z m) from the cue, {study.Network.RetainSteps} updates " +
+                "(Krotov & Hopfield 2021; boundary.dense_threshold, boundary.dense_gain): not a pairwise weight matrix, so it is judged beside the pairwise rules, not as one of them.");
+        if (options.Rules.Contains(MemoryRule.LearnedDense))
+            notes.Insert(3, $"Learned dense: the same dynamics from the cue ({study.Network.RetainSteps} updates) with learned weights: " +
+                string.Join("; ", options.Neurons.Select(size => RuleMemories.DescribeDenseTraining(study, size, options.DenseGain))) + ".");
         if (options.Rules.Contains(MemoryRule.Dreaming)) notes.Insert(3, $"Dreaming: the kernel at t = {OptionChecks.Format(options.DreamTime)} (boundary.dream_time).");
         var table = new StudyTable("boundary", $"Capacity boundary: largest P retained and recovered from {pct} flips", ["N", "rule", "P*", "P*/N", "first failing P", "theory P/N"], rows, notes);
         var evaluationTable = new StudyTable("evaluations", "Every P evaluated", ["N", "rule", "P", "P/N", "round", "min retention", "cues recovered", "mean final overlap", "rival overlap: missed cues / all", "W_self r: pinv / dreaming", "passed", "training"],
@@ -155,7 +161,15 @@ internal static class BoundaryStudy
 
         IAssociativeMemory memory;
         AttractorTrainingResult? trained = null;
-        if (RuleMemories.IsLearned(rule))
+        DenseTrainingResult? denseTrained = null;
+        if (rule == MemoryRule.LearnedDense)
+        {
+            denseTrained = RuleMemories.TrainDense(context,
+                [.. nets.Select(net => ($"n{n}_{RuleMemories.Name(rule)}_p{net.P}{BankSuffix(net.Bank).Replace('.', '_')}", banks[net.Bank].narrow(0, 0, net.P)))],
+                n, options.DenseGain, stage, new Dictionary<string, object?> { ["neurons"] = n, ["rule"] = RuleMemories.Name(rule), ["round"] = round });
+            memory = new DenseMemory(denseTrained.Weights, study.Network.RetainSteps);
+        }
+        else if (RuleMemories.IsLearned(rule))
         {
             var plans = nets.Select(net => RuleMemories.LearnedPlan(study, rule, $"n{n}_{RuleMemories.Name(rule)}_p{net.P}{BankSuffix(net.Bank).Replace('.', '_')}",
                 banks[net.Bank].narrow(0, 0, net.P))).ToList();
@@ -167,7 +181,8 @@ internal static class BoundaryStudy
         }
         else
         {
-            var (fixedMemory, weights) = RuleMemories.Fixed(rule, memories, mask, entry.Update ?? HopfieldUpdate.Sign, options.Gain, study.Network.RetainSteps, options.ModernBeta, RandomStreams.Derive(study.Seed, "order"), options.DreamTime);
+            var (fixedMemory, weights) = RuleMemories.Fixed(rule, memories, mask, entry.Update ?? HopfieldUpdate.Sign, options.Gain, study.Network.RetainSteps, options.ModernBeta, RandomStreams.Derive(study.Seed, "order"), options.DreamTime,
+                (options.DenseThreshold, options.DenseGain));
             memory = fixedMemory;
             if (weights is not null && study.Network.Connectivity < 1)
             {
@@ -229,8 +244,11 @@ internal static class BoundaryStudy
             double rivalOfAll = sets.Sum(k => (double)figures[F * k + 3]) / pooled.Cues;
             double? rivalOfMissed = missedCues > 0 ? sets.Sum(k => (double)figures[F * k + 4]) / missedCues : null;
             bool passed = pooled.MinRetention >= options.RetentionThreshold && pooled.RecoveredCues >= RequiredCues(options.RecoveredFraction, pooled.Cues);
-            string? training = trained is null ? null : DescribeTraining(sets.Select(k => trained.Outcomes[k]).ToList());
+            string? training = trained is not null ? DescribeTraining(sets.Select(k => trained.Outcomes[k]).ToList())
+                : denseTrained is not null ? (sets.Select(k => denseTrained.Outcomes[k]).FirstOrDefault(o => o.DivergedAt is not null) ?? denseTrained.Outcomes[sets[0]]).Describe()
+                : null;
             if (trained is not null && sets.Any(k => trained.Outcomes[k].Status == NetStatus.Diverged)) passed = false;
+            if (denseTrained is not null && sets.Any(k => denseTrained.Outcomes[k].DivergedAt is not null)) passed = false;
             double recoveredFraction = (double)pooled.RecoveredCues / pooled.Cues;
             (double PseudoInverse, double Dreaming)? likeness = likePinv is null || likeDream is null ? null : (sets.Average(k => likePinv[k]), sets.Average(k => likeDream[k]));
             found.Add(new Evaluation(n, entry, ps[i], round, pooled.MinRetention, recoveredFraction, pooled.MeanRecall, passed, training, rivalOfAll, rivalOfMissed, likeness));
@@ -245,6 +263,7 @@ internal static class BoundaryStudy
             });
         }
         trained?.Dispose();
+        denseTrained?.Dispose();
         return found;
     }
 

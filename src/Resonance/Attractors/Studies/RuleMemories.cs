@@ -41,6 +41,30 @@ internal static class RuleMemories
         foreach (var rule in learned.Where(study.PerRule.ContainsKey)) yield return [rule];
     }
 
+    /// <summary>Whether a rule is one memory per net with no weight matrix to run under different updates (modern, dense).</summary>
+    public static bool IsNetworkOfItsOwn(MemoryRule rule) => rule is MemoryRule.Modern or MemoryRule.Dense or MemoryRule.LearnedDense;
+
+    /// <summary>Learns a <c>learned-dense</c> memory per net with the rule's settings; <paramref name="nets"/> are (label, memories <c>(P, N)</c>).</summary>
+    public static DenseTrainingResult TrainDense(StudyContext context, IReadOnlyList<(string Label, Tensor Memories)> nets, int neurons, double gain, string stage,
+        IReadOnlyDictionary<string, object?>? logFields = null)
+    {
+        var study = context.Study;
+        var plans = nets.Select(net => new DenseNetPlan(net.Label, net.Memories, RandomStreams.Derive(study.Seed, $"net.{net.Label}"))).ToList();
+        var training = study.TrainingFor(MemoryRule.LearnedDense);
+        return DenseTrainer.Train(plans, neurons, study.NetworkFor(MemoryRule.LearnedDense).HiddenFor(neurons), gain, training, context.Device,
+            context.Log("train", logFields), context.TrainingProgress(stage), context.Cancellation);
+    }
+
+    /// <summary>How <c>learned-dense</c> is trained, in a few words for a table's notes.</summary>
+    public static string DescribeDenseTraining(AttractorStudy study, int neurons, double gain)
+    {
+        var network = study.NetworkFor(MemoryRule.LearnedDense);
+        var training = study.TrainingFor(MemoryRule.LearnedDense);
+        return $"learned-dense: {network.HiddenFor(neurons)} hidden neurons at N = {neurons} ({(network.HiddenNeurons > 0 ? "network.hidden_neurons" : "2 N")}), tied weights (drive = {OptionChecks.Format(gain)} x listenᵀ) from random ones, " +
+            $"one-step denoising loss on the clean memories and {training.NoiseCues} cues each with U({OptionChecks.Format(training.NoiseFlipMin)}, {OptionChecks.Format(training.NoiseFlipMax)}) of bits flipped, " +
+            $"{training.Epochs} epochs at lr {OptionChecks.Format(training.Lr)}";
+    }
+
     /// <summary>How a learned rule is trained, in a few words for a table's notes.</summary>
     public static string DescribeTraining(AttractorStudy study, MemoryRule rule)
     {
@@ -53,7 +77,7 @@ internal static class RuleMemories
     }
 
     /// <summary>The memory of a non-learned rule for <c>K</c> nets; the returned tensors (weights) are the caller's to dispose.</summary>
-    /// <param name="rule">A classical rule or <see cref="MemoryRule.Modern"/>.</param>
+    /// <param name="rule">A classical rule, <see cref="MemoryRule.Modern"/> or <see cref="MemoryRule.Dense"/>.</param>
     /// <param name="memories"><c>(K, P, N)</c>.</param>
     /// <param name="mask"><c>(K, P)</c>.</param>
     /// <param name="update">Dynamics of weight-matrix rules.</param>
@@ -62,10 +86,16 @@ internal static class RuleMemories
     /// <param name="beta">β of the modern memory.</param>
     /// <param name="orderSeed">Seed of asynchronous update orders.</param>
     /// <param name="dreamTime">Dreaming time of the dreaming rule.</param>
+    /// <param name="dense">Threshold and gain of the dense memory.</param>
     public static (IAssociativeMemory Memory, Tensor? Weights) Fixed(MemoryRule rule, Tensor memories, Tensor mask, HopfieldUpdate update, double gain, int steps, double beta, long orderSeed,
-        double dreamTime = ClassicalRules.DefaultDreamTime)
+        double dreamTime = ClassicalRules.DefaultDreamTime, (double Threshold, double Gain)? dense = null)
     {
         if (rule == MemoryRule.Modern) return (new ModernMemory(memories, mask, beta), null);
+        if (rule == MemoryRule.Dense)
+        {
+            var (threshold, denseGain) = dense ?? (DenseHopfield.DefaultThreshold, DenseHopfield.DefaultGain);
+            return (new DenseMemory(DenseHopfield.Construct(memories, mask, threshold, denseGain), steps), null);   // its tensors live in the caller's dispose scope
+        }
         Tensor weights = rule == MemoryRule.Dreaming ? ClassicalRules.Dreaming(memories, mask, dreamTime) : ClassicalRules.Entry(Classical(rule)).Weights(memories, mask);
         return (new WeightMemory(weights, update, steps, gain, orderSeed), weights);
     }

@@ -1,7 +1,7 @@
 namespace Resonance.Attractors.Studies;
 
 /// <summary>A kind of memory compared in the studies (YAML <c>learned</c>, <c>learned-noisy</c>, <c>learned-basin</c>, <c>hebbian</c>, <c>storkey</c>,
-/// <c>pseudo-inverse</c>, <c>projection</c>, <c>dreaming</c>, <c>modern</c>).</summary>
+/// <c>pseudo-inverse</c>, <c>projection</c>, <c>dreaming</c>, <c>modern</c>, <c>dense</c>, <c>learned-dense</c>).</summary>
 public enum MemoryRule
 {
     /// <summary>An <see cref="AttractorRnn"/> trained as the <c>training</c> section says (the seed's regimen by default).</summary>
@@ -23,6 +23,11 @@ public enum MemoryRule
     Dreaming,
     /// <summary><see cref="ModernHopfield"/>, one update (at large β: the nearest memory, the ideal decoder).</summary>
     Modern,
+    /// <summary><see cref="DenseHopfield"/>: one hidden neuron per memory, rectified above a threshold; not a pairwise weight matrix.</summary>
+    Dense,
+    /// <summary>The same dense dynamics with <c>network.hidden_neurons</c> hidden neurons whose weights are learned from random ones
+    /// (<see cref="DenseTrainer"/>).</summary>
+    LearnedDense,
 }
 
 /// <summary>Study 1, the seed's capacity table (section <c>capacity</c>).</summary>
@@ -113,6 +118,12 @@ public sealed record BasinsOptions
     /// <summary><c>β</c> of the modern memory (YAML <c>basins.modern_beta</c>).</summary>
     public double ModernBeta { get; init; } = 1;
 
+    /// <summary>Threshold <c>θ</c> of the <c>dense</c> memory's hidden neurons (YAML <c>basins.dense_threshold</c>, in [0, 1)).</summary>
+    public double DenseThreshold { get; init; } = DenseHopfield.DefaultThreshold;
+
+    /// <summary>Gain of the <c>dense</c> memory's visible neurons (YAML <c>basins.dense_gain</c>).</summary>
+    public double DenseGain { get; init; } = DenseHopfield.DefaultGain;
+
     public void Validate()
     {
         OptionChecks.NotEmpty("basins.memories", Memories);
@@ -125,6 +136,9 @@ public sealed record BasinsOptions
         OptionChecks.WholeInRange("basins.trials", Trials, 1, 1000);
         OptionChecks.Positive("basins.gain", Gain);
         OptionChecks.Positive("basins.modern_beta", ModernBeta);
+        if (!(DenseThreshold >= 0 && DenseThreshold < 1))
+            throw new UserInputException($"basins.dense_threshold: expected an overlap in [0, 1), got {OptionChecks.Format(DenseThreshold)}.");
+        OptionChecks.Positive("basins.dense_gain", DenseGain);
     }
 }
 
@@ -157,8 +171,8 @@ public sealed record ClassicalOptions
         foreach (int p in Memories) OptionChecks.WholeAtLeast("classical.memories[]", p, 1);
         OptionChecks.NotEmpty("classical.rules", Rules);
         OptionChecks.Distinct("classical.rules", Rules);
-        if (Rules.Contains(MemoryRule.Modern) || Rules.Contains(MemoryRule.LearnedNoisy) || Rules.Contains(MemoryRule.LearnedBasin))
-            throw new UserInputException("classical.rules: expected weight-matrix rules (hebbian, storkey, pseudo-inverse, projection, learned); modern, learned-noisy and learned-basin belong to the basins and boundary studies.");
+        if (Rules.Contains(MemoryRule.Modern) || Rules.Contains(MemoryRule.Dense) || Rules.Contains(MemoryRule.LearnedDense) || Rules.Contains(MemoryRule.LearnedNoisy) || Rules.Contains(MemoryRule.LearnedBasin))
+            throw new UserInputException("classical.rules: expected weight-matrix rules (hebbian, storkey, pseudo-inverse, projection, dreaming, learned); modern, dense, learned-dense, learned-noisy and learned-basin belong to the basins and boundary studies.");
         OptionChecks.NotEmpty("classical.updates", Updates);
         OptionChecks.Distinct("classical.updates", Updates);
         OptionChecks.Positive("classical.gain", Gain);
@@ -226,6 +240,13 @@ public sealed record BoundaryOptions
     /// <summary>Dreaming time <c>t</c> of the <c>dreaming</c> rule (YAML <c>boundary.dream_time</c>, &gt;= 0): 0 is Hebbian, large t the pseudo-inverse.</summary>
     public double DreamTime { get; init; } = ClassicalRules.DefaultDreamTime;
 
+    /// <summary>Threshold <c>θ</c> of the <c>dense</c> memory's hidden neurons (YAML <c>boundary.dense_threshold</c>, in [0, 1)): a
+    /// cue is pulled in only from an overlap above it.</summary>
+    public double DenseThreshold { get; init; } = DenseHopfield.DefaultThreshold;
+
+    /// <summary>Gain of the <c>dense</c> memory's visible neurons (YAML <c>boundary.dense_gain</c>).</summary>
+    public double DenseGain { get; init; } = DenseHopfield.DefaultGain;
+
     public void Validate()
     {
         OptionChecks.NotEmpty("boundary.neurons", Neurons);
@@ -252,6 +273,9 @@ public sealed record BoundaryOptions
         OptionChecks.Positive("boundary.gain", Gain);
         if (!(DreamTime >= 0)) throw new UserInputException($"boundary.dream_time: expected a number >= 0, got {OptionChecks.Format(DreamTime)}.");
         OptionChecks.Positive("boundary.modern_beta", ModernBeta);
+        if (!(DenseThreshold >= 0 && DenseThreshold < 1))
+            throw new UserInputException($"boundary.dense_threshold: expected an overlap in [0, 1), got {OptionChecks.Format(DenseThreshold)}.");
+        OptionChecks.Positive("boundary.dense_gain", DenseGain);
     }
 }
 
