@@ -113,7 +113,9 @@ internal static class AttractorCommand
             if (value.Training is not { } t) return;
             if (t.Epoch < nextEpoch && t.Epoch != t.Epochs) return;
             nextEpoch = t.Epoch + Math.Max(1, t.Epochs / 10);
-            console.MarkupLine(Markup.Escape($"  [{value.Stage}] epoch {t.Epoch}/{t.Epochs}: {t.Converged} of {t.Nets} converged, {t.Diverged} diverged"));
+            console.MarkupLine(Markup.Escape(t.MeanLoss is double loss
+                ? $"  [{value.Stage}] epoch {t.Epoch}/{t.Epochs}: {t.Nets} nets, mean loss {loss:F4}, {t.Diverged} diverged"
+                : $"  [{value.Stage}] epoch {t.Epoch}/{t.Epochs}: {t.Converged} of {t.Nets} converged, {t.Diverged} diverged"));
         }
     }
 }

@@ -59,7 +59,14 @@ public sealed record AttractorNetOutcome(
 }
 
 /// <summary>Where a batched training stands, after each epoch.</summary>
-public sealed record AttractorTrainingProgress(int Epoch, int Epochs, int Nets, int Converged, int Diverged);
+/// <param name="Epoch">The epoch just finished (1-based).</param>
+/// <param name="Epochs">Epochs planned.</param>
+/// <param name="Nets">Nets in the batch.</param>
+/// <param name="Converged">Nets that met the convergence rule.</param>
+/// <param name="Diverged">Nets that diverged.</param>
+/// <param name="MeanLoss">For a training without a convergence rule (<see cref="DenseTrainer"/>), the mean loss of the nets still
+/// training; null otherwise.</param>
+public sealed record AttractorTrainingProgress(int Epoch, int Epochs, int Nets, int Converged, int Diverged, double? MeanLoss = null);
 
 /// <summary>A finished batched training: the trained stack, the padded memories and every net's outcome.</summary>
 /// <param name="Model">The stack, holding each net's final (or frozen) weights. Disposed with this result.</param>

@@ -154,7 +154,8 @@ public static class DenseTrainer
                     listen.masked_fill_((~activeNets).reshape(k, 1, 1), 0);
                     bias.masked_fill_((~activeNets).reshape(k, 1), 0);
                 }
-                progress?.Report(new AttractorTrainingProgress(epoch, training.Epochs, k, 0, divergedAt.Count(d => d is not null)));
+                double meanLoss = active.Any(a => a) ? Enumerable.Range(0, k).Where(i => active[i]).Average(i => (double)losses[i]) : double.NaN;
+                progress?.Report(new AttractorTrainingProgress(epoch, training.Epochs, k, 0, divergedAt.Count(d => d is not null), meanLoss));
             }
 
             DenseWeights learned;

@@ -30,6 +30,23 @@ public class AttractorCommandTests
     }
 
     [Fact]
+    public void A_learned_dense_boundary_prints_its_training_loss_and_its_capacity()
+    {
+        using var folder = new TempFolder();
+        string file = folder.File("dense.yaml", """
+            study: boundary
+            network: { neurons: 16, retain_steps: 5 }
+            training: { epochs: 20, lr: 0.01, noise_cues: 2, noise_flip_max: 0.4 }
+            boundary: { neurons: [16], rules: [dense, learned-dense], load_grid: [0.25, 0.5], trials: 2, refine_points: 1 }
+            """);
+        var (code, output) = Run("attractor", "run", file, "--out", folder.Combine("run"), "--device", "cpu");
+        Assert.True(code == 0, output);
+        Assert.Matches(@"\[N = 16, learned-dense, round 1\] epoch 20/20: 2 nets, mean loss \d+\.\d{4}, 0 diverged", output);
+        Assert.Contains("N = 16, dense: P* =", output);
+        Assert.Contains("N = 16, learned-dense: P* =", output);
+    }
+
+    [Fact]
     public void A_bad_key_is_one_line_and_exit_code_two()
     {
         using var folder = new TempFolder();
