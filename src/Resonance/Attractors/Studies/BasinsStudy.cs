@@ -136,7 +136,7 @@ internal static class BasinsStudy
             "Seed, phase 6 (5 memories, 300 epochs): retention 0.992 at σ = 0, 0.15, 0.3 and 0.5.",
         };
         if (denseTrained is not null)
-            notes.Add($"Training: {RuleMemories.DescribeDenseTraining(study, n, options.DenseGain)}. Outcomes: {string.Join("; ", denseTrained.Outcomes.Select(o => $"{o.Label} {o.Describe()}"))}.");
+            notes.Add($"Training: {RuleMemories.DescribeDenseTraining(study, [n], options.DenseGain)}. Outcomes: {string.Join("; ", denseTrained.Outcomes.Select(o => $"{o.Label} {o.Describe()}"))}.");
         if (trainedGroups.Count > 0)
             notes.Add("Training: " + string.Join("; ", options.Rules.Where(RuleMemories.IsLearned).Distinct().Select(r => RuleMemories.DescribeTraining(study, r))) + ". Outcomes: " +
                 string.Join("; ", trainedGroups.SelectMany(t => t.Outcomes).Select(o => $"{o.Label} {o.Describe()} (epoch {o.Epoch})")) + ".");

@@ -87,7 +87,7 @@ internal static class BoundaryStudy
                 theory is { } t ? StudyTable.Number(t.Load) : "—",
             ];
         }).ToList();
-        var notes = new List<string>
+        var notes = new List<string?>
         {
             $"Criterion: every memory's retention from its clean cue >= {OptionChecks.Format(options.RetentionThreshold)} (retained), and at least {OptionChecks.Format(options.RecoveredFraction)} of the cues " +
             $"with {pct} of bits flipped ({options.Trials} per memory{(options.Banks > 1 ? $"; every P judged on {options.Banks} independent memory sets, their cues counted together" : "")}) end in a state whose signs have overlap >= {OptionChecks.Format(options.RecallThreshold)} with their memory (recovered; " +
@@ -95,19 +95,28 @@ internal static class BoundaryStudy
             $"Pattern correlation {OptionChecks.Format(options.Correlation)}; connectivity {OptionChecks.Format(study.Network.Connectivity)} (a symmetric random mask on every weight matrix, learned or not).",
             $"Search: loads {string.Join(", ", options.LoadGrid.Select(OptionChecks.Format))} of N, then {options.RefinePoints} evenly spaced P per round between the last pass and the first failure. " +
             "'+' marks a lower bound (every tried P passed).",
-            $"Weight rules: each run with {string.Join(" and ", options.Updates.Select(u => u == HopfieldUpdate.Tanh ? $"tanh (h <- tanh({OptionChecks.Format(options.Gain)} W h))" : CapacityStudy.ConfigName(u)))} dynamics from the cue, {study.Network.RetainSteps} updates; learned nets: the cue presented {study.Network.PresentSteps} steps, then {study.Network.RetainSteps} free steps " +
-            $"({string.Join("; ", options.Rules.Where(RuleMemories.IsLearned).Select(r => RuleMemories.DescribeTraining(study, r)))}); modern: one update at β = {OptionChecks.Format(options.ModernBeta)} (the nearest memory: an ideal decoder's reference, not a weight matrix).",
-            "Theory column (retention only, no basin requirement): " + string.Join("; ", options.Rules.Select(r => RuleMemories.Theory(r, options.Neurons[0]) is { } t ? $"{RuleMemories.Name(r)}: {t.Source}" : null).Where(s => s is not null)) + ".",
+            string.Join("; ", new[]
+            {
+                entries.Any(e => e.Update is not null)
+                    ? $"Weight rules: each run with {string.Join(" and ", options.Updates.Select(u => u == HopfieldUpdate.Tanh ? $"tanh (h <- tanh({OptionChecks.Format(options.Gain)} W h))" : CapacityStudy.ConfigName(u)))} dynamics from the cue, {study.Network.RetainSteps} updates" : null,
+                options.Rules.Any(RuleMemories.IsLearned)
+                    ? $"learned nets: the cue presented {study.Network.PresentSteps} steps, then {study.Network.RetainSteps} free steps " +
+                      $"({string.Join("; ", options.Rules.Where(RuleMemories.IsLearned).Select(r => RuleMemories.DescribeTraining(study, r)))})" : null,
+                options.Rules.Contains(MemoryRule.Modern)
+                    ? $"modern: one update at β = {OptionChecks.Format(options.ModernBeta)} (the nearest memory: an ideal decoder's reference, not a weight matrix)" : null,
+            }.Where(part => part is not null)) + ".",
+            options.Rules.Any(r => RuleMemories.Theory(r, options.Neurons[0]) is not null)
+                ? "Theory column (retention only, no basin requirement): " + string.Join("; ", options.Rules.Select(r => RuleMemories.Theory(r, options.Neurons[0]) is { } t ? $"{RuleMemories.Name(r)}: {t.Source}" : null).Where(s => s is not null)) + "."
+                : null,
             $"Basin reference: the network of optimal stability (Gardner 1988) in the strongly diluted limit (Derrida, Gardner & Zippelius 1987) recovers cues with {pct} flipped up to " +
             $"P/N = {dilute:F3} (BasinTheory); no feedback correlations there, so it is an optimistic reference for these fully connected nets, not a bound.",
             "Seed: 15 memories at N = 64 (0.234 N), retention only.",
-        };
+        }.OfType<string>().ToList();
+        if (options.Rules.Contains(MemoryRule.LearnedDense))
+            notes.Insert(3, $"Learned dense: the same dynamics from the cue ({study.Network.RetainSteps} updates) with learned weights; {RuleMemories.DescribeDenseTraining(study, options.Neurons, options.DenseGain)}.");
         if (options.Rules.Contains(MemoryRule.Dense))
             notes.Insert(3, $"Dense: one hidden neuron per memory, z = relu(m.v/N - {OptionChecks.Format(options.DenseThreshold)}), v <- tanh({OptionChecks.Format(options.DenseGain)} sum z m) from the cue, {study.Network.RetainSteps} updates " +
                 "(Krotov & Hopfield 2021; boundary.dense_threshold, boundary.dense_gain): not a pairwise weight matrix, so it is judged beside the pairwise rules, not as one of them.");
-        if (options.Rules.Contains(MemoryRule.LearnedDense))
-            notes.Insert(3, $"Learned dense: the same dynamics from the cue ({study.Network.RetainSteps} updates) with learned weights: " +
-                string.Join("; ", options.Neurons.Select(size => RuleMemories.DescribeDenseTraining(study, size, options.DenseGain))) + ".");
         if (options.Rules.Contains(MemoryRule.Dreaming)) notes.Insert(3, $"Dreaming: the kernel at t = {OptionChecks.Format(options.DreamTime)} (boundary.dream_time).");
         var table = new StudyTable("boundary", $"Capacity boundary: largest P retained and recovered from {pct} flips", ["N", "rule", "P*", "P*/N", "first failing P", "theory P/N"], rows, notes);
         var evaluationTable = new StudyTable("evaluations", "Every P evaluated", ["N", "rule", "P", "P/N", "round", "min retention", "cues recovered", "mean final overlap", "rival overlap: missed cues / all", "W_self r: pinv / dreaming", "passed", "training"],

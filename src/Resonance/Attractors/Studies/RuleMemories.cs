@@ -56,11 +56,13 @@ internal static class RuleMemories
     }
 
     /// <summary>How <c>learned-dense</c> is trained, in a few words for a table's notes.</summary>
-    public static string DescribeDenseTraining(AttractorStudy study, int neurons, double gain)
+    public static string DescribeDenseTraining(AttractorStudy study, IReadOnlyList<int> neurons, double gain)
     {
         var network = study.NetworkFor(MemoryRule.LearnedDense);
         var training = study.TrainingFor(MemoryRule.LearnedDense);
-        return $"learned-dense: {network.HiddenFor(neurons)} hidden neurons at N = {neurons} ({(network.HiddenNeurons > 0 ? "network.hidden_neurons" : "2 N")}), tied weights (drive = {OptionChecks.Format(gain)} x listenᵀ) from random ones, " +
+        string hidden = network.HiddenNeurons > 0 ? $"{network.HiddenNeurons} hidden neurons (network.hidden_neurons)"
+            : $"2 N hidden neurons ({string.Join(", ", neurons.Select(n => $"{2 * n} at N = {n}"))})";
+        return $"learned-dense: {hidden}, tied weights (drive = {OptionChecks.Format(gain)} x listenᵀ) from random ones, " +
             $"one-step denoising loss on the clean memories and {training.NoiseCues} cues each with U({OptionChecks.Format(training.NoiseFlipMin)}, {OptionChecks.Format(training.NoiseFlipMax)}) of bits flipped, " +
             $"{training.Epochs} epochs at lr {OptionChecks.Format(training.Lr)}";
     }
