@@ -88,6 +88,18 @@ public static class DenseHopfield
         return stack(states, 2).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The constructed memory's energy <c>E(v) = −(N/2) Σ_μ relu(ξ_μ·v/N − θ)²</c>, states <c>(K, B, N)</c> → <c>(K, B)</c>.</summary>
+    /// <remarks>Its field on neuron <c>i</c>, <c>−∂E/∂v_i = Σ_μ ξ_μi relu(ξ_μ·v/N − θ)</c>, is the constructed memory's (up to the gain). The
+    /// rectified square is convex, so flipping one neuron to the sign of its field never raises <c>E</c>: asynchronous sign dynamics
+    /// descend it, as they descend the pairwise energy of a symmetric Hopfield net.</remarks>
+    public static Tensor Energy(Tensor memories, Tensor mask, Tensor states, double threshold = DefaultThreshold)
+    {
+        using var scope = NewDisposeScope();
+        long n = memories.shape[^1];
+        Tensor above = (bmm(states, memories.transpose(1, 2)) / n - threshold).relu() * mask.unsqueeze(1);     // (K, B, P)
+        return (-0.5 * n * above.square().sum([-1])).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The constructed memory of <paramref name="memories"/> run from <paramref name="cues"/>: <see cref="Construct"/>, then <see cref="Run(DenseWeights, Tensor, int)"/>.</summary>
     public static Tensor Run(Tensor memories, Tensor mask, Tensor cues, int steps, double threshold = DefaultThreshold, double gain = DefaultGain)
     {

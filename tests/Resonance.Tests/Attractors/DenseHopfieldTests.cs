@@ -60,4 +60,36 @@ public class DenseHopfieldTests
         using var unmasked = DenseHopfield.Run(padded, ones(1, 6), cues, steps: 4);
         Assert.True(MaxDifference(alone, unmasked) > 0.1);
     }
+
+    [Fact]
+    public void Asynchronous_sign_updates_never_raise_the_energy()
+    {
+        const int n = 32, p = 32;
+        using var memories = MemoryPatterns.Bank(45, n, p).unsqueeze(0);
+        using var mask = ones(1, p);
+        using var cueStream = RandomStreams.Generator(46);
+        using var cues = MemoryPatterns.FlipExactly(memories.narrow(1, 0, 8), 0.3, cueStream);
+        using var weights = DenseHopfield.Construct(memories, mask);
+        using var order = RandomStreams.Generator(47);
+        var state = cues.clone();
+        var energies = new List<float[]> { DenseHopfield.Energy(memories, mask, state).data<float>().ToArray() };
+        int flips = 0;
+        for (int sweep = 0; sweep < 3; sweep++)
+            foreach (long i in randperm(n, generator: order).data<long>().ToArray())
+            {
+                using var scope = NewDisposeScope();
+                Tensor field = DenseHopfield.Field(weights, state).select(-1, i);                  // (1, B): gain · Σ_μ ξ_μi relu(ξ_μ·v/N − θ)
+                Tensor current = state.select(-1, i);
+                Tensor next = HopfieldDynamics.SignKeepingZero(field, current);
+                flips += (next != current).sum().item<long>() > 0 ? 1 : 0;
+                state.select(-1, i).copy_(next);
+                energies.Add(DenseHopfield.Energy(memories, mask, state).data<float>().ToArray());
+            }
+        for (int t = 1; t < energies.Count; t++)
+            for (int b = 0; b < energies[t].Length; b++)
+                Assert.True(energies[t][b] <= energies[t - 1][b] + 1e-4, $"update {t}, cue {b}: {energies[t - 1][b]} -> {energies[t][b]}");
+        Assert.True(flips > 0);
+        Assert.True(energies[^1].Zip(energies[0]).All(e => e.First < e.Second));                   // every cue went downhill
+        state.Dispose();
+    }
 }
