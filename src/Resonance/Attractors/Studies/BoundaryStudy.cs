@@ -117,6 +117,8 @@ internal static class BoundaryStudy
         if (options.Rules.Contains(MemoryRule.Dense))
             notes.Insert(3, $"Dense: one hidden neuron per memory, z = relu(m.v/N - {OptionChecks.Format(options.DenseThreshold)}), v <- tanh({OptionChecks.Format(options.DenseGain)} sum z m) from the cue, {study.Network.RetainSteps} updates " +
                 "(Krotov & Hopfield 2021; boundary.dense_threshold, boundary.dense_gain): not a pairwise weight matrix, so it is judged beside the pairwise rules, not as one of them.");
+        if (study.Network.Connectivity < 1 && options.Rules.Any(r => r is MemoryRule.Dense or MemoryRule.LearnedDense))
+            notes.Insert(3, "Connectivity thins pairwise weights only: dense and learned-dense have none, so they run unthinned.");
         if (options.Rules.Contains(MemoryRule.Dreaming)) notes.Insert(3, $"Dreaming: the kernel at t = {OptionChecks.Format(options.DreamTime)} (boundary.dream_time).");
         var table = new StudyTable("boundary", $"Capacity boundary: largest P retained and recovered from {pct} flips", ["N", "rule", "P*", "P*/N", "first failing P", "theory P/N"], rows, notes);
         var evaluationTable = new StudyTable("evaluations", "Every P evaluated", ["N", "rule", "P", "P/N", "round", "min retention", "cues recovered", "mean final overlap", "rival overlap: missed cues / all", "W_self r: pinv / dreaming", "passed", "training"],
