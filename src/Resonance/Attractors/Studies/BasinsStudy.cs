@@ -58,18 +58,13 @@ internal static class BasinsStudy
                 ClassicalRules.Entry(RuleMemories.Classical(c.rule)).Weights(memories.narrow(0, k, 1), mask.narrow(0, k, 1))).ToArray());   // (K, N, N)
             groups.Add(new Group(classical, new WeightMemory(weights, options.Update, study.Network.RetainSteps, options.Gain, RandomStreams.Derive(study.Seed, "order")), memories, mask));
         }
+        // The memories of every count, one net each: shared by the memories that are not weight matrices.
+        var (everyCount, everyMask) = Padded(counts);
         if (options.Rules.Contains(MemoryRule.Modern))
-        {
-            var modern = counts.Select(p => (MemoryRule.Modern, p)).ToList();
-            var (memories, mask) = Padded(counts);
-            groups.Add(new Group(modern, new ModernMemory(memories, mask, options.ModernBeta), memories, mask));
-        }
+            groups.Add(new Group([.. counts.Select(p => (MemoryRule.Modern, p))], new ModernMemory(everyCount, everyMask, options.ModernBeta), everyCount, everyMask));
         if (options.Rules.Contains(MemoryRule.Dense))
-        {
-            var dense = counts.Select(p => (MemoryRule.Dense, p)).ToList();
-            var (memories, mask) = Padded(counts);
-            groups.Add(new Group(dense, new DenseMemory(DenseHopfield.Construct(memories, mask, options.DenseThreshold, options.DenseGain), study.Network.RetainSteps), memories, mask));
-        }
+            groups.Add(new Group([.. counts.Select(p => (MemoryRule.Dense, p))],
+                new DenseMemory(DenseHopfield.Construct(everyCount, everyMask, options.DenseThreshold, options.DenseGain), study.Network.RetainSteps), everyCount, everyMask));
         DenseTrainingResult? denseTrained = null;
         if (options.Rules.Contains(MemoryRule.LearnedDense))
         {
@@ -77,8 +72,7 @@ internal static class BasinsStudy
             context.Note(stage, $"{counts.Count} learned dense memories: N = {n}, {string.Join(", ", counts)} memories, {study.TrainingFor(MemoryRule.LearnedDense).Epochs} epochs, one batched program");
             denseTrained = RuleMemories.TrainDense(context, [.. counts.Select(p => ($"learned-dense_p{p}", bank.narrow(0, 0, p)))], n, options.DenseGain, stage);
             foreach (var outcome in denseTrained.Outcomes) summary[$"{outcome.Label.Replace('-', '_')}_training"] = outcome.Describe();
-            var (memories, mask) = Padded(counts);
-            groups.Add(new Group([.. counts.Select(p => (MemoryRule.LearnedDense, p))], new DenseMemory(denseTrained.Weights, study.Network.RetainSteps), memories, mask));
+            groups.Add(new Group([.. counts.Select(p => (MemoryRule.LearnedDense, p))], new DenseMemory(denseTrained.Weights, study.Network.RetainSteps), everyCount, everyMask));
         }
 
         // Every cue condition, the same cues for every rule and count.
