@@ -2,22 +2,23 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Resonance.Data;
 using Resonance.Experiments;
-using Resonance.Models;
-using Resonance.Training;
+using Resonance.Runs;
 using Spectre.Console;
 
 namespace Resonance.Cli;
 
-/// <summary><c>resonance run [EXPERIMENT] [--set key=value]... [--out DIR] [--seed N] | --resume RUN_DIR</c>.</summary>
+/// <summary><c>resonance run [EXPERIMENT] [--set key=value]... [--out DIR] [--seed N] | --resume RUN_DIR</c>: any kind of experiment.</summary>
 internal static class RunCommand
 {
-    /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM after saving its checkpoint (128 + SIGINT, as shells expect).</summary>
+    /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM after saving what it could (128 + SIGINT, as shells expect).</summary>
     public const int Interrupted = 130;
 
     public static Command Create(IAnsiConsole console)
     {
+        var kinds = ExperimentKinds.CreateDefault();
         var command = new Command("run",
-            "Run an experiment (a YAML file, or the name of a built-in one) into a run directory. " +
+            "Run an experiment of any kind (training, attractor study, spark simulation: " +
+            $"{string.Join(", ", kinds.All.Select(k => k.Name))}) from a YAML file or the name of a built-in one, into a run directory. " +
             $"With no experiment, runs the built-in '{EmbeddedExperiments.Default}'. " +
             $"Exit codes: 0 done, 1 the run failed (diverged, target missed), 2 bad input, {Interrupted} interrupted (resume with --resume).");
         var file = new Argument<string?>("experiment")
@@ -25,10 +26,10 @@ internal static class RunCommand
             Description = $"Experiment file, or a built-in name ({string.Join(", ", EmbeddedExperiments.Names)}).",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var set = new Option<string[]>("--set") { Description = "Override a key, e.g. --set training.lr=0.001 (repeatable).", HelpName = "key=value", AllowMultipleArgumentsPerToken = false };
-        var outDir = new Option<string?>("--out") { Description = "Run directory (default: runs/<experiment>-<timestamp>).", HelpName = "DIR" };
-        var seed = new Option<long?>("--seed") { Description = "Seed (overrides the file's seed).", HelpName = "N" };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its last checkpoint.", HelpName = "RUN_DIR" };
+        var set = SetOption();
+        var outDir = OutOption();
+        var seed = SeedOption();
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory (a training run from its last checkpoint, a spark simulation from its last snapshot).", HelpName = "RUN_DIR" };
         command.Arguments.Add(file);
         command.Options.Add(set);
         command.Options.Add(outDir);
@@ -36,52 +37,66 @@ internal static class RunCommand
         command.Options.Add(resume);
         command.SetAction(parse =>
         {
-            var registry = ModelCatalog.CreateDefault();
             string? resumeDir = parse.GetValue(resume);
             string? experimentArg = parse.GetValue(file);
             string[] overrides = parse.GetValue(set) ?? [];
-            if (resumeDir is not null && (experimentArg is not null || overrides.Length > 0 || parse.GetValue(seed) is not null || parse.GetValue(outDir) is not null))
-                throw new UserInputException("--resume continues a run with the config it was started with; give only --resume RUN_DIR (and --device/--threads).");
-
-            Experiment? experiment = null;
-            RunDirectory run;
-            if (resumeDir is null)
+            if (resumeDir is not null)
             {
-                var document = LoadExperiment(experimentArg ?? EmbeddedExperiments.Default, out string defaultName);
-                if (Resonance.Attractors.Studies.AttractorStudy.IsStudy(document))
-                    throw new UserInputException($"{document.Source}: an attractor study, not a training experiment; run it with: resonance attractor run {experimentArg}");
-                experiment = ExperimentRunner.Prepare(document, overrides, parse.GetValue(seed), registry, defaultName);
-                run = new RunDirectory(parse.GetValue(outDir) ?? RunDirectory.DefaultPath(experiment.Name, DateTime.Now));
+                if (experimentArg is not null || overrides.Length > 0 || parse.GetValue(seed) is not null || parse.GetValue(outDir) is not null)
+                    throw new UserInputException("--resume continues a run with the config it was started with; give only --resume RUN_DIR (and --device/--threads).");
+                return Execute(console, parse, context => RunLauncher.Resume(kinds, new RunDirectory(resumeDir), context));
             }
-            else run = new RunDirectory(resumeDir);
-
-            var device = ResonanceCli.ApplyGlobalOptions(parse);
-            var cache = DataCache.FromEnvironment();
-            using var stop = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => StopGracefully(context, stop, console));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => StopGracefully(context, stop, console));
-
-            var observer = new ConsoleTrainingObserver(console);
-            var result = observer.Run(() => experiment is null
-                ? ExperimentRunner.Resume(run, registry, device, cache, observer, stop.Token)
-                : ExperimentRunner.Start(experiment, run, device, cache, observer, stop.Token));
-
-            ShowResult(console, run, registry, result);
-            return result.Status switch
-            {
-                TrainingStatus.Completed or TrainingStatus.EarlyStopped => ResonanceCli.Success,
-                TrainingStatus.Interrupted => Interrupted,
-                _ => ResonanceCli.RunFailed,
-            };
+            var document = LoadExperiment(experimentArg ?? EmbeddedExperiments.Default, out string defaultName);
+            var (kind, bare) = kinds.Detect(document);
+            var prepared = kind.Prepare(bare, overrides, parse.GetValue(seed), defaultName);
+            return Start(console, parse, kind, prepared, parse.GetValue(outDir));
         });
         return command;
+    }
+
+    internal static Option<string[]> SetOption() =>
+        new("--set") { Description = "Override a key, e.g. --set training.lr=0.001 (repeatable).", HelpName = "key=value", AllowMultipleArgumentsPerToken = false };
+
+    internal static Option<string?> OutOption() =>
+        new("--out") { Description = "Run directory, new or empty (default: runs/<experiment>-<timestamp>).", HelpName = "DIR" };
+
+    internal static Option<long?> SeedOption() =>
+        new("--seed") { Description = "Seed of every random stream (overrides the file's seed).", HelpName = "N" };
+
+    /// <summary>Starts a prepared run into <paramref name="outDir"/> (or the default folder), after checking the folder.</summary>
+    internal static int Start(IAnsiConsole console, ParseResult parse, IExperimentKind kind, IPreparedRun prepared, string? outDir)
+    {
+        var run = new RunDirectory(outDir ?? RunDirectory.DefaultPath(prepared.Name, DateTime.Now));
+        run.CheckNew();
+        return Execute(console, parse, context => RunLauncher.Start(kind, prepared, run, context));
+    }
+
+    /// <summary>Runs with the global options applied, Ctrl-C / SIGTERM turned into a graceful stop, events rendered, and the
+    /// outcome shown; returns the exit code.</summary>
+    static int Execute(IAnsiConsole console, ParseResult parse, Func<RunContext, RunOutcome> work)
+    {
+        var device = ResonanceCli.ApplyGlobalOptions(parse);
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => StopGracefully(context, stop, console));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => StopGracefully(context, stop, console));
+        var events = new ConsoleRunEvents(console);
+        var context = new RunContext(device, DataCache.FromEnvironment(), events, stop.Token);
+        string? runPath = null;
+        var relay = new RunEventRelay(e =>
+        {
+            if (e is RunStarted started) runPath = started.RunPath;
+            events.Report(e);
+        });
+        var outcome = events.Run(() => work(context with { Events = relay }));
+        Show(console, outcome, runPath);
+        return outcome.ExitCode;
     }
 
     static void StopGracefully(PosixSignalContext context, CancellationTokenSource stop, IAnsiConsole console)
     {
         if (stop.IsCancellationRequested) return; // a second signal ends the process the usual way
         context.Cancel = true;
-        console.MarkupLine("[yellow]stopping after this batch and saving a checkpoint (signal again to quit at once)[/]");
+        console.MarkupLine("[yellow]stopping after this step and saving what can be resumed (signal again to quit at once)[/]");
         stop.Cancel();
     }
 
@@ -102,47 +117,30 @@ internal static class RunCommand
         throw new UserInputException($"{nameOrPath}: no such experiment file or built-in experiment; built-in ones are {string.Join(", ", EmbeddedExperiments.Names)}.");
     }
 
-    static void ShowResult(IAnsiConsole console, RunDirectory run, ModelRegistry registry, TrainingResult result)
+    /// <summary>The outcome's tables (small ones), its message, the run folder and its plots.</summary>
+    static void Show(IAnsiConsole console, RunOutcome outcome, string? runPath)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(run.Name)).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
-        foreach (var (key, value) in result.Summary)
-            table.AddRow(Markup.Escape(key), Markup.Escape(Format(key, value)));
-        console.Write(table);
-        string colour = result.Status is TrainingStatus.Completed or TrainingStatus.EarlyStopped ? "green" : result.Status == TrainingStatus.Interrupted ? "yellow" : "red";
-        console.MarkupLine($"[{colour}]{Markup.Escape(result.Message)}[/]");
-        ShowReferences(console, run, registry, result);
-        console.MarkupLine($"run directory: {Markup.Escape(run.Path)}");
-        if (Directory.Exists(run.PlotsPath) && Directory.GetFiles(run.PlotsPath, "*.png") is { Length: > 0 } plots)
-            console.MarkupLine($"plots: {Markup.Escape(string.Join(", ", plots.Order().Select(Path.GetFileName)))} in {Markup.Escape(run.PlotsPath)}");
+        foreach (var table in outcome.Tables.Where(t => t.Rows.Count <= 60))
+            console.Write(Render(table));
+        string colour = outcome.Status switch { RunStatus.Completed => "green", RunStatus.Interrupted => "yellow", _ => "red" };
+        console.MarkupLine($"[{colour}]{Markup.Escape(outcome.Message)}[/]");
+        if (runPath is null) return;
+        console.MarkupLine($"run directory: {Markup.Escape(runPath)}");
+        string plots = Path.Combine(runPath, "plots");
+        if (Directory.Exists(plots) && Directory.GetFiles(plots, "*.png") is { Length: > 0 } files)
+            console.MarkupLine(files.Length <= 8
+                ? $"plots: {Markup.Escape(string.Join(", ", files.Order().Select(Path.GetFileName)))} in {Markup.Escape(plots)}"
+                : $"plots: {files.Length} pictures in {Markup.Escape(plots)}");
     }
 
-    /// <summary>The run's figure beside the experiment's <c>reference:</c> figures, one table per metric.</summary>
-    static void ShowReferences(IAnsiConsole console, RunDirectory run, ModelRegistry registry, TrainingResult result)
+    internal static Table Render(StudyTable table)
     {
-        if (!run.Exists) return;
-        var references = Experiment.From(ConfigDocument.Load(run.ConfigPath), registry, run.Name).References ?? [];
-        foreach (var metric in references.GroupBy(figure => figure.Metric))
-        {
-            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{metric.Key}: this run and its references"))
-                .AddColumn("").AddColumn(new TableColumn(Markup.Escape(metric.Key)).RightAligned()).AddColumn("source");
-            result.Summary.TryGetValue(metric.Key, out object? mine);
-            table.AddRow(new Markup("[bold]this run[/]"), new Markup($"[bold]{Markup.Escape(mine is null ? "missing" : Format(metric.Key, mine))}[/]"),
-                new Markup(Markup.Escape($"{run.Name}, {Format("epochs_completed", result.Summary.GetValueOrDefault("epochs_completed"))} epochs, " +
-                                         $"{Format("train_time_s", result.Summary.GetValueOrDefault("train_time_s"))}")));
-            foreach (var figure in metric)
-                table.AddRow(Markup.Escape(figure.Name), figure.Value is double value ? Markup.Escape(Format(metric.Key, value)) : "[yellow]missing[/]",
-                    Markup.Escape(figure.Source ?? ""));
-            console.Write(table);
-        }
+        var rendered = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(table.Title));
+        for (int c = 0; c < table.Columns.Count; c++)
+            rendered.AddColumn(c == 0 ? new TableColumn(Markup.Escape(table.Columns[c])) : new TableColumn(Markup.Escape(table.Columns[c])).RightAligned());
+        foreach (var row in table.Rows) rendered.AddRow(row.Select(Markup.Escape).ToArray());
+        return rendered;
     }
 
-    internal static string Format(string key, object? value) => value switch
-    {
-        double d when key.EndsWith("accuracy", StringComparison.Ordinal) => $"{d:P2}",
-        double d when key.EndsWith("_per_s", StringComparison.Ordinal) => $"{d:N0}",
-        double d when key.EndsWith("_s", StringComparison.Ordinal) => $"{d:F1} s",
-        double d => $"{d:G5}",
-        long l => $"{l:N0}",
-        _ => value?.ToString() ?? "",
-    };
+    internal static string Format(string key, object? value) => SummaryFormat.Format(key, value);
 }

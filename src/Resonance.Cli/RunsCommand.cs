@@ -1,36 +1,44 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Resonance.Training;
+using Resonance.Runs;
 using Spectre.Console;
 
 namespace Resonance.Cli;
 
-/// <summary><c>resonance runs [--root DIR] [--json]</c>: the runs under a folder with their headline figures.</summary>
+/// <summary><c>resonance runs [--root DIR] [--kind KIND] [--json]</c>: the runs under a folder, every kind, with their headline figures.</summary>
 internal static class RunsCommand
 {
-    static readonly string[] Columns = ["status", "model", "epochs_completed", "test_accuracy", "test_loss", "train_time_s"];
-
     public static Command Create(IAnsiConsole console)
     {
-        var command = new Command("runs", "List runs with their headline figures (from each run's summary.json).");
+        var kinds = ExperimentKinds.CreateDefault();
+        var command = new Command("runs", "List runs of every kind, newest first, with status, age and headline figures (from each run's summary.json).");
         var root = new Option<string>("--root") { Description = "Folder holding run directories.", DefaultValueFactory = _ => "runs", HelpName = "DIR" };
-        var json = new Option<bool>("--json") { Description = "Print JSON (one object per run) instead of a table." };
+        var kind = new Option<string?>("--kind") { Description = $"Only runs of this kind ({string.Join(", ", kinds.All.Select(k => k.Name))}).", HelpName = "KIND" };
+        var json = new Option<bool>("--json") { Description = "Print JSON (one object per run: run, path, problem, and its summary) instead of a table." };
         command.Options.Add(root);
+        command.Options.Add(kind);
         command.Options.Add(json);
         command.SetAction(parse =>
         {
             string folder = parse.GetValue(root)!;
-            var runs = Directory.Exists(folder)
-                ? Directory.GetDirectories(folder).Select(d => new RunDirectory(d)).Where(r => r.Exists).OrderBy(r => r.Name, StringComparer.Ordinal).ToList()
-                : [];
+            string? only = parse.GetValue(kind);
+            if (only is not null) kinds.Get(only, "--kind");
+            if (File.Exists(folder))
+                throw new UserInputException($"--root {folder}: is a file; give the folder that holds run directories.");
+            if (!Directory.Exists(folder) && parse.GetResult(root) is { Implicit: false })
+                throw new UserInputException($"--root {folder}: no such folder; give the folder that holds run directories (runs/ by default).");
+            var runs = Directory.Exists(folder) ? RunListing.Find(folder) : [];
+            if (only is not null) runs = runs.Where(r => r.Kind == only).ToList();
             if (parse.GetValue(json))
             {
                 var array = new JsonArray();
                 foreach (var run in runs)
                 {
                     var entry = new JsonObject { ["run"] = run.Name, ["path"] = run.Path };
-                    foreach (var (key, value) in run.ReadSummary() ?? []) entry[key] = value?.DeepClone();
+                    if (run.Problem is not null) entry["problem"] = run.Problem;
+                    if (run.Summary is null) entry["kind"] = run.Kind;
+                    foreach (var (key, value) in run.Summary ?? []) entry[key] = value?.DeepClone();
                     array.Add(entry);
                 }
                 console.Profile.Out.Writer.WriteLine(array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -38,18 +46,25 @@ internal static class RunsCommand
             }
             if (runs.Count == 0)
             {
-                console.MarkupLine($"no runs in {Markup.Escape(Path.GetFullPath(folder))}; start one with [bold]resonance run[/]");
+                console.MarkupLine($"no runs{(only is null ? "" : $" of kind {Markup.Escape(only)}")} in {Markup.Escape(Path.GetFullPath(folder))}; start one with [bold]resonance run[/]");
                 return ResonanceCli.Success;
             }
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("run");
-            foreach (string column in Columns) table.AddColumn(new TableColumn(column.Replace('_', ' ')).RightAligned());
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("run").AddColumn("kind").AddColumn("status").AddColumn(new TableColumn("age").RightAligned()).AddColumn("figures");
+            var now = DateTimeOffset.Now;
             foreach (var run in runs)
             {
-                var summary = run.ReadSummary();
-                var cells = new List<string> { Markup.Escape(run.Name) };
-                foreach (string column in Columns)
-                    cells.Add(Markup.Escape(summary?[column] is JsonValue v ? RunCommand.Format(column, Unwrap(v)) : "-"));
-                table.AddRow(cells.ToArray());
+                string status = run.Status switch
+                {
+                    null => "[red]?[/]",
+                    "completed" => "[green]completed[/]",
+                    "running" => "[blue]running[/]",
+                    "interrupted" => "[yellow]interrupted[/]",
+                    var other => $"[red]{Markup.Escape(other)}[/]",
+                };
+                string figures = run.Problem is not null
+                    ? $"[red]{Markup.Escape(run.Problem)}[/]"
+                    : Markup.Escape(Figures(kinds, run));
+                table.AddRow(Markup.Escape(run.Name), Markup.Escape(run.Kind ?? "?"), status, RunListing.Age(run.StartedAt, now), figures);
             }
             console.Write(table);
             return ResonanceCli.Success;
@@ -57,6 +72,13 @@ internal static class RunsCommand
         return command;
     }
 
-    static object? Unwrap(JsonValue value) =>
-        value.TryGetValue(out long l) ? l : value.TryGetValue(out double d) ? d : value.ToString();
+    /// <summary>The kind's headline figures present in the run's summary, as <c>key value</c> pairs.</summary>
+    static string Figures(ExperimentKinds kinds, RunEntry run)
+    {
+        if (run.Summary is null) return "";
+        var kind = kinds.All.FirstOrDefault(k => k.Name == run.Kind);
+        if (kind is null) return "";
+        return string.Join("  ", Headlines.Pick(run.Summary, kind.HeadlineKeys, most: 4)
+            .Select(pair => $"{pair.Key.Replace('_', ' ')} {SummaryFormat.Format(pair.Key, pair.Value)}"));
+    }
 }

@@ -13,7 +13,7 @@ internal static class SparksCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var sparks = new Command("sparks", "Spark network (seed 003): sparks walk the neurons and strengthen the edges they use.");
+        var sparks = new Command("sparks", "Spark network (from sparknet-emergence's README): sparks walk the neurons and strengthen the edges they use.");
         sparks.Subcommands.Add(Run(console));
         sparks.Subcommands.Add(Bench(console));
         return sparks;
@@ -36,59 +36,34 @@ internal static class SparksCommand
                 "Its config is the base for --set; run.steps more steps are taken.",
             HelpName = "FILE|RUN_DIR",
         };
-        var command = new Command("run", "Run the spark network; write metrics, pictures, layout frames and snapshots to a run directory.");
+        var command = new Command("run", "Run the spark network (the same as resonance run FILE for a spark experiment): metrics, pictures, layout frames and snapshots in a run directory.");
         command.Arguments.Add(experimentFile);
         foreach (var option in new Option[] { set, steps, output, seed, fromSnapshot })
             command.Options.Add(option);
         command.SetAction(parse =>
         {
-            var device = ResonanceCli.ApplyGlobalOptions(parse);
             var file = parse.GetValue(experimentFile);
             var snapshotFile = parse.GetValue(fromSnapshot);
             if (file is not null && snapshotFile is not null)
                 throw new UserInputException("--from-snapshot: the snapshot carries its own config; use --set to change it instead of an experiment file.");
-            SparkSnapshot? snapshot = snapshotFile is null ? null : SparkSnapshot.Load(SparkRun.LatestSnapshot(snapshotFile));
-            string[] overrides = parse.GetValue(set) ?? [];
-            var experiment = file is not null
-                ? SparkConfig.Load(file.FullName, overrides)
-                : SparkConfig.ApplyOverrides(snapshot?.Experiment ?? new SparkExperiment(), overrides);
+            var overrides = (parse.GetValue(set) ?? []).ToList();
             if (parse.GetValue(steps) is int stepCount)
-                experiment = experiment with { Run = experiment.Run with { Steps = stepCount } };
-            if (parse.GetValue(seed) is long seedValue)
+                overrides.Add($"run.steps={stepCount}");
+            var kind = new SparkExperimentKind();
+            Runs.IPreparedRun prepared;
+            if (snapshotFile is not null)
             {
-                if (snapshot is not null)
+                if (parse.GetValue(seed) is not null)
                     throw new UserInputException("--seed: a continued simulation keeps its snapshot's seed.");
-                experiment = experiment with { Seed = seedValue };
+                prepared = kind.PrepareFromSnapshot(SparkSnapshot.Load(SparkRun.LatestSnapshot(snapshotFile)), overrides, SparkExperimentKind.DefaultName);
             }
-            experiment.Validate();
-            string directory = parse.GetValue(output) ?? SparkRun.DefaultDirectory(DateTime.Now);
-
-            var o = experiment.Sparks;
-            console.MarkupLine(Markup.Escape(
-                $"sparks: {o.Neurons} neurons, {o.SparkCount} sparks, {experiment.Run.Steps} steps from step {snapshot?.State.Step ?? 0}, " +
-                $"seed {experiment.Seed}, device {device.type.ToString().ToLowerInvariant()} -> {directory}"));
-            long reportEvery = Math.Max(1, experiment.Run.Steps / 10);
-            long nextReport = 0;
-            var progress = new SynchronousProgress<SparkRunProgress>(p =>
+            else
             {
-                if (p.Step < nextReport && p.Step != p.LastStep) return;
-                nextReport = p.Step + reportEvery;
-                console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                    $"  step {p.Step,7}  diagonal bias {p.Measures.Diagonal.Bias,6:0.000}  entropy W {p.Measures.WeightEntropy:0.000} " +
-                    $"M {p.Measures.MemoryEntropy:0.000}  modularity {p.Measures.Modularity:0.000}  {p.StepsPerSecond:0} steps/s")));
-            });
-            var result = SparkRun.Execute(experiment, directory, device, snapshot, progress);
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("measure").AddColumn($"step {result.Measures[0].Step}", c => c.RightAligned())
-                .AddColumn($"step {result.Measures[^1].Step}", c => c.RightAligned());
-            var firstMetrics = result.Measures[0].ToMetrics();
-            var lastMetrics = result.Measures[^1].ToMetrics();
-            for (int k = 0; k < firstMetrics.Count; k++)
-                table.AddRow(firstMetrics[k].Key, Number(firstMetrics[k].Value), Number(lastMetrics[k].Value));
-            console.Write(table);
-            console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"{result.Summary["steps_per_s"]:0} steps/s; {result.Pictures.Count} pictures, {result.Frames.Count} frames, " +
-                $"{result.Snapshots.Count} snapshot(s) in {directory}")));
-            return ResonanceCli.Success;
+                var document = file is not null ? Experiments.ConfigDocument.Load(file.FullName) : SparkConfig.ToDocument(new SparkExperiment());
+                var (_, bare) = new Runs.ExperimentKinds().Add(kind).Detect(document);
+                prepared = kind.Prepare(bare, overrides, parse.GetValue(seed), file is null ? SparkExperimentKind.DefaultName : Path.GetFileNameWithoutExtension(file.Name));
+            }
+            return RunCommand.Start(console, parse, kind, prepared, parse.GetValue(output));
         });
         return command;
     }
@@ -115,15 +90,5 @@ internal static class SparksCommand
             return ResonanceCli.Success;
         });
         return command;
-    }
-
-    static string Number(double value) => Math.Abs(value) >= 1000 || value == Math.Floor(value)
-        ? value.ToString("0", CultureInfo.InvariantCulture)
-        : value.ToString("0.0000", CultureInfo.InvariantCulture);
-
-    /// <summary>Calls back on the reporting thread (System.Progress would post to a thread pool and reorder lines).</summary>
-    sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

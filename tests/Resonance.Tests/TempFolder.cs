@@ -16,6 +16,7 @@ public sealed class TempFolder : IDisposable
     public string File(string name, string text)
     {
         string path = System.IO.Path.Combine(Path, name);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         System.IO.File.WriteAllText(path, text);
         return path;
     }

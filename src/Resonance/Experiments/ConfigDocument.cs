@@ -140,7 +140,7 @@ public sealed class ConfigDocument
     public void RefuseUnknownSections(IReadOnlyList<string> sections, string what)
     {
         foreach (string key in Root.Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value ?? ""))
-            if (!sections.Contains(key))
+            if (!sections.Contains(key) && key != "kind") // kind: names the experiment kind; the kinds registry reads it
             {
                 string? guess = ConfigBinder.Closest(key, sections);
                 throw new UserInputException(guess is null

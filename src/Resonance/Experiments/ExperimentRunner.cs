@@ -1,5 +1,6 @@
 using Resonance.Data;
 using Resonance.Models;
+using Resonance.Runs;
 using Resonance.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,9 +8,108 @@ using static TorchSharp.torch;
 namespace Resonance.Experiments;
 
 /// <summary>
-/// Turns an experiment into a run: resolves the config, writes the run directory, builds data and model,
-/// trains, and writes the plots. <c>resonance run</c> and the studio both go through here.
+/// The training kind of experiment (<c>kind: training</c>, or any file with a <c>model:</c> section): a model trained
+/// on a data set by <see cref="Trainer"/>, with checkpoints, exact resume and plots.
 /// </summary>
+public sealed class TrainingKind(ModelRegistry registry) : IExperimentKind
+{
+    public string Name => "training";
+    public string Description => "train a registered model on a data set (checkpoints, resume, plots)";
+    public IReadOnlyList<string> HeadlineKeys { get; } = ["test_accuracy", "test_loss", "epochs_completed", "loss_spikes", "train_time_s"];
+
+    public bool Recognises(ConfigDocument document) => document.Root.Children.ContainsKey(new YamlDotNet.RepresentationModel.YamlScalarNode("model"));
+
+    public IPreparedRun Prepare(ConfigDocument document, IReadOnlyList<string> overrides, long? seed, string defaultName) =>
+        new Prepared(ExperimentRunner.Prepare(document, overrides, seed, registry, defaultName));
+
+    /// <summary>A run of an experiment already bound (code and tests that build one directly).</summary>
+    public static IPreparedRun Prepare(Experiment experiment) => new Prepared(experiment);
+
+    public IPreparedRun PrepareResume(RunDirectory run, ConfigDocument config)
+    {
+        var experiment = Experiment.From(config, registry, run.Name);
+        if (!File.Exists(run.LastCheckpointPath) && !File.Exists(run.BestCheckpointPath))
+            throw new UserInputException($"--resume {run.Path}: no checkpoint yet (it stopped before its first one); start it again with resonance run {run.ConfigPath} --out NEW_DIR.");
+        return new Prepared(experiment);
+    }
+
+    sealed class Prepared(Experiment experiment) : IPreparedRun
+    {
+        public string Name => experiment.Name;
+        public string ResolvedYaml => experiment.Resolved().ToYaml();
+
+        public string Describe(Device device) =>
+            $"{experiment.Name}: {experiment.Model.Type} on {experiment.Data.Dataset}, {experiment.Training.Epochs} epochs, seed {experiment.Seed}, " +
+            $"device {device.type.ToString().ToLowerInvariant()}, {get_num_threads()} thread(s)";
+
+        public IBuiltRun Build(RunContext context, bool resume)
+        {
+            torch.manual_seed(experiment.Seed);
+            var data = ExperimentData.Create(experiment.Data, experiment.Seed, context.Device, context.Cache, new MessageProgress(context.Events));
+            try
+            {
+                var model = experiment.Model.Create(experiment.ModelOptions, data.Shape, experiment.Seed);
+                model.to(context.Device);
+                return new Built(experiment, data, model);
+            }
+            catch
+            {
+                data.Dispose();
+                throw;
+            }
+        }
+    }
+
+    sealed class Built(Experiment experiment, ISequenceData data, SequenceModel model) : IBuiltRun
+    {
+        public RunOutcome Execute(RunDirectory run, RunContext context, bool resume)
+        {
+            var trainer = new Trainer(model, data, experiment.Training, experiment.Logging, run, context.Events);
+            var result = trainer.Run(resume, context.Stop);
+            if (experiment.Logging.Plots)
+                foreach (string plot in RunPlots.Write(run))
+                    context.Events.Report(new FigureWritten(plot));
+            return new RunOutcome(result.RunStatus, result.Message, result.Summary, Tables(run, result)) { Details = result };
+        }
+
+        /// <summary>The summary, then one table per metric of the experiment's <c>reference:</c> figures beside this run's.</summary>
+        IReadOnlyList<StudyTable> Tables(RunDirectory run, TrainingResult result)
+        {
+            var tables = new List<StudyTable>
+            {
+                new("summary", run.Name, ["figure", "value"], result.Summary.Select(kv => (IReadOnlyList<string>)[kv.Key, SummaryFormat.Format(kv.Key, kv.Value)]).ToList()),
+            };
+            foreach (var metric in (experiment.References ?? []).GroupBy(figure => figure.Metric))
+            {
+                result.Summary.TryGetValue(metric.Key, out object? mine);
+                var rows = new List<IReadOnlyList<string>>
+                {
+                    new[] { "this run", mine is null ? "missing" : SummaryFormat.Format(metric.Key, mine),
+                        $"{run.Name}, {SummaryFormat.Format("epochs_completed", result.Summary.GetValueOrDefault("epochs_completed"))} epochs, " +
+                        SummaryFormat.Format("train_time_s", result.Summary.GetValueOrDefault("train_time_s")) },
+                };
+                rows.AddRange(metric.Select(figure => (IReadOnlyList<string>)
+                    [figure.Name, figure.Value is double value ? SummaryFormat.Format(metric.Key, value) : "missing", figure.Source ?? ""]));
+                tables.Add(new StudyTable($"reference-{metric.Key}", $"{metric.Key}: this run and its references", ["", metric.Key, "source"], rows));
+            }
+            return tables;
+        }
+
+        public void Dispose()
+        {
+            model.Dispose();
+            data.Dispose();
+        }
+    }
+
+    /// <summary>Reports data preparation (an MNIST fetch) as messages, on the calling thread.</summary>
+    sealed class MessageProgress(IRunEvents events) : IProgress<string>
+    {
+        public void Report(string value) => events.Report(new RunMessage(value, MessageLevel.Warning));
+    }
+}
+
+/// <summary>Binding of a training experiment from a document with overrides.</summary>
 public static class ExperimentRunner
 {
     /// <summary>Applies <c>--set</c> overrides and <c>--seed</c> to a copy of <paramref name="document"/> and validates it.</summary>
@@ -20,45 +120,5 @@ public static class ExperimentRunner
         foreach (string assignment in overrides) copy.Set(assignment);
         if (seed is long s) copy.Set($"seed={s}");
         return Experiment.From(copy, registry, defaultName);
-    }
-
-    /// <summary>Starts a new run of <paramref name="experiment"/> in <paramref name="run"/>.</summary>
-    public static TrainingResult Start(Experiment experiment, RunDirectory run, Device device, DataCache cache, ITrainingObserver observer, CancellationToken stop)
-    {
-        if (run.Exists)
-            throw new UserInputException($"{run.Path} already holds a run; choose another --out, or continue it with resonance run --resume {run.Path}");
-        run.Create();
-        AtomicFile.WriteAllText(run.ConfigPath, experiment.Resolved().ToYaml());
-        return Train(experiment, run, device, cache, observer, resume: false, stop);
-    }
-
-    /// <summary>Continues the run in <paramref name="run"/> from its last checkpoint, with the config it was started with.</summary>
-    public static TrainingResult Resume(RunDirectory run, ModelRegistry registry, Device device, DataCache cache, ITrainingObserver observer, CancellationToken stop)
-    {
-        if (!run.Exists)
-            throw new UserInputException($"{run.Path}: not a run directory (no config.yaml); give a folder that resonance run created.");
-        var experiment = Experiment.From(ConfigDocument.Load(run.ConfigPath), registry, run.Name);
-        if (!File.Exists(run.LastCheckpointPath))
-            throw new UserInputException($"{run.Path}: no checkpoint yet (it stopped before its first one); start it again with resonance run.");
-        return Train(experiment, run, device, cache, observer, resume: true, stop);
-    }
-
-    static TrainingResult Train(Experiment experiment, RunDirectory run, Device device, DataCache cache, ITrainingObserver observer, bool resume, CancellationToken stop)
-    {
-        torch.manual_seed(experiment.Seed);
-        using var data = ExperimentData.Create(experiment.Data, experiment.Seed, device, cache, new NoteProgress(observer));
-        using var model = experiment.Model.Create(experiment.ModelOptions, data.Shape, experiment.Seed);
-        model.to(device);
-        var trainer = new Trainer(model, data, experiment.Training, experiment.Logging, run, observer);
-        var result = trainer.Run(resume, stop);
-        if (experiment.Logging.Plots)
-            RunPlots.Write(run);
-        return result;
-    }
-
-    /// <summary>Reports data preparation (an MNIST fetch) as observer notes, on the calling thread.</summary>
-    sealed class NoteProgress(ITrainingObserver observer) : IProgress<string>
-    {
-        public void Report(string value) => observer.Note(value);
     }
 }

@@ -57,7 +57,7 @@ public static class SparkConfig
 
     /// <summary>The experiment as YAML, every key written (what a run saves as <c>config.yaml</c>).</summary>
     public static string ToYaml(SparkExperiment experiment) =>
-        "# Spark network (seed 003), fully resolved.\n" + ToDocument(experiment).ToYaml();
+        "# Spark network (sparknet-emergence), fully resolved.\n" + ToDocument(experiment).ToYaml();
 
     static ConfigDocument WithOverrides(ConfigDocument document, IEnumerable<string>? overrides)
     {

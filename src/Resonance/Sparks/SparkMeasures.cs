@@ -52,6 +52,20 @@ public sealed record SparkMeasures(
             MeanActivation: simulation.Activations.mean().item<float>());
     }
 
+    /// <summary>The measures read back from a <c>metrics.jsonl</c> line (a resumed run's earlier measurements); the
+    /// per-neuron communities and the hull area are not logged, so they come back empty and NaN.</summary>
+    public static SparkMeasures FromMetrics(System.Text.Json.Nodes.JsonObject line)
+    {
+        double Get(string key) => line[key] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue(out double number) ? number : double.NaN;
+        return new SparkMeasures(
+            (long)Get("step"),
+            new DiagonalBias(Get("diagonal_mass_fraction"), Get("diagonal_baseline"), Get("diagonal_bias")),
+            Get("weight_entropy"), Get("weight_row_entropy"), Get("memory_entropy"),
+            (int)Get("graph_edges"), Get("clustering"), Get("modularity"), (int)Get("communities"), [],
+            new LayoutEvenness(Get("layout_nn_ratio"), Get("layout_nn_variation"), double.NaN),
+            Get("mean_activation"));
+    }
+
     /// <summary>The measures as flat metric keys (the names in <c>metrics.jsonl</c>), in a fixed order.</summary>
     public IReadOnlyList<KeyValuePair<string, double>> ToMetrics() =>
     [

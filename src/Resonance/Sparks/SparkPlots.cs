@@ -1,3 +1,4 @@
+using Resonance.Runs;
 using Resonance.Training;
 using ScottPlot;
 

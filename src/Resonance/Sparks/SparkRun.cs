@@ -1,22 +1,15 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
-using Resonance.Training;
+using System.Globalization;
+using Resonance.Data;
+using Resonance.Experiments;
+using Resonance.Runs;
 using static TorchSharp.torch;
 
 namespace Resonance.Sparks;
 
-/// <summary>Where a spark run stands, reported after each measurement.</summary>
-/// <param name="Step">The step just measured.</param>
-/// <param name="FirstStep">The step the run started from (0, or the snapshot's step).</param>
-/// <param name="LastStep">The step the run ends at.</param>
-/// <param name="Measures">The measures at <paramref name="Step"/>.</param>
-/// <param name="StepsPerSecond">Simulation speed since the previous measurement (wall clock).</param>
-public sealed record SparkRunProgress(long Step, long FirstStep, long LastStep, SparkMeasures Measures, double StepsPerSecond);
-
 /// <summary>What a finished spark run produced.</summary>
 /// <param name="Directory">The run directory.</param>
-/// <param name="Measures">Every measurement, in step order.</param>
+/// <param name="Measures">Every measurement, in step order (a resumed run's earlier ones read back from metrics.jsonl).</param>
 /// <param name="Summary">The headline figures written to <c>summary.json</c>.</param>
 /// <param name="Pictures">Every PNG written under <c>plots/</c>.</param>
 /// <param name="Frames">The layout animation frames under <c>frames/</c>, in order.</param>
@@ -30,17 +23,105 @@ public sealed record SparkRunResult(
     IReadOnlyList<string> Snapshots);
 
 /// <summary>
-/// Runs a spark experiment into a run directory: <c>config.yaml</c> (resolved), <c>metrics.jsonl</c> (one object per
-/// measurement), <c>summary.json</c> (flat headline figures), <c>plots/*.png</c> (the four panels at the picture
-/// steps and the measures over time), <c>frames/layout-*.png</c> (the layout animation) and <c>snapshots/*.npz</c>
-/// (to continue from). Every file is written whole (temporary file, then rename). Wall-clock figures are only under
-/// keys ending in <c>_s</c> or <c>_per_s</c>; everything else repeats exactly for the same seed, config and device.
+/// The spark-simulation kind of experiment (<c>kind: sparks</c>, or any file with a <c>sparks:</c> section). Besides the
+/// common run directory it writes <c>frames/layout-*.png</c> (the layout animation) and <c>snapshots/step-*.npz</c>;
+/// <c>--resume</c> continues from the last snapshot. <c>metrics.jsonl</c> gets one line per measurement, appended as it is
+/// taken. Wall-clock figures are only under keys ending in <c>_s</c> or <c>_per_s</c>; everything else repeats exactly for
+/// the same seed, config and device.
 /// </summary>
+public sealed class SparkExperimentKind : IExperimentKind
+{
+    public string Name => "sparks";
+    public string Description => "a spark-network simulation (Hebbian paths, memory field, force layout)";
+    public IReadOnlyList<string> HeadlineKeys { get; } = ["last_step", "modularity", "diagonal_bias", "steps_per_s"];
+
+    public bool Recognises(ConfigDocument document) =>
+        document.Root.Children.ContainsKey(new YamlDotNet.RepresentationModel.YamlScalarNode("sparks"));
+
+    public IPreparedRun Prepare(ConfigDocument document, IReadOnlyList<string> overrides, long? seed, string defaultName)
+    {
+        var copy = document.Clone();
+        foreach (string assignment in overrides) copy.Set(assignment);
+        if (seed is long s) copy.Set($"seed={s}");
+        return new Prepared(SparkConfig.From(copy).Validate(), defaultName, null);
+    }
+
+    /// <summary>Prepares a new run that continues a saved simulation (<c>resonance sparks run --from-snapshot</c>).</summary>
+    /// <param name="snapshot">The snapshot; its config is the base for <paramref name="overrides"/>.</param>
+    /// <param name="overrides"><c>--set</c> assignments.</param>
+    /// <param name="name">The run's name.</param>
+    public IPreparedRun PrepareFromSnapshot(SparkSnapshot snapshot, IReadOnlyList<string> overrides, string name) =>
+        new Prepared(SparkConfig.ApplyOverrides(snapshot.Experiment, overrides).Validate(), name, snapshot);
+
+    public IPreparedRun PrepareResume(RunDirectory run, ConfigDocument config)
+    {
+        var experiment = SparkConfig.From(config).Validate();
+        string folder = Path.Combine(run.Path, "snapshots");
+        string? latest = Directory.Exists(folder) ? Directory.GetFiles(folder, "step-*.npz").Order(StringComparer.Ordinal).LastOrDefault() : null;
+        if (latest is null)
+            throw new UserInputException($"--resume {run.Path}: no snapshot yet (it stopped before its first one); start it again with resonance run {run.ConfigPath} --out NEW_DIR.");
+        var summary = run.ReadSummary();
+        long first = summary?["first_step"] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue(out double step) ? (long)step : 0;
+        return new Prepared(experiment, run.Name, SparkSnapshot.Load(latest)) { TargetStep = first + experiment.Run.Steps };
+    }
+
+    /// <summary>The default run folder name of a run started from code: <c>sparks</c>.</summary>
+    public const string DefaultName = "sparks";
+
+    internal sealed class Prepared(SparkExperiment experiment, string name, SparkSnapshot? snapshot) : IPreparedRun
+    {
+        /// <summary>The step a resumed run ends at (its original end); null for a new run (its first step + run.steps).</summary>
+        public long? TargetStep { get; init; }
+
+        public string Name => name;
+        public string ResolvedYaml => SparkConfig.ToYaml(experiment);
+
+        public string Describe(Device device)
+        {
+            var o = experiment.Sparks;
+            long from = snapshot?.State.Step ?? 0;
+            return $"sparks: {o.Neurons} neurons, {o.SparkCount} sparks, {(TargetStep ?? from + experiment.Run.Steps) - from} steps from step {from}, " +
+                   $"seed {experiment.Seed}, device {device.type.ToString().ToLowerInvariant()}";
+        }
+
+        public IBuiltRun Build(RunContext context, bool resume)
+        {
+            var simulation = snapshot is null
+                ? new SparkSimulation(experiment.Sparks, experiment.Seed, context.Device, experiment.Layout)
+                : SparkSimulation.Restore(snapshot, context.Device, experiment);
+            return new Built(experiment, simulation, TargetStep);
+        }
+    }
+
+    sealed class Built(SparkExperiment experiment, SparkSimulation simulation, long? targetStep) : IBuiltRun
+    {
+        public RunOutcome Execute(RunDirectory run, RunContext context, bool resume)
+        {
+            var result = SparkRun.Simulate(experiment, simulation, run, context, resume, targetStep);
+            bool interrupted = result.Measures[^1].Step < (targetStep ?? result.Measures[0].Step + experiment.Run.Steps);
+            var first = result.Measures[0].ToMetrics();
+            var last = result.Measures[^1].ToMetrics();
+            var table = new StudyTable("measures", "measures", ["measure", $"step {result.Measures[0].Step}", $"step {result.Measures[^1].Step}"],
+                first.Select((kv, k) => (IReadOnlyList<string>)[kv.Key, Number(kv.Value), Number(last[k].Value)]).ToList());
+            string message = interrupted
+                ? $"interrupted at step {result.Measures[^1].Step}; snapshot saved. Continue with: resonance run --resume {run.Path}"
+                : string.Create(CultureInfo.InvariantCulture, $"{result.Summary["steps_per_s"]:0} steps/s; {result.Pictures.Count} pictures, " +
+                    $"{result.Frames.Count} frames, {result.Snapshots.Count} snapshot(s)");
+            return new RunOutcome(interrupted ? RunStatus.Interrupted : RunStatus.Completed, message,
+                result.Summary.ToDictionary(kv => kv.Key, kv => (object?)kv.Value), [table]) { Plots = result.Pictures, Details = result };
+        }
+
+        static string Number(double value) => Math.Abs(value) >= 1000 || value == Math.Floor(value)
+            ? value.ToString("0", CultureInfo.InvariantCulture)
+            : value.ToString("0.0000", CultureInfo.InvariantCulture);
+
+        public void Dispose() => simulation.Dispose();
+    }
+}
+
+/// <summary>The spark simulation loop of a run: measure, draw, snapshot, step.</summary>
 public static class SparkRun
 {
-    /// <summary>The default run directory for a run started at <paramref name="now"/>: <c>runs/sparks-yyyyMMdd-HHmmss</c>.</summary>
-    public static string DefaultDirectory(DateTime now) => Path.Combine("runs", $"sparks-{now:yyyyMMdd-HHmmss}");
-
     /// <summary>The snapshot to continue from: <paramref name="path"/> itself when it is a file, else the last
     /// <c>snapshots/step-*.npz</c> of the run directory it names.</summary>
     /// <exception cref="UserInputException">Neither a file nor a run directory with a snapshot.</exception>
@@ -52,36 +133,38 @@ public static class SparkRun
         return latest ?? throw new UserInputException($"--from-snapshot {path}: neither a snapshot file nor a run directory with snapshots/step-*.npz.");
     }
 
-    /// <summary>Runs <see cref="SparkRunOptions.Steps"/> steps of <paramref name="experiment"/>, from the start or from a snapshot.</summary>
-    /// <param name="experiment">The experiment; validated here.</param>
-    /// <param name="directory">The run directory; must not already hold a run.</param>
-    /// <param name="device">Where the simulation runs.</param>
-    /// <param name="continueFrom">A snapshot to continue; its step is the first step of this run. Its neurons and sparks must match.</param>
-    /// <param name="progress">Told after each measurement.</param>
-    /// <param name="cancellation">Stops the run after the current step; what was written stays valid.</param>
+    /// <summary>Runs <see cref="SparkRunOptions.Steps"/> steps of <paramref name="experiment"/> into a new run directory,
+    /// from the start or from a snapshot, through <see cref="RunLauncher"/> (for code and tests that hold an experiment).</summary>
     /// <exception cref="UserInputException">The experiment is out of range, the directory holds a run, or the snapshot does not fit.</exception>
     public static SparkRunResult Execute(
         SparkExperiment experiment, string directory, Device device, SparkSnapshot? continueFrom = null,
-        IProgress<SparkRunProgress>? progress = null, CancellationToken cancellation = default)
+        IRunEvents? events = null, CancellationToken cancellation = default)
     {
         experiment.Validate();
-        if (File.Exists(Path.Combine(directory, "config.yaml")))
-            throw new UserInputException($"--out {directory}: already holds a run; choose another folder.");
-        string plots = Path.Combine(directory, "plots"), frames = Path.Combine(directory, "frames"), snapshots = Path.Combine(directory, "snapshots");
-        foreach (string folder in new[] { directory, plots, frames, snapshots })
-            Directory.CreateDirectory(folder);
-        AtomicFile.WriteAllText(Path.Combine(directory, "config.yaml"), SparkConfig.ToYaml(experiment));
+        var prepared = new SparkExperimentKind.Prepared(experiment, SparkExperimentKind.DefaultName, continueFrom);
+        var context = new RunContext(device, DataCache.FromEnvironment(), events ?? NullRunEvents.Instance, cancellation);
+        var outcome = RunLauncher.Start(new SparkExperimentKind(), prepared, new RunDirectory(directory), context);
+        return (SparkRunResult)outcome.Details!;
+    }
 
-        using var simulation = continueFrom is null
-            ? new SparkSimulation(experiment.Sparks, experiment.Seed, device, experiment.Layout)
-            : SparkSimulation.Restore(continueFrom, device, experiment);
-        long first = simulation.Step, last = first + experiment.Run.Steps;
-        var run = experiment.Run;
-        var pictureSteps = run.PictureSteps.Select(s => (long)s).ToHashSet();
+    /// <summary>The loop: from the simulation's step to the run's last, measuring, drawing, snapshotting, until done or stopped.</summary>
+    internal static SparkRunResult Simulate(SparkExperiment experiment, SparkSimulation simulation, RunDirectory run, RunContext context, bool resume, long? targetStep)
+    {
+        var options = experiment.Run;
+        string plots = run.PlotsPath, frames = Path.Combine(run.Path, "frames"), snapshots = Path.Combine(run.Path, "snapshots");
+        run.Guard("create frames/ and snapshots/", () =>
+        {
+            Directory.CreateDirectory(frames);
+            Directory.CreateDirectory(snapshots);
+        });
+        long first = simulation.Step, last = targetStep ?? first + options.Steps;
+        var pictureSteps = options.PictureSteps.Select(s => (long)s).ToHashSet();
         double threshold = experiment.Measures.GraphThreshold;
 
-        var measures = new List<SparkMeasures>();
-        var metrics = new StringBuilder();
+        using var metrics = run.OpenMetrics(resume ? first : null);
+        var measures = resume ? MetricsLog.Read(metrics.Path).Select(SparkMeasures.FromMetrics).ToList() : [];
+        if (!resume)
+            run.WriteSummary(new Dictionary<string, object?> { ["status"] = "running", ["first_step"] = first, ["target_step"] = last });
         var pictures = new List<string>();
         var frameFiles = new List<string>();
         var snapshotFiles = new List<string>();
@@ -96,32 +179,40 @@ public static class SparkRun
             if (step == first || step == last || step % experiment.Measures.Every == 0)
             {
                 latest = SparkMeasures.Take(simulation, experiment.Measures);
-                measures.Add(latest);
                 double rate = intervalSteps > 0 ? intervalSteps / intervalSeconds : 0;
-                metrics.AppendLine(MetricsLine(latest, wall.Elapsed.TotalSeconds, rate));
-                AtomicFile.WriteAllText(Path.Combine(directory, "metrics.jsonl"), metrics.ToString());
-                progress?.Report(new SparkRunProgress(step, first, last, latest, rate));
+                if (!(resume && step == first))
+                {
+                    measures.Add(latest);
+                    var line = new Dictionary<string, object?> { ["step"] = latest.Step };
+                    foreach (var (key, value) in latest.ToMetrics()) line[key] = value;
+                    line["elapsed_s"] = Math.Round(wall.Elapsed.TotalSeconds, 3);
+                    line["steps_per_s"] = Math.Round(rate, 1);
+                    metrics.Write(line);
+                }
+                context.Events.Report(new RunProgress(step, last, "step", rate, "steps", null, string.Create(CultureInfo.InvariantCulture,
+                    $"diagonal bias {latest.Diagonal.Bias:0.000}  entropy W {latest.WeightEntropy:0.000} M {latest.MemoryEntropy:0.000}  modularity {latest.Modularity:0.000}")));
                 intervalSteps = 0;
                 intervalSeconds = 0;
             }
+            bool stopping = context.Stop.IsCancellationRequested;
             bool picture = step == last || pictureSteps.Contains(step);
-            bool frame = run.FrameEvery > 0 && (step % run.FrameEvery == 0 || step == last);
-            bool snapshot = step == last || (run.SnapshotEvery > 0 && step % run.SnapshotEvery == 0 && step != first);
+            bool frame = options.FrameEvery > 0 && (step % options.FrameEvery == 0 || step == last);
+            bool snapshot = step == last || stopping || (options.SnapshotEvery > 0 && step % options.SnapshotEvery == 0 && step != first);
             if (picture || frame)
             {
                 var state = simulation.Capture(latest);
                 if (picture)
-                    pictures.AddRange(SparkPlots.SavePanels(state, plots, threshold, run.ImageSize));
+                    pictures.AddRange(Report(context, SparkPlots.SavePanels(state, plots, threshold, options.ImageSize)));
                 if (frame)
-                    frameFiles.Add(SparkPlots.SaveLayoutFrame(state, Path.Combine(frames, $"layout-{step:D8}.png"), threshold, run.ImageSize));
+                    frameFiles.Add(SparkPlots.SaveLayoutFrame(state, Path.Combine(frames, $"layout-{step:D8}.png"), threshold, options.ImageSize));
             }
-            if (snapshot)
+            if (snapshot && !(resume && step == first))
             {
                 string file = Path.Combine(snapshots, $"step-{step:D8}.npz");
-                simulation.Snapshot(experiment).Save(file);
+                run.Guard("save a snapshot", () => simulation.Snapshot(experiment).Save(file));
                 snapshotFiles.Add(file);
             }
-            if (step >= last || cancellation.IsCancellationRequested) break;
+            if (step >= last || stopping) break;
 
             var clock = Stopwatch.StartNew();
             simulation.Advance();
@@ -131,19 +222,28 @@ public static class SparkRun
             intervalSteps++;
         }
 
-        pictures.Add(SparkPlots.SaveMeasures(measures, Path.Combine(plots, "metrics.png")));
-        var summary = Summary(experiment, measures, first, simulation.Step, wall.Elapsed.TotalSeconds, simulationSeconds);
-        AtomicFile.WriteAllText(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        return new SparkRunResult(directory, measures, summary, pictures, frameFiles, snapshotFiles);
+        pictures.AddRange(Report(context, [SparkPlots.SaveMeasures(measures, Path.Combine(plots, "metrics.png"))]));
+        var summary = Summary(experiment, measures, measures[0].Step, simulation.Step, last, wall.Elapsed.TotalSeconds, simulationSeconds);
+        return new SparkRunResult(run.Path, measures, summary, pictures, frameFiles, snapshotFiles);
+    }
+
+    static IEnumerable<string> Report(RunContext context, IEnumerable<string> pictures)
+    {
+        foreach (string picture in pictures)
+        {
+            context.Events.Report(new FigureWritten(picture));
+            yield return picture;
+        }
     }
 
     static Dictionary<string, double> Summary(
-        SparkExperiment experiment, List<SparkMeasures> measures, long first, long last, double elapsed, double simulationSeconds)
+        SparkExperiment experiment, List<SparkMeasures> measures, long first, long last, long target, double elapsed, double simulationSeconds)
     {
         var summary = new Dictionary<string, double>
         {
             ["first_step"] = first,
             ["last_step"] = last,
+            ["target_step"] = target,
             ["neurons"] = experiment.Sparks.Neurons,
             ["spark_count"] = experiment.Sparks.SparkCount,
             ["seed"] = experiment.Seed,
@@ -155,24 +255,5 @@ public static class SparkRun
         summary["elapsed_s"] = Math.Round(elapsed, 3);
         summary["steps_per_s"] = simulationSeconds > 0 ? Math.Round((last - first) / simulationSeconds, 1) : 0;
         return summary;
-    }
-
-    static string MetricsLine(SparkMeasures measures, double elapsed, double rate)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteNumber("step", measures.Step);
-            foreach (var (key, value) in measures.ToMetrics())
-            {
-                if (double.IsFinite(value)) json.WriteNumber(key, value);
-                else json.WriteNull(key);
-            }
-            json.WriteNumber("elapsed_s", Math.Round(elapsed, 3));
-            json.WriteNumber("steps_per_s", Math.Round(rate, 1));
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

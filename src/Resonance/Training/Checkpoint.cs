@@ -1,3 +1,4 @@
+using Resonance.Runs;
 using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using Resonance.Runs;
 using System.Diagnostics;
 using Resonance.Data;
 using Resonance.Models;
@@ -23,7 +24,11 @@ public enum TrainingStatus
 }
 
 /// <summary>The outcome of <see cref="Trainer.Run"/>: status, a message for people, and the headline figures.</summary>
-public sealed record TrainingResult(TrainingStatus Status, string Message, IReadOnlyDictionary<string, object?> Summary);
+public sealed record TrainingResult(TrainingStatus Status, string Message, IReadOnlyDictionary<string, object?> Summary)
+{
+    /// <summary>The run status this ends with: early stopping completes a run, a missed target fails it.</summary>
+    public RunStatus RunStatus => Trainer.RunStatusOf(Status);
+}
 
 /// <summary>
 /// Trains a <see cref="SequenceModel"/> on an <see cref="ISequenceData"/> into a <see cref="RunDirectory"/>:
@@ -48,18 +53,18 @@ public sealed class Trainer
     readonly TrainingOptions options;
     readonly LoggingOptions logging;
     readonly RunDirectory run;
-    readonly ITrainingObserver observer;
+    readonly IRunEvents events;
     readonly OptimizerHelper optimizer;
     readonly bool classification;
 
-    public Trainer(SequenceModel model, ISequenceData data, TrainingOptions options, LoggingOptions logging, RunDirectory run, ITrainingObserver? observer = null)
+    public Trainer(SequenceModel model, ISequenceData data, TrainingOptions options, LoggingOptions logging, RunDirectory run, IRunEvents? events = null)
     {
         this.model = model;
         this.data = data;
         this.options = options;
         this.logging = logging;
         this.run = run;
-        this.observer = observer ?? NullTrainingObserver.Instance;
+        this.events = events ?? NullRunEvents.Instance;
         classification = model.Shape.Task == TaskKind.Classification;
         var parameters = Trainable(model);
         optimizer = options.Optimizer == OptimizerKind.AdamW
@@ -77,15 +82,15 @@ public sealed class Trainer
     /// <param name="stop">Cancelled on Ctrl-C / SIGTERM: the current batch finishes, a checkpoint is saved, the run returns <see cref="TrainingStatus.Interrupted"/>.</param>
     public TrainingResult Run(bool resume, CancellationToken stop)
     {
-        var state = resume ? Checkpoint.Load(run.LastCheckpointPath, model, optimizer) : TrainerState.Start;
+        var state = resume ? LoadCheckpoint() : TrainerState.Start;
         long trainCount = data.Count(DataSplit.Train);
         int batchesPerEpoch = (int)((trainCount + options.BatchSize - 1) / options.BatchSize);
         long totalSteps = (long)batchesPerEpoch * options.Epochs;
         var schedule = new LearningRateSchedule(options, batchesPerEpoch);
 
-        using var metrics = new MetricsLog(run.MetricsPath, resume ? state.Step : null);
+        using var metrics = run.OpenMetrics(resume ? state.Step : null);
         using var board = logging.Tensorboard ? new TensorBoardSink(run.TensorBoardPath) : null;
-        observer.Started(new TrainingStart(run.Path, totalSteps, state.Step, options.Epochs, ParameterCount, trainCount, resume));
+        events.Report(new RunMessage($"{(resume ? $"resuming at step {state.Step}" : "training")}: {trainCount:N0} examples, {options.Epochs} epochs, {ParameterCount:N0} parameters"));
 
         var clock = Stopwatch.StartNew();
         double priorSeconds = state.TrainSeconds;
@@ -149,7 +154,9 @@ public sealed class Trainer
 
                     double rate = windowSamples / Math.Max(1e-9, windowClock.Elapsed.TotalSeconds);
                     double remaining = (totalSteps - state.Step) * options.BatchSize / Math.Max(1e-9, rate);
-                    observer.Batch(new BatchProgress(state.Step, totalSteps, epoch, loss, classification ? batchCorrect / size : null, rate, TimeSpan.FromSeconds(remaining)));
+                    string accuracyText = classification ? $" acc {batchCorrect / size:P1}" : "";
+                    events.Report(new RunProgress(state.Step, totalSteps, "step", rate, "samples", TimeSpan.FromSeconds(remaining),
+                        $"epoch {epoch + 1} loss {loss:F4}{accuracyText}"));
 
                     if (state.Step % logging.EveryBatches == 0 || batchIndex == batchesPerEpoch)
                     {
@@ -181,7 +188,7 @@ public sealed class Trainer
                     {
                         string message = $"interrupted at step {state.Step} (epoch {epoch + 1}, batch {batchIndex}); checkpoint saved. " +
                                          $"Continue with: resonance run --resume {run.Path}";
-                        observer.Note(message);
+                        events.Report(new RunMessage(message, MessageLevel.Warning));
                         return new TrainingResult(TrainingStatus.Interrupted, message, Summary(state, lastEpoch, TrainSeconds(), "interrupted"));
                     }
                 }
@@ -197,7 +204,7 @@ public sealed class Trainer
                 hasValidation ? validationLoss : null, validationAccuracy, testLoss, testAccuracy, epochClock.Elapsed.TotalSeconds);
             WriteEpoch(metrics, board, state.Step, lastEpoch, settings);
             WriteNeurons(metrics, board, state.Step, epoch, hasValidation ? DataSplit.Validation : DataSplit.Test);
-            observer.Epoch(lastEpoch);
+            events.Report(new RunMessage(Describe(lastEpoch), MessageLevel.Result));
 
             // Early stopping and the best checkpoint follow validation (never the test split); without one, training loss.
             double metric = hasValidation ? (validationAccuracy ?? -validationLoss) : -lastEpoch.TrainLoss;
@@ -216,13 +223,13 @@ public sealed class Trainer
             if (options.EarlyStoppingPatience > 0 && state.EpochsWithoutImprovement >= options.EarlyStoppingPatience && epoch + 1 < options.Epochs)
             {
                 string message = $"early stopping after epoch {epoch + 1}: no improvement for {state.EpochsWithoutImprovement} epochs";
-                observer.Note(message);
+                events.Report(new RunMessage(message, MessageLevel.Warning));
                 return Finish(TrainingStatus.EarlyStopped, message, state, lastEpoch, TrainSeconds());
             }
             if (stop.IsCancellationRequested && epoch + 1 < options.Epochs)
             {
                 string message = $"interrupted after epoch {epoch + 1}; checkpoint saved. Continue with: resonance run --resume {run.Path}";
-                observer.Note(message);
+                events.Report(new RunMessage(message, MessageLevel.Warning));
                 return new TrainingResult(TrainingStatus.Interrupted, message, Summary(state, lastEpoch, TrainSeconds(), "interrupted"));
             }
         }
@@ -233,6 +240,40 @@ public sealed class Trainer
             return Finish(TrainingStatus.TargetMissed,
                 $"test accuracy {lastEpoch.TestAccuracy:P2} is below the target {target:P2} (training.target_accuracy)", state, lastEpoch, TrainSeconds());
         return Finish(TrainingStatus.Completed, "completed", state, lastEpoch, TrainSeconds());
+    }
+
+    /// <summary>The state of the last checkpoint, loaded into the model and optimiser; a damaged <c>last.ckpt</c> falls back
+    /// to <c>best.ckpt</c>, saying so.</summary>
+    /// <exception cref="UserInputException">No checkpoint, or every checkpoint is damaged.</exception>
+    TrainerState LoadCheckpoint()
+    {
+        try
+        {
+            return Checkpoint.Load(run.LastCheckpointPath, model, optimizer);
+        }
+        catch (UserInputException e) when (File.Exists(run.BestCheckpointPath) && File.Exists(run.LastCheckpointPath))
+        {
+            events.Report(new RunMessage($"{run.LastCheckpointPath} is damaged ({e.Message.Split(';')[0]}); continuing from {run.BestCheckpointPath} instead.", MessageLevel.Warning));
+            return Checkpoint.Load(run.BestCheckpointPath, model, optimizer);
+        }
+    }
+
+    /// <summary>The run status a training status ends with.</summary>
+    public static RunStatus RunStatusOf(TrainingStatus status) => status switch
+    {
+        TrainingStatus.Completed or TrainingStatus.EarlyStopped => RunStatus.Completed,
+        TrainingStatus.Interrupted => RunStatus.Interrupted,
+        TrainingStatus.Diverged => RunStatus.Diverged,
+        _ => RunStatus.Failed,
+    };
+
+    /// <summary>An epoch's figures in one line: <c>epoch 3: train 0.1234 / 96.10%  validation ...  test ... (12.3 s)</c>.</summary>
+    public static string Describe(EpochReport report)
+    {
+        string train = report.TrainAccuracy is double ta ? $"train {report.TrainLoss:F4} / {ta:P2}" : $"train {report.TrainLoss:F5}";
+        string validation = report.ValidationLoss is double vl ? (report.ValidationAccuracy is double va ? $"  validation {vl:F4} / {va:P2}" : $"  validation {vl:F5}") : "";
+        string test = report.TestAccuracy is double sa ? $"  test {report.TestLoss:F4} / {sa:P2}" : $"  test {report.TestLoss:F5}";
+        return $"epoch {report.Epoch + 1}: {train}{validation}{test}  ({report.EpochSeconds:F1} s)";
     }
 
     EpochReport? LastLoggedEpoch()
@@ -253,7 +294,9 @@ public sealed class Trainer
 
     TrainingResult Finish(TrainingStatus status, string message, TrainerState state, EpochReport last, double seconds)
     {
-        var summary = Summary(state, last, seconds, status.ToString().ToLowerInvariant());
+        var summary = Summary(state, last, seconds, RunStatusOf(status).ToString().ToLowerInvariant());
+        if (status is TrainingStatus.EarlyStopped or TrainingStatus.TargetMissed)
+            summary["end_reason"] = status == TrainingStatus.EarlyStopped ? "early_stopped" : "target_missed";
         run.WriteSummary(summary);
         return new TrainingResult(status, message, summary);
     }
@@ -314,9 +357,9 @@ public sealed class Trainer
         return summary;
     }
 
-    void WriteSpike(MetricsLog metrics, TensorBoardSink? board, int epoch, int batch, (LossSpike? Spike, LossSpikeRecovery? Recovery) events)
+    void WriteSpike(MetricsLog metrics, TensorBoardSink? board, int epoch, int batch, (LossSpike? Spike, LossSpikeRecovery? Recovery) found)
     {
-        if (events.Spike is { } spike)
+        if (found.Spike is { } spike)
         {
             metrics.Write(new Dictionary<string, object?>
             {
@@ -324,9 +367,9 @@ public sealed class Trainer
                 ["loss"] = spike.Loss, ["running_median"] = spike.RunningMedian, ["ratio"] = spike.Ratio,
             });
             board?.Scalar("train/loss_spike_ratio", spike.Ratio, spike.Step);
-            observer.Note($"loss spike at step {spike.Step} (epoch {epoch + 1}): {spike.Loss:G4}, {spike.Ratio:F1}x the running median {spike.RunningMedian:G4}");
+            events.Report(new RunMessage($"loss spike at step {spike.Step} (epoch {epoch + 1}): {spike.Loss:G4}, {spike.Ratio:F1}x the running median {spike.RunningMedian:G4}", MessageLevel.Warning));
         }
-        if (events.Recovery is { } recovery)
+        if (found.Recovery is { } recovery)
             metrics.Write(new Dictionary<string, object?>
             {
                 ["kind"] = "spike_recovery", ["step"] = recovery.Step, ["epoch"] = epoch, ["batch"] = batch,

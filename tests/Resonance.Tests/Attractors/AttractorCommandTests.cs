@@ -92,10 +92,29 @@ public class AttractorCommandTests
     }
 
     [Fact]
-    public void The_training_run_command_points_a_study_file_to_the_attractor_command()
+    public void The_run_command_runs_a_study_file_as_the_alias_does()
     {
-        var (code, output) = Run("run", "attractor-capacity");
+        using var folder = new TempFolder();
+        string file = folder.File("tiny.yaml", Tiny);
+        var (code, output) = Run("run", file, "--out", folder.Combine("run"), "--seed", "9", "--set", "training.lr=0.02", "--device", "cpu");
+        Assert.True(code == 0, output);
+        var (_, alias) = Run("attractor", "run", file, "--out", folder.Combine("alias"), "--seed", "9", "--set", "training.lr=0.02", "--device", "cpu");
+        string Figures(string run) => string.Join(",", new Resonance.Runs.RunDirectory(folder.Combine(run)).ReadSummary()!
+            .Where(pair => !Resonance.Runs.MetricsLog.IsTimingKey(pair.Key) && pair.Key != "started_at").Select(pair => $"{pair.Key}={pair.Value}"));
+        Assert.Equal(Figures("alias"), Figures("run"));
+        Assert.Contains("kind: attractor", File.ReadAllText(folder.Combine("run/config.yaml")));
+    }
+
+    [Fact]
+    public void Resume_of_a_study_gives_its_one_line_reason()
+    {
+        using var folder = new TempFolder();
+        string file = folder.File("tiny.yaml", Tiny);
+        Assert.Equal(0, Run("run", file, "--out", folder.Combine("run")).ExitCode);
+        var (code, output) = Run("run", "--resume", folder.Combine("run"));
         Assert.Equal(2, code);
-        Assert.Contains("an attractor study, not a training experiment; run it with: resonance attractor run attractor-capacity", output);
+        Assert.Contains("an attractor study cannot resume", output);
+        Assert.StartsWith("error: --resume", output.Trim());
+        Assert.DoesNotContain("   at ", output);
     }
 }

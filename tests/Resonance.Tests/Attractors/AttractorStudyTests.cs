@@ -32,7 +32,7 @@ public class AttractorStudyTests
     }
 
     /// <summary>Overrides that shrink each kind of study to a second or so.</summary>
-    static readonly IReadOnlyDictionary<AttractorStudyKind, string[]> Tiny = new Dictionary<AttractorStudyKind, string[]>
+    internal static readonly IReadOnlyDictionary<AttractorStudyKind, string[]> Tiny = new Dictionary<AttractorStudyKind, string[]>
     {
         [AttractorStudyKind.Capacity] = ["capacity.memories=[2, 3]"],
         [AttractorStudyKind.Activations] = ["activations.activations=[tanh, relu]", "activations.variants=[phase3, phase4]"],

@@ -1,3 +1,4 @@
+using Resonance.Runs;
 using Resonance.Cli;
 using Resonance.Runtime;
 using Spectre.Console.Testing;
@@ -106,9 +107,8 @@ public class CommandLineTests
     public void Runs_lists_run_directories_with_their_figures_as_a_table_and_as_json()
     {
         using var folder = new TempFolder();
-        var run = new Resonance.Training.RunDirectory(Path.Combine(folder.Path, "demo-1"));
-        run.Create();
-        File.WriteAllText(run.ConfigPath, "name: demo\n");
+        var run = new Resonance.Runs.RunDirectory(Path.Combine(folder.Path, "demo-1"));
+        run.Create("training", "kind: training\nname: demo\n");
         run.WriteSummary(new Dictionary<string, object?> { ["status"] = "completed", ["test_accuracy"] = 0.9871, ["train_time_s"] = 12.5 });
 
         var (code, output) = Run("runs", "--root", folder.Path);

@@ -1,3 +1,4 @@
+using Resonance.Runs;
 using System.Diagnostics;
 using Resonance.Training;
 
@@ -60,11 +61,16 @@ public class RunProcessTests
 
         using (var process = CliProcess.Start(folder.Path, null, "run", file, "--out", runPath))
         {
-            WaitFor(() => File.Exists(Path.Combine(runPath, "checkpoints", "last.ckpt")), process);
+            WaitFor(() => File.Exists(Path.Combine(runPath, "checkpoints", "last.ckpt")) && MetricsLog.Read(Path.Combine(runPath, "metrics.jsonl")).Count > 0, process);
             Thread.Sleep(random.Next(0, 400));
             process.Kill();
             process.WaitForExit();
         }
+        // Killed outright: the run says it is running (nothing could say otherwise) and keeps its metrics so far.
+        var killed = new RunDirectory(runPath).ReadSummary()!;
+        Assert.Equal("running", killed["status"]!.GetValue<string>());
+        Assert.Equal("training", killed["kind"]!.GetValue<string>());
+        Assert.NotEmpty(MetricsLog.Read(Path.Combine(runPath, "metrics.jsonl")));
         for (int kill = 0; kill < 2; kill++)
         {
             using var process = CliProcess.Start(folder.Path, null, "run", "--resume", runPath);
@@ -104,7 +110,7 @@ public class RunProcessTests
         return $"{summary["status"]} {summary["steps"]} {summary["test_loss"]} {summary["test_accuracy"]} {summary["final_train_loss"]}";
     }
 
-    static void WaitFor(Func<bool> condition, Process process)
+    internal static void WaitFor(Func<bool> condition, Process process)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())

@@ -1,3 +1,4 @@
+using Resonance.Runs;
 using Resonance.Experiments;
 using Resonance.Models;
 
@@ -172,7 +173,7 @@ public class ExperimentConfigTests
     public void Every_training_experiment_file_in_the_repository_validates()
     {
         string folder = Path.Combine(RepositoryRoot(), "experiments");
-        var files = Directory.GetFiles(folder, "*.yaml").Where(ExperimentFilesTests.IsTrainingExperiment).ToList();
+        var files = Directory.GetFiles(folder, "*.yaml").Where(f => ExperimentKinds.CreateDefault().Detect(ConfigDocument.Load(f)).Kind.Name == "training").ToList();
         Assert.NotEmpty(files);
         foreach (string file in files)
             ExperimentRunner.Prepare(ConfigDocument.Load(file), [], null, Registry, Path.GetFileNameWithoutExtension(file));

@@ -38,13 +38,16 @@ public class SparkRunTests
         string directory = folder.Combine("run");
         var result = SparkRun.Execute(Tiny, directory, TorchSharp.torch.CPU);
 
-        Assert.Equal(SparkConfig.ToYaml(Tiny), File.ReadAllText(Path.Combine(directory, "config.yaml")));
+        Assert.Equal(SparkConfig.ToYaml(Tiny).Replace("\nseed:", "\nkind: sparks\nseed:"), File.ReadAllText(Path.Combine(directory, "config.yaml")));
         var lines = File.ReadAllLines(Path.Combine(directory, "metrics.jsonl"));
         Assert.Equal([0L, 10, 20], lines.Select(line => JsonDocument.Parse(line).RootElement.GetProperty("step").GetInt64()));
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "summary.json")));
         Assert.Equal(20, summary.RootElement.GetProperty("last_step").GetDouble());
         Assert.True(summary.RootElement.TryGetProperty("diagonal_bias", out _));
-        Assert.All(summary.RootElement.EnumerateObject(), property => Assert.Equal(JsonValueKind.Number, property.Value.ValueKind));
+        Assert.Equal("sparks", summary.RootElement.GetProperty("kind").GetString());
+        Assert.Equal("completed", summary.RootElement.GetProperty("status").GetString());
+        Assert.All(summary.RootElement.EnumerateObject().Where(p => p.Name is not ("kind" or "status" or "started_at")),
+            property => Assert.Equal(JsonValueKind.Number, property.Value.ValueKind));
 
         Assert.Equal(6, result.Pictures.Count);                                // four panels, the sheet, the measures
         Assert.All(result.Pictures, picture => Assert.True(IsPng(picture), picture));
@@ -56,7 +59,7 @@ public class SparkRunTests
 
     // Everything but the wall-clock figures, which live under keys ending in _s or _per_s.
     static string WithoutWallClock(string json) => string.Join(", ", JsonDocument.Parse(json).RootElement.EnumerateObject()
-        .Where(p => !p.Name.EndsWith("_s", StringComparison.Ordinal))
+        .Where(p => !p.Name.EndsWith("_s", StringComparison.Ordinal) && p.Name != "started_at")
         .Select(p => $"{p.Name}={p.Value.GetRawText()}"));
 
     [Fact]
@@ -95,7 +98,7 @@ public class SparkRunTests
         using var folder = new TempFolder();
         string directory = folder.Path;
         File.WriteAllText(Path.Combine(directory, "config.yaml"), "seed: 1\n");
-        Assert.Equal($"--out {directory}: already holds a run; choose another folder.",
+        Assert.Equal($"--out {directory}: already holds a run; choose another folder, or continue it with resonance run --resume {directory}",
             Assert.Throws<UserInputException>(() => SparkRun.Execute(Tiny, directory, TorchSharp.torch.CPU)).Message);
     }
 }

@@ -1,3 +1,4 @@
+using Resonance.Runs;
 using System.Buffers.Binary;
 using Resonance.Models;
 using Resonance.Training;

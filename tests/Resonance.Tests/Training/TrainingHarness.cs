@@ -1,3 +1,4 @@
+using Resonance.Runs;
 using Resonance.Data;
 using Resonance.Experiments;
 using Resonance.Models;
@@ -31,11 +32,17 @@ internal static class TrainingHarness
     public static Experiment Experiment(string yaml = Tiny, ModelRegistry? registry = null, params string[] overrides) =>
         ExperimentRunner.Prepare(ConfigDocument.Parse(yaml, "tiny.yaml"), overrides, null, registry ?? ModelCatalog.CreateDefault(), "tiny");
 
-    public static TrainingResult Start(Experiment experiment, RunDirectory run, ITrainingObserver? observer = null, CancellationToken stop = default) =>
-        ExperimentRunner.Start(experiment, run, TorchSharp.torch.CPU, new DataCache(Path.Combine(run.Path, "..", "cache")), observer ?? NullTrainingObserver.Instance, stop);
+    public static TrainingResult Start(Experiment experiment, RunDirectory run, IRunEvents? events = null, CancellationToken stop = default)
+    {
+        var kind = new TrainingKind(ModelCatalog.CreateDefault());
+        return (TrainingResult)RunLauncher.Start(kind, TrainingKind.Prepare(experiment), run, Context(run, events, stop)).Details!;
+    }
 
     public static TrainingResult Resume(RunDirectory run, ModelRegistry? registry = null, CancellationToken stop = default) =>
-        ExperimentRunner.Resume(run, registry ?? ModelCatalog.CreateDefault(), TorchSharp.torch.CPU, new DataCache(Path.Combine(run.Path, "..", "cache")), NullTrainingObserver.Instance, stop);
+        (TrainingResult)RunLauncher.Resume(new ExperimentKinds().Add(new TrainingKind(registry ?? ModelCatalog.CreateDefault())), run, Context(run, null, stop)).Details!;
+
+    static RunContext Context(RunDirectory run, IRunEvents? events, CancellationToken stop) =>
+        new(TorchSharp.torch.CPU, new DataCache(Path.Combine(run.Path, "..", "cache")), events ?? NullRunEvents.Instance, stop);
 
     /// <summary>Starts <paramref name="experiment"/> in <paramref name="run"/>, interrupts it at a step as Ctrl-C would, then resumes it to the end.</summary>
     public static TrainingResult InterruptThenResume(Experiment experiment, RunDirectory run, long stopAtStep)
@@ -55,11 +62,11 @@ internal static class TrainingHarness
         }).ToList();
 
     /// <summary>Cancels a token once training reaches a given step, as Ctrl-C would.</summary>
-    public sealed class StopAtStep(long step, CancellationTokenSource source) : ITrainingObserver
+    public sealed class StopAtStep(long step, CancellationTokenSource source) : IRunEvents
     {
-        public void Started(TrainingStart start) { }
-        public void Batch(BatchProgress progress) { if (progress.Step >= step) source.Cancel(); }
-        public void Epoch(EpochReport report) { }
-        public void Note(string message) { }
+        public void Report(RunEvent runEvent)
+        {
+            if (runEvent is RunProgress progress && progress.Done >= step) source.Cancel();
+        }
     }
 }

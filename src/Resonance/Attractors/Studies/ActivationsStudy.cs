@@ -1,3 +1,4 @@
+using Resonance.Runs;
 using Resonance.Runtime;
 using ScottPlot;
 using static TorchSharp.torch;

@@ -54,6 +54,9 @@ public sealed record AttractorStudy(string Name, AttractorStudyKind Kind, long S
 
     const string PerRuleKey = "per_rule";
 
+    /// <summary>The key that names a file's experiment kind (<c>kind: attractor</c>), read by the kinds registry.</summary>
+    const string KindKey = "kind";
+
     /// <summary>The kinds whose files may hold <c>per_rule</c>: those that put several learned rules side by side.</summary>
     static readonly AttractorStudyKind[] PerRuleKinds = [AttractorStudyKind.Boundary, AttractorStudyKind.Basins];
 
@@ -96,7 +99,7 @@ public sealed record AttractorStudy(string Name, AttractorStudyKind Kind, long S
 
         foreach (string key in document.Root.Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value ?? ""))
         {
-            if (CommonKeys.Contains(key) || key == section) continue;
+            if (CommonKeys.Contains(key) || key == section || key == KindKey) continue;
             if (Kinds.Any(k => SectionOf(k.Kind) == key))
                 throw new UserInputException($"{key}: this section belongs to study {key}, but the file says study: {section}; remove it or change study.");
             string? guess = ConfigBinder.Closest(key, [.. CommonKeys, section]);

@@ -1,3 +1,4 @@
+using Resonance.Runs;
 using System.Globalization;
 using Resonance.Runtime;
 using ScottPlot;

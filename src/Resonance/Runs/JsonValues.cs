@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Resonance.Training;
+namespace Resonance.Runs;
 
 /// <summary>Typed JSON values for metrics and summaries (numbers, strings, booleans); non-finite numbers become strings.</summary>
 internal static class JsonValues

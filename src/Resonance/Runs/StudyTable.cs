@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Resonance.Attractors.Studies;
+namespace Resonance.Runs;
 
 /// <summary>A table of a study's results: a title, column names and rows of formatted cells, written as Markdown and CSV.</summary>
 /// <param name="Slug">File-name part (<c>table-{slug}.csv</c>); the first table of a study is also <c>table.csv</c>.</param>

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Resonance.Training;
+namespace Resonance.Runs;
 
 /// <summary>
 /// <c>metrics.jsonl</c>: one JSON object per logged step, appended and flushed line by line. Every line carries
@@ -11,12 +11,17 @@ namespace Resonance.Training;
 public sealed class MetricsLog : IDisposable
 {
     readonly StreamWriter writer;
+    readonly IRunEvents events;
 
     /// <summary>Opens the log for appending. When <paramref name="keepThroughStep"/> is given (a resume), lines
     /// after that step, and a torn last line, are dropped first so the log continues exactly where the checkpoint stands.</summary>
-    public MetricsLog(string path, long? keepThroughStep = null)
+    /// <param name="path">The file.</param>
+    /// <param name="keepThroughStep">On a resume, the checkpoint's step.</param>
+    /// <param name="events">Told of every line written (<see cref="RunMetrics"/>).</param>
+    public MetricsLog(string path, long? keepThroughStep = null, IRunEvents? events = null)
     {
         Path = path;
+        this.events = events ?? NullRunEvents.Instance;
         if (keepThroughStep is long step && File.Exists(path))
         {
             var kept = Read(path).Where(line => line["step"]?.GetValue<long>() <= step).Select(line => line.ToJsonString());
@@ -35,6 +40,7 @@ public sealed class MetricsLog : IDisposable
             json[key] = JsonValues.From(value);
         writer.WriteLine(json.ToJsonString());
         writer.Flush();
+        events.Report(new RunMetrics(json));
     }
 
     /// <summary>Reads every well-formed line of a metrics file (a torn last line from a crash is skipped).</summary>

@@ -1,8 +1,9 @@
-namespace Resonance.Training;
+namespace Resonance.Runs;
 
 /// <summary>
 /// Writes that are all-or-nothing: the bytes go to a temp file in the same folder, are flushed to disk,
 /// and the temp file is renamed over the target. A reader (or a crash) sees the old file or the new one.
+/// A temp file left by a process that was killed mid-write is removed at the next write of the same file.
 /// </summary>
 public static class AtomicFile
 {
@@ -11,6 +12,7 @@ public static class AtomicFile
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(folder);
+        RemoveStale(folder, Path.GetFileName(path));
         string temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -37,4 +39,32 @@ public static class AtomicFile
 
     /// <summary>Writes bytes atomically.</summary>
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+
+    /// <summary>Deletes <c>.NAME.PID.*.tmp</c> files in <paramref name="folder"/> whose writing process no longer runs.</summary>
+    static void RemoveStale(string folder, string name)
+    {
+        foreach (string temp in Directory.EnumerateFiles(folder, $".{name}.*.tmp"))
+        {
+            string[] parts = Path.GetFileName(temp)[(name.Length + 2)..].Split('.');
+            if (parts.Length == 3 && int.TryParse(parts[0], out int pid) && pid != Environment.ProcessId && !ProcessRuns(pid))
+            {
+                try { File.Delete(temp); }
+                catch (IOException) { } // another writer took it first; nothing is lost
+            }
+        }
+    }
+
+    static bool ProcessRuns(int pid)
+    {
+        if (OperatingSystem.IsLinux()) return Directory.Exists($"/proc/{pid}");
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }
