@@ -26,13 +26,13 @@ public static class AttractorBenchmark
         new("attractor-capacity", AttractorStudyKind.Capacity, 4, new AttractorNetworkOptions(), new AttractorTrainingOptions(), new CapacityOptions());
 
     /// <summary>The <c>resonance bench</c> row: study 1 in full (four memory counts, up to 2,000 epochs; target under 60 s).</summary>
-    public static Benchmarks.BenchmarkCase Case() => new("attractor", "study 1", "N=64, 5/10/15/20 memories, up to 2,000 epochs, 4 nets batched", settings =>
+    public static Benchmarks.BenchmarkCase Case() => new("attractor", "capacity study", "N=64, 5/10/15/20 memories, up to 2,000 epochs, 4 nets batched", settings =>
     {
         var result = Measure(settings.Device, repeats: settings.MinRepeatSeconds >= 1 ? Math.Max(1, Math.Min(settings.Repeats, 3)) : 1);
         return new Benchmarks.BenchmarkMeasurement
         {
             Extra = new Dictionary<string, double> { ["study_s"] = result.MedianS, ["epochs_per_s"] = result.EpochsPerS },
-            Note = $"study 1: {result.MedianS:F1} s (median of {result.RepeatS.Count}; target < 60 s), {result.EpochsRun} epochs",
+            Note = $"capacity study: {result.MedianS:F1} s (median of {result.RepeatS.Count}; target < 60 s), {result.EpochsRun} epochs",
         };
     });
 

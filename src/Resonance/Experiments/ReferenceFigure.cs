@@ -6,7 +6,7 @@ namespace Resonance.Experiments;
 /// </summary>
 /// <example><code>
 /// reference:
-///   - { name: "seed 000 (claimed)", metric: test_accuracy, value: 0.992, source: "shared/seeds/000" }
+///   - { name: "Emergent Resonator (claimed)", metric: test_accuracy, value: 0.992, source: "the Emergent Resonator's original README" }
 ///   - { name: "LSTM baseline", metric: test_accuracy, value: ~, source: "not run yet" }
 /// </code></example>
 public sealed record ReferenceFigure

@@ -10,7 +10,7 @@ public static class ModelCatalog
         ModelEntries.Of<RecurrentBaselineOptions>("gru",        RecurrentBaselines.Gru,       "GRU: GruCell stepped in a loop, linear readout; dynamics over h per layer."),
         ModelEntries.Of<RecurrentBaselineOptions>("rnn",        RecurrentBaselines.TanhRnn,   "Vanilla tanh RNN: TanhRnnCell stepped in a loop, linear readout; dynamics over h per layer."),
         ModelEntries.Of<EmergentResonatorOptions>("resonator", (options, shape, seed) => new EmergentResonator(options, shape, seed),
-                                                                                  "Emergent Resonator (seed 000): PulseTgau spiking layers, input-only gate, reasoning steps of pure recurrence."),
+                                                                                  "Emergent Resonator (from its original README): PulseTgau spiking layers, input-only gate, reasoning steps of pure recurrence."),
         ModelEntries.Of<RecurrentBaselineOptions>("lstm-fused", RecurrentBaselines.FusedLstm, "PyTorch's fused nn.LSTM with a linear readout (reference; no dynamics exposed)."),
         ModelEntries.Of<RecurrentBaselineOptions>("gru-fused",  RecurrentBaselines.FusedGru,  "PyTorch's fused nn.GRU with a linear readout (reference; no dynamics exposed)."),
     ]);

@@ -16,11 +16,11 @@ internal static class ActivationsStudy
     public static readonly IReadOnlyDictionary<ActivationVariant, (bool Symmetric, bool FixedPoint, bool Phase3Settings, string Meaning)> Arms =
         new Dictionary<ActivationVariant, (bool, bool, bool, string)>
         {
-            [ActivationVariant.Phase3] = (false, false, true, "the seed's phase 3: free W_self, no fixed-point loss, batch regimen, phase3_l2"),
+            [ActivationVariant.Phase3] = (false, false, true, "the progress summary's phase 3: free W_self, no fixed-point loss, batch regimen, phase3_l2"),
             [ActivationVariant.Plain] = (false, false, false, "phase-4 regimen and L2, free W_self, no fixed-point loss"),
             [ActivationVariant.Symmetric] = (true, false, false, "phase-4 regimen and L2, symmetric W_self only"),
             [ActivationVariant.FixedPoint] = (false, true, false, "phase-4 regimen and L2, fixed-point loss only"),
-            [ActivationVariant.Phase4] = (true, true, false, "the seed's phase 4: symmetric W_self and fixed-point loss"),
+            [ActivationVariant.Phase4] = (true, true, false, "the progress summary's phase 4: symmetric W_self and fixed-point loss"),
         };
 
     public static StudyOutcome Run(StudyContext context)

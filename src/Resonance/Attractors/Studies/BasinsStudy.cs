@@ -126,7 +126,7 @@ internal static class BasinsStudy
             $"Learned nets: cue presented {study.Network.PresentSteps} steps, then {study.Network.RetainSteps} free steps; weight rules: the cue is the initial state, " +
             $"then {study.Network.RetainSteps} {CapacityStudy.ConfigName(options.Update)} updates; modern: one update, β = {OptionChecks.Format(options.ModernBeta)}" +
             (options.Rules.Contains(MemoryRule.Dense) ? $"; dense: one hidden neuron per memory above overlap {OptionChecks.Format(options.DenseThreshold)}, gain {OptionChecks.Format(options.DenseGain)}, {study.Network.RetainSteps} updates from the cue" : "") + ".",
-            "Gaussian columns: retention (mean overlap with the clean memory over the free-running steps), as the seed measured it; " +
+            "Gaussian columns: retention (mean overlap with the clean memory over the free-running steps), as the progress summary (RNN Weight Learning, 2026) measured it; " +
             "flip columns: overlap at the last step. A cue with a fraction f flipped has overlap 1 - 2f with its memory.",
             "Seed, phase 6 (5 memories, 300 epochs): retention 0.992 at σ = 0, 0.15, 0.3 and 0.5.",
         };

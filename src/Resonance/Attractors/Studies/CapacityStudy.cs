@@ -91,7 +91,7 @@ internal static class CapacityStudy
             [$"All nets trained together as one batched program: {result.Seconds:F1} s for {result.EpochsRun} epochs (the wall s column is when each net stopped).",
              $"Regimen {ConfigName(study.Training.Regimen)}, lr {OptionChecks.Format(study.Training.Lr)}, gamma {OptionChecks.Format(study.Training.FixedPointWeight)}, L2 {StudyTable.Compact(study.Training.L2)}, " +
              $"{study.Network.PresentSteps} present + {study.Network.RetainSteps} retain steps, {ConfigName(study.Network.Activation)}, symmetric W_self {(study.Network.Symmetric ? "yes" : "no")}.",
-             "Seed columns: the seed's phase-5 table (N = 64, its own unstated protocol details), for comparison."]);
+             "Seed columns: the phase-5 table of the progress summary (RNN Weight Learning, 2026) (N = 64, its own unstated protocol details), for comparison."]);
 
         var plots = new List<string>();
         if (result.Outcomes.Any(o => o.History.Count > 0))

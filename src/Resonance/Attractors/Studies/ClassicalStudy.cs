@@ -87,7 +87,7 @@ internal static class ClassicalStudy
             }
             tables.Add(new StudyTable("correlation", "Correlation of the learned W_self with the classical matrices (Pearson, off-diagonal entries)",
                 ["P", .. classical.Select(c => c.Key)], correlationRows,
-                ["The seed's first next step: compare the learned W_self with the Hebbian sum(m m^T)/N."]));
+                ["The first next step of the progress summary (RNN Weight Learning, 2026): compare the learned W_self with the Hebbian sum(m m^T)/N."]));
             if (weightsByRule.TryGetValue("hebbian", out var hebbian))
                 plots.Add(Scatter(learned[k - 1], hebbian[k - 1], options.Memories[k - 1], n, Path.Combine(context.PlotsPath, "weights.png")));
         }
