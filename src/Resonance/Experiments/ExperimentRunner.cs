@@ -45,7 +45,6 @@ public static class ExperimentRunner
 
     static TrainingResult Train(Experiment experiment, RunDirectory run, Device device, DataCache cache, ITrainingObserver observer, bool resume, CancellationToken stop)
     {
-        torch.manual_seed(experiment.Seed);
         using var data = ExperimentData.Create(experiment.Data, experiment.Seed, device, cache, new NoteProgress(observer));
         using var model = experiment.Model.Create(experiment.ModelOptions, data.Shape, experiment.Seed);
         model.to(device);
