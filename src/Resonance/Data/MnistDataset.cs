@@ -1,3 +1,5 @@
+using Resonance.Runtime;
+
 namespace Resonance.Data;
 
 /// <summary>One part of MNIST (training or test) in memory: 28x28 grey images and their digit labels.</summary>

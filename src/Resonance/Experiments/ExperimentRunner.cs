@@ -44,7 +44,6 @@ public sealed class TrainingKind(ModelRegistry registry) : IExperimentKind
 
         public IBuiltRun Build(RunContext context, bool resume)
         {
-            torch.manual_seed(experiment.Seed);
             var data = ExperimentData.Create(experiment.Data, experiment.Seed, context.Device, context.Cache, new MessageProgress(context.Events));
             try
             {

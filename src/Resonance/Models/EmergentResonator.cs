@@ -19,9 +19,10 @@ namespace Resonance.Models;
 /// readout spike_count: logits = W_out (1/(T+R)) Σ_t sᴸ_t + b_out
 /// </code>
 /// The reasoning step is the autonomous map of <see cref="Dynamics"/> (input null), so analysis sees exactly the
-/// recurrence the model reasons with. Inputs are projected <see cref="StepsPerProjection"/> steps at a time in one
-/// product (input drive and gate together); the neuron constants <c>λ, θ, κθ, ρ</c> are computed once per forward,
-/// so a step costs one <c>(H, H)</c> product and element-wise arithmetic. With a curriculum
+/// recurrence the model reasons with. Each layer reads the sequence in <see cref="BlockProjectedLayer"/>: inputs are
+/// projected <see cref="StepsPerProjection"/> steps at a time in one product (input drive and gate together); the
+/// neuron constants <c>λ, θ, κθ, ρ</c> are computed once per forward, so a step costs one <c>(H, H)</c> product and
+/// element-wise arithmetic. With a curriculum
 /// (<see cref="EmergentResonatorOptions.Curriculum"/>) the trainer sets the reasoning steps each epoch through
 /// <see cref="IEpochScheduledModel.BeginEpoch"/>. For regression (sequence to sequence) the readout is applied to the
 /// top layer's output at every input step, <c>(batch, steps, outputs)</c>, and no reasoning steps are run.
@@ -76,8 +77,8 @@ public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INe
     public override long ForwardMultiplyAddsPerSample =>
         layers.Sum(cell => cell.MultiplyAddsPerStep) * (Shape.Steps + ReasoningSteps) + (long)Options.Hidden * Shape.OutputSize;
 
-    /// <summary>Steps whose inputs are projected in one product (as <see cref="RecurrentSequenceModel{TCell, TState}.StepsPerProjection"/>).</summary>
-    public const int StepsPerProjection = 32;
+    /// <summary>Steps whose inputs are projected in one product (<see cref="BlockProjectedLayer.StepsPerProjection"/>).</summary>
+    public const int StepsPerProjection = BlockProjectedLayer.StepsPerProjection;
 
     public IReadOnlyDictionary<string, double> BeginEpoch(int epoch)
     {
@@ -134,9 +135,13 @@ public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INe
         for (int l = 0; l < layers.Count; l++)
         {
             bool countSpikes = spikeSums is not null || (countTopSpikes && l == top);
-            (Tensor? outputs, states[l], counts[l]) = RunLayer(layers[l], neurons[l], sequence, keepSequence: l < top || regression, countSpikes);
+            var (cell, cellNeurons) = (layers[l], neurons[l]);
+            var layer = BlockProjectedLayer.Run(cell, sequence, keepSequence: l < top || regression,
+                step: (projected, state) => cell.Step(projected, state, cellNeurons),
+                sum: countSpikes ? zeros(batch, cell.HiddenSize, sequence.dtype, sequence.device) : null, summand: state => state.S);
+            (states[l], counts[l]) = (layer.State, layer.Sum);
             output = states[l].Y;
-            if (outputs is not null) sequence = outputs; // (T, B, H)
+            if (layer.Outputs is not null) sequence = layer.Outputs; // (T, B, H)
         }
         if (regression) return readout.call(sequence).transpose(0, 1).MoveToOuterDisposeScope(); // (T, B, O) -> (B, T, O)
 
@@ -172,35 +177,5 @@ public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INe
             _ => output,
         };
         return readout.call(features).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>One layer over the whole sequence: its outputs <c>(T, B, H)</c> when asked, its last state, and its spikes summed over steps when asked.</summary>
-    static (Tensor? Outputs, PulseTgauState State, Tensor? SpikeCount) RunLayer(PulseTgauCell cell, PulseTgauNeurons neurons, Tensor sequence, bool keepSequence, bool countSpikes)
-    {
-        int steps = (int)sequence.shape[0];
-        Tensor[]? outputs = keepSequence ? new Tensor[steps] : null;
-        PulseTgauState? state = null;
-        Tensor? count = countSpikes ? zeros(sequence.shape[1], cell.HiddenSize, sequence.dtype, sequence.device) : null;
-        for (int start = 0; start < steps; start += StepsPerProjection)
-        {
-            using var blockScope = NewDisposeScope();
-            int length = Math.Min(StepsPerProjection, steps - start);
-            Tensor[] projected = cell.ProjectInput(sequence.narrow(0, start, length)).unbind(0); // L views (B, G)
-            for (int k = 0; k < length; k++)
-            {
-                using var stepScope = NewDisposeScope();
-                Tensor output;
-                (output, state) = cell.Step(projected[k], state, neurons);
-                if (count is not null) count = count.add(state.S);
-                stepScope.MoveToOuter(state.Parts());
-                if (count is not null) stepScope.MoveToOuter(count);
-                if (outputs is not null) outputs[start + k] = output;
-            }
-            blockScope.MoveToOuter(state!.Parts());
-            if (count is not null) blockScope.MoveToOuter(count);
-            if (outputs is not null) blockScope.MoveToOuter(outputs.Skip(start).Take(length));
-        }
-        if (state is null) state = cell.InitialState(sequence.shape[1]);
-        return (outputs is null ? null : stack(outputs), state, count);
     }
 }

@@ -16,12 +16,11 @@ namespace Resonance.Models;
 /// classification: y = W_out hᴸ_T + b_out           (batch, classes)
 /// regression:     y_t = W_out hᴸ_t + b_out         (batch, steps, outputs)
 /// </code>
-/// Each layer runs over the whole sequence before the next (as cuDNN does): its inputs are projected
-/// <see cref="StepsPerProjection"/> steps at a time in one matrix product (<see cref="IRecurrentCell{TState}.ProjectInput"/>),
-/// then the loop calls <see cref="IRecurrentCell{TState}.StepProjected"/> once per step, so the per-step work is
-/// one recurrent product and the gate arithmetic. Per-step tensors live in a dispose scope per step and per block;
-/// the autograd graph keeps alive what backward needs. The readout is PyTorch's <c>nn.Linear</c> initialised as PyTorch does,
-/// <c>U(-1/√H, 1/√H)</c>, from its own streams.
+/// Each layer runs over the whole sequence before the next (as cuDNN does), in <see cref="BlockProjectedLayer"/>: its
+/// inputs are projected <see cref="StepsPerProjection"/> steps at a time in one matrix product
+/// (<see cref="IRecurrentCell{TState}.ProjectInput"/>), then <see cref="IRecurrentCell{TState}.StepProjected"/> is called
+/// once per step, so the per-step work is one recurrent product and the gate arithmetic. The readout is PyTorch's
+/// <c>nn.Linear</c> initialised as PyTorch does, <c>U(-1/√H, 1/√H)</c>, from its own streams.
 /// </remarks>
 /// <typeparam name="TCell">The cell type.</typeparam>
 /// <typeparam name="TState">The cell's state record.</typeparam>
@@ -90,8 +89,9 @@ public sealed class RecurrentSequenceModel<TCell, TState> : SequenceModel
         for (int l = 0; l < layers.Count; l++)
         {
             bool keepSequence = regression || l < layers.Count - 1;
-            (Tensor? outputs, last) = RunLayer(layers[l], sequence, keepSequence);
-            if (outputs is not null) sequence = outputs; // (T, B, H)
+            var layer = BlockProjectedLayer.Run(layers[l], sequence, keepSequence);
+            last = layer.Last!;
+            if (layer.Outputs is not null) sequence = layer.Outputs; // (T, B, H)
         }
         Tensor result = regression
             ? readout.call(sequence).transpose(0, 1) // (T, B, O) -> (B, T, O)
@@ -99,38 +99,6 @@ public sealed class RecurrentSequenceModel<TCell, TState> : SequenceModel
         return result.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Steps whose inputs are projected in one matrix product: enough for a large product, few enough
-    /// that the projected block (<c>steps · batch · G</c> floats) stays in cache and is freed as the loop moves on
-    /// (one block for row-wise MNIST; pixel-wise would otherwise hold 784 · 128 · 4H floats, 205 MB at H = 128).</summary>
-    public const int StepsPerProjection = 32;
-
-    /// <summary>One layer over the whole sequence: returns its outputs <c>(T, B, H)</c> when asked, and its last output <c>(B, H)</c>.</summary>
-    static (Tensor? Outputs, Tensor Last) RunLayer(TCell cell, Tensor sequence, bool keepSequence)
-    {
-        int steps = (int)sequence.shape[0];
-        Tensor[]? outputs = keepSequence ? new Tensor[steps] : null;
-        Tensor output = null!;
-        TState? state = null;
-        for (int start = 0; start < steps; start += StepsPerProjection)
-        {
-            using var blockScope = NewDisposeScope();
-            int length = Math.Min(StepsPerProjection, steps - start);
-            // (L, B, G): the block's input shares in one product, then L views (B, G). unbind, not projected[t]: the
-            // backward of L separate selects would build and add L zero-filled (L, B, G) gradients.
-            Tensor[] projected = cell.ProjectInput(sequence.narrow(0, start, length)).unbind(0);
-            for (int k = 0; k < length; k++)
-            {
-                // Per-step handles are released here; the autograd graph keeps alive what backward needs.
-                using var stepScope = NewDisposeScope();
-                (output, state) = cell.StepProjected(projected[k], state);
-                stepScope.MoveToOuter(state.Parts());
-                stepScope.MoveToOuter(output);
-                if (outputs is not null) outputs[start + k] = output;
-            }
-            blockScope.MoveToOuter(state!.Parts());
-            blockScope.MoveToOuter(output);
-            if (outputs is not null) blockScope.MoveToOuter(outputs.Skip(start).Take(length));
-        }
-        return (outputs is null ? null : stack(outputs), output);
-    }
+    /// <summary>Steps whose inputs are projected in one matrix product (<see cref="BlockProjectedLayer.StepsPerProjection"/>).</summary>
+    public const int StepsPerProjection = BlockProjectedLayer.StepsPerProjection;
 }

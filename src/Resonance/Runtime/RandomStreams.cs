@@ -9,8 +9,10 @@ namespace Resonance.Runtime;
 /// generator is never read.
 /// </summary>
 /// <remarks>
-/// A child seed is <c>SplitMix64(seed XOR FNV-1a-64(name))</c>: stable across runs, processes and platforms
-/// (no <see cref="string.GetHashCode()"/>). Streams nest: <c>Derive(Derive(seed, "layers.0"), "weight_hh")</c>.
+/// A child seed is the first output of <see cref="SplitMix64"/> seeded with <c>seed XOR FNV-1a-64(name)</c>: stable
+/// across runs, processes and platforms (no <see cref="string.GetHashCode()"/>). Streams nest:
+/// <c>Derive(Derive(seed, "layers.0"), "weight_hh")</c>. Streams known by number (a spark simulation's weights, moves,
+/// ...) use <see cref="DeriveNumbered"/>. Nothing in Resonance seeds or reads torch's global generator.
 /// </remarks>
 public static class RandomStreams
 {
@@ -23,8 +25,16 @@ public static class RandomStreams
             hash ^= c;
             hash *= 1099511628211UL; // FNV-1a 64 prime
         }
-        return (long)SplitMix64((ulong)seed ^ hash);
+        return unchecked((long)SplitMix64.First((ulong)seed ^ hash));
     }
+
+    /// <summary>
+    /// The seed of the numbered stream <paramref name="stream"/> under <paramref name="seed"/>, salted with
+    /// <paramref name="salt"/> (a step, a trial): <c>Mix(seed·γ + stream·M₁ + salt·M₂)</c> in <see cref="SplitMix64"/>'s
+    /// constants, so nearby seeds, streams and salts give unrelated seeds.
+    /// </summary>
+    public static ulong DeriveNumbered(long seed, ulong stream, long salt = 0) =>
+        SplitMix64.Mix(unchecked((ulong)seed * SplitMix64.GoldenGamma + stream * SplitMix64.FirstMultiplier + (ulong)salt * SplitMix64.SecondMultiplier));
 
     /// <summary>A CPU generator seeded with <paramref name="seed"/>; the caller disposes it.</summary>
     public static Generator Generator(long seed) => new((ulong)seed);
@@ -46,13 +56,5 @@ public static class RandomStreams
         using var generator = Generator(seed);
         using var noGrad = no_grad();
         tensor.uniform_(-bound, bound, generator);
-    }
-
-    static ulong SplitMix64(ulong x)
-    {
-        x += 0x9E3779B97F4A7C15UL;
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        return x ^ (x >> 31);
     }
 }

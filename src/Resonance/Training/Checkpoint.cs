@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 
 namespace Resonance.Training;
 
-/// <summary>Where training stands: enough, with the weights, optimiser and RNG, to continue exactly.</summary>
+/// <summary>Where training stands: enough, with the weights and optimiser, to continue exactly (every random draw of a
+/// run comes from a stream derived from its seed, so there is no generator state to keep).</summary>
 /// <param name="Epoch">The epoch in progress (0-based).</param>
 /// <param name="BatchInEpoch">Batches of <see cref="Epoch"/> already trained.</param>
 /// <param name="Step">Optimiser steps taken in all.</param>
@@ -33,13 +34,19 @@ public sealed record RunningSums(double Loss, double Correct, double Seen)
 
 /// <summary>
 /// A checkpoint file: a header naming the format, the <see cref="TrainerState"/> as JSON, the model's
-/// state dict, the optimiser's state and the global RNG state. Written atomically (see <see cref="AtomicFile"/>).
+/// state dict and the optimiser's state. Written atomically (see <see cref="AtomicFile"/>).
 /// </summary>
+/// <remarks>
+/// Format 2 holds no generator state: nothing in a run draws from torch's global generator (see
+/// <see cref="Runtime.RandomStreams"/>). Format 1 files, which end with the global generator's state, still load; that
+/// entry is read past and left unused.
+/// </remarks>
 public static class Checkpoint
 {
-    const string Format = "resonance-checkpoint/1";
+    const string Format = "resonance-checkpoint/2";
+    const string FormatWithGlobalGenerator = "resonance-checkpoint/1";
 
-    /// <summary>Saves model, optimiser, RNG and state to <paramref name="path"/>, atomically.</summary>
+    /// <summary>Saves model, optimiser and state to <paramref name="path"/>, atomically.</summary>
     public static void Save(string path, TrainerState state, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         AtomicFile.Write(path, stream =>
@@ -49,14 +56,11 @@ public static class Checkpoint
             writer.Write(JsonSerializer.Serialize(state));
             model.save(writer);
             optimizer.save_state_dict(writer);
-            using var rng = torch.random.get_rng_state();
-            byte[] bytes = rng.data<byte>().ToArray();
-            writer.Write(bytes.Length);
-            writer.Write(bytes);
         });
     }
 
-    /// <summary>Loads a checkpoint into <paramref name="model"/> and <paramref name="optimizer"/>, restores the RNG, returns the state.</summary>
+    /// <summary>Loads a checkpoint (format 2, or format 1 with its generator state skipped) into <paramref name="model"/>
+    /// and <paramref name="optimizer"/>, and returns the state.</summary>
     /// <exception cref="UserInputException">The file is missing, of another format, or does not match the model.</exception>
     public static TrainerState Load(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer)
     {
@@ -65,15 +69,15 @@ public static class Checkpoint
         try
         {
             using var reader = new BinaryReader(File.OpenRead(path));
-            if (reader.ReadString() != Format)
+            string format = reader.ReadString();
+            if (format is not (Format or FormatWithGlobalGenerator))
                 throw new UserInputException($"{path}: not a Resonance checkpoint ({Format}).");
             var state = JsonSerializer.Deserialize<TrainerState>(reader.ReadString())
                 ?? throw new UserInputException($"{path}: the checkpoint header is empty.");
             model.load(reader);
             optimizer.load_state_dict(reader);
-            byte[] bytes = reader.ReadBytes(reader.ReadInt32());
-            using var rng = torch.tensor(bytes, dtype: ScalarType.Byte);
-            torch.random.set_rng_state(rng);
+            if (format == FormatWithGlobalGenerator)
+                SkipGlobalGeneratorState(reader);
             return state;
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or JsonException or ArgumentException)
@@ -81,5 +85,13 @@ public static class Checkpoint
             throw new UserInputException($"{path}: the checkpoint is damaged or does not match this model ({e.Message}); " +
                 "delete it to restart from the previous one, or start the run again.", e);
         }
+    }
+
+    /// <summary>Reads past a format 1 file's trailing entry: the global generator's state as a length and bytes.</summary>
+    static void SkipGlobalGeneratorState(BinaryReader reader)
+    {
+        int length = reader.ReadInt32();
+        if (reader.ReadBytes(length).Length != length)
+            throw new EndOfStreamException("the generator state entry is cut short");
     }
 }

@@ -76,6 +76,28 @@ public class EmergentResonatorTests
         Close(Readout(model, count / (Steps + 2)), model.call(input), 1e-5);
     }
 
+    /// <summary>Recorded before the layer loop was shared with <see cref="RecurrentSequenceModel{TCell, TState}"/>: 40 steps
+    /// (two projection blocks), two layers, seed 9; on one machine the numbers are bit-identical, the tolerance allows for
+    /// another BLAS.</summary>
+    [Fact]
+    public void Outputs_for_a_fixed_seed_are_the_recorded_golden_values()
+    {
+        using var scope = NewDisposeScope();
+        var shape = new ModelShape(Inputs, 3, 40, TaskKind.Classification);
+        Tensor input = Randn(4, 2, 40, Inputs);
+        var spiking = new EmergentResonator(new EmergentResonatorOptions
+            { Hidden = 6, Layers = 2, ReasoningSteps = 2, Readout = ReadoutKind.SpikeCount, InitialThreshold = 0.2, Refractory = 0.1 }, shape, seed: 9);
+        var final = new EmergentResonator(new EmergentResonatorOptions { Hidden = 6, Layers = 2, ReasoningSteps = 3 }, shape, seed: 9);
+        var regression = new EmergentResonator(new EmergentResonatorOptions { Hidden = 6, ReasoningSteps = 0 }, shape with { Task = TaskKind.Regression, OutputSize = 2 }, seed: 9);
+
+        Close(tensor(new[] { -0.04148522f, -0.5185703f, 0.18276268f, 0.004837021f, -0.52664196f, 0.17305875f }).reshape(2, 3), spiking.call(input), 1e-6);
+        Close(tensor(new[] { -0.3625623f, -0.3389472f, -0.15794605f, 0.10894057f, -0.66637146f, -0.025191933f }).reshape(2, 3), final.call(input), 1e-6);
+        Close(tensor(new[] { -0.2997265f, -0.68528986f, 0.13965432f, -1.0689203f }).reshape(2, 2), regression.call(input)[.., -1, ..], 1e-6);
+        float[] firing = spiking.Diagnose(input).Where(d => d.Name.EndsWith("firing_rate")).SelectMany(d => d.Values).ToArray();
+        Close(tensor(new[] { 0.7380952f, 0.88095236f, 0.89285713f, 0.3690476f, 0.04761905f, 0.96428573f,
+            0.5714286f, 0.85714287f, 0.035714287f, 0.0952381f, 0.1904762f, 0.77380955f }), tensor(firing), 1e-6);
+    }
+
     [Fact]
     public void A_curriculum_sets_the_reasoning_steps_from_the_epoch_alone()
     {
