@@ -89,7 +89,11 @@ public interface IExperimentKind
 /// <summary>Helpers for a kind's headline figures.</summary>
 public static class Headlines
 {
-    /// <summary>The first few of <paramref name="keys"/> present in <paramref name="summary"/>, as <c>key value</c> pairs.</summary>
+    /// <summary>The first few of <paramref name="keys"/> present in <paramref name="summary"/>, as <c>key value</c> pairs. A key
+    /// written <c>*_p</c> stands for every summary key that ends in <c>_p</c> (a study's P* for each rule and size).</summary>
     public static IReadOnlyList<(string Key, JsonNode Value)> Pick(JsonObject summary, IReadOnlyList<string> keys, int most = 3) =>
-        keys.Where(k => summary[k] is not null).Take(most).Select(k => (k, summary[k]!)).ToList();
+        keys.SelectMany(k => k.StartsWith('*')
+                ? summary.Where(pair => pair.Key.EndsWith(k[1..], StringComparison.Ordinal)).Select(pair => pair.Key)
+                : [k])
+            .Where(k => summary[k] is not null).Distinct().Take(most).Select(k => (k, summary[k]!)).ToList();
 }

@@ -1,5 +1,6 @@
 using Resonance.Runs;
 using Resonance.Training;
+using Resonance.Plots;
 using ScottPlot;
 
 namespace Resonance.Sparks;
@@ -42,13 +43,7 @@ public static class SparkPlots
         var written = new List<string>();
         foreach (var (name, plot) in panels)
             written.Add(Save(plot, $"{stem}-{name}.png", size, size));
-        var sheet = new Multiplot();
-        sheet.RemovePlot(sheet.GetPlot(0));
-        foreach (var (_, plot) in panels) sheet.AddPlot(plot);
-        sheet.Layout = new ScottPlot.MultiplotLayouts.Grid(2, 2);
-        using (var image = sheet.Render(2 * size, 2 * size))
-            AtomicFile.WriteAllBytes(stem + ".png", image.GetImageBytes());
-        written.Add(stem + ".png");
+        written.Add(Figures.SaveSheet(panels.Select(panel => panel.Plot).ToList(), stem + ".png", columns: 2, panelWidth: size, panelHeight: size));
         return written;
     }
 
@@ -67,8 +62,7 @@ public static class SparkPlots
             ("thresholded weight graph", [("clustering", m => m.Clustering), ("modularity", m => m.Modularity)]),
             ("layout evenness (1 = uniform random gas)", [("nearest-neighbour ratio", m => m.Layout.NearestNeighbourRatio), ("nearest-neighbour variation", m => m.Layout.NearestNeighbourVariation)]),
         };
-        var sheet = new Multiplot();
-        sheet.RemovePlot(sheet.GetPlot(0));
+        var plots = new List<Plot>();
         double[] steps = measures.Select(m => (double)m.Step).ToArray();
         foreach (var (title, lines) in panels)
         {
@@ -78,12 +72,9 @@ public static class SparkPlots
                 plot.Add.ScatterLine(steps, measures.Select(lines[k].Value).ToArray(), Palette[k]).LegendText = lines[k].Label;
             plot.ShowLegend(Alignment.UpperRight);
             plot.XLabel("step");
-            sheet.AddPlot(plot);
+            plots.Add(plot);
         }
-        sheet.Layout = new ScottPlot.MultiplotLayouts.Rows();
-        using var image = sheet.Render(width, 260 * panels.Length);
-        AtomicFile.WriteAllBytes(path, image.GetImageBytes());
-        return path;
+        return Figures.SaveSheet(plots, path, columns: 1, panelWidth: width, panelHeight: 260);
     }
 
     static Plot Activations(SparkFrame frame)
@@ -211,10 +202,5 @@ public static class SparkPlots
         return averaged;
     }
 
-    static string Save(Plot plot, string path, int width, int height)
-    {
-        using var image = plot.GetImage(width, height);
-        AtomicFile.WriteAllBytes(path, image.GetImageBytes());
-        return path;
-    }
+    static string Save(Plot plot, string path, int width, int height) => Figures.Save(plot, path, width, height);
 }

@@ -1,5 +1,6 @@
 using Resonance.Runs;
 using Resonance.Models;
+using Resonance.Plots;
 using ScottPlot;
 
 namespace Resonance.Training;
@@ -10,8 +11,7 @@ public static class NeuronPlots
     /// <summary>Writes the histograms of <paramref name="figures"/> at <paramref name="epoch"/> to <paramref name="path"/> (atomically); returns the path.</summary>
     public static string Write(string path, IReadOnlyList<NeuronDiagnostic> figures, int epoch, int bins = 30)
     {
-        var sheet = new Multiplot();
-        sheet.RemovePlot(sheet.GetPlot(0));
+        var panels = new List<Plot>();
         foreach (var figure in figures)
         {
             var plot = new Plot();
@@ -28,14 +28,8 @@ public static class NeuronPlots
             }
             plot.Title($"{figure.Name}: mean {figure.Mean:G3} (epoch {epoch + 1})", size: 13);
             plot.YLabel("neurons");
-            sheet.AddPlot(plot);
+            panels.Add(plot);
         }
-        int columns = Math.Min(4, Math.Max(1, figures.Count));
-        int rows = (figures.Count + columns - 1) / columns;
-        sheet.Layout = new ScottPlot.MultiplotLayouts.Grid(Math.Max(1, rows), columns);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using var image = sheet.Render(360 * columns, 300 * Math.Max(1, rows));
-        AtomicFile.WriteAllBytes(path, image.GetImageBytes());
-        return path;
+        return Figures.SaveSheet(panels, path, columns: Math.Min(4, Math.Max(1, figures.Count)), panelWidth: 360, panelHeight: 300);
     }
 }

@@ -1,5 +1,6 @@
 using Resonance.Runs;
 using System.Text.Json.Nodes;
+using Resonance.Plots;
 using ScottPlot;
 
 namespace Resonance.Training;
@@ -104,13 +105,7 @@ public static class RunPlots
     static readonly HashSet<string> StandardEpochKeys =
         ["kind", "step", "epoch", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "test_loss", "test_accuracy"];
 
-    static string Save(Plot plot, string path)
-    {
-        string temp = path + ".tmp.png";
-        plot.SavePng(temp, 900, 540);
-        File.Move(temp, path, overwrite: true);
-        return path;
-    }
+    static string Save(Plot plot, string path) => Figures.Save(plot, path, 900, 540);
 
     static string? Kind(JsonObject line) => line["kind"]?.GetValue<string>();
 

@@ -1,5 +1,6 @@
 using Resonance.Runs;
 using Resonance.Training;
+using Resonance.Plots;
 using ScottPlot;
 
 namespace Resonance.Attractors.Studies;
@@ -62,25 +63,9 @@ internal static class AttractorPlots
     }
 
     /// <summary>Writes one panel.</summary>
-    public static string Save(Plot plot, string path, int width = 900, int height = 560)
-    {
-        using var image = plot.GetImage(width, height);
-        byte[] bytes = image.GetImageBytes();
-        AtomicFile.Write(path, stream => stream.Write(bytes));
-        return path;
-    }
+    public static string Save(Plot plot, string path, int width = 900, int height = 560) => Figures.Save(plot, path, width, height);
 
     /// <summary>Writes panels side by side (one row) or stacked (<paramref name="columns"/> per row).</summary>
-    public static string SaveSheet(IReadOnlyList<Plot> panels, string path, int columns, int panelWidth = 700, int panelHeight = 480)
-    {
-        var sheet = new Multiplot();
-        sheet.RemovePlot(sheet.GetPlot(0));
-        foreach (var panel in panels) sheet.AddPlot(panel);
-        int rows = (panels.Count + columns - 1) / columns;
-        sheet.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
-        using var image = sheet.Render(columns * panelWidth, rows * panelHeight);
-        byte[] bytes = image.GetImageBytes();
-        AtomicFile.Write(path, stream => stream.Write(bytes));
-        return path;
-    }
+    public static string SaveSheet(IReadOnlyList<Plot> panels, string path, int columns, int panelWidth = 700, int panelHeight = 480) =>
+        Figures.SaveSheet(panels, path, columns, panelWidth, panelHeight);
 }

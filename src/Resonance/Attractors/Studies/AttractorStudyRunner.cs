@@ -61,7 +61,7 @@ public sealed class AttractorExperimentKind : IExperimentKind
     public string Name => "attractor";
     public string Description => "an attractor-memory study (capacity, activations, basins, classical, boundary, modern)";
     public IReadOnlyList<string> HeadlineKeys { get; } =
-        ["study", "converged", "nets", "max_converged_memories", "best_rule", "p_star", "capacity", "wall_s"];
+        ["study", "converged", "nets", "*_p", "largest_load", "diverged"];
 
     public bool Recognises(ConfigDocument document) => AttractorStudy.IsStudy(document);
 
