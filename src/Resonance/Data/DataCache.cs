@@ -15,11 +15,14 @@ public sealed class DataCache
     public string Root { get; }
 
     /// <summary>The cache named by the environment.</summary>
+    /// <exception cref="UserInputException"><c>RESONANCE_HOME</c> names a file.</exception>
     public static DataCache FromEnvironment()
     {
         string? home = Environment.GetEnvironmentVariable(HomeVariable);
         if (string.IsNullOrWhiteSpace(home))
             home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "resonance");
+        else if (File.Exists(home))
+            throw new UserInputException($"{HomeVariable}={home}: is a file; point it at a folder for the data cache (or unset it for ~/.cache/resonance).");
         return new DataCache(home);
     }
 

@@ -44,7 +44,16 @@ public sealed class TrainingKind(ModelRegistry registry) : IExperimentKind
 
         public IBuiltRun Build(RunContext context, bool resume)
         {
-            var data = ExperimentData.Create(experiment.Data, experiment.Seed, context.Device, context.Cache, new MessageProgress(context.Events));
+            ISequenceData data;
+            try
+            {
+                data = ExperimentData.Create(experiment.Data, experiment.Seed, context.Device, context.Cache, new MessageProgress(context.Events));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UserInputException($"data cache {context.Cache.Root}: {e.Message.Split('\n')[0]}; " +
+                    $"set {DataCache.HomeVariable} to a writable folder with free space.", e);
+            }
             try
             {
                 var model = experiment.Model.Create(experiment.ModelOptions, data.Shape, experiment.Seed);

@@ -51,15 +51,35 @@ public class RunDirectoryTests
     }
 
     [Fact]
+    public void A_data_cache_that_is_a_file_is_refused_before_any_folder_is_made()
+    {
+        using var folder = new TempFolder();
+        string file = folder.File("mnist.yaml", Sine.Replace("dataset: synthetic, samples: 64, steps: 6", "dataset: mnist, view: row"));
+        var environment = new Dictionary<string, string> { ["RESONANCE_HOME"] = folder.File("home-is-a-file", "x") };
+        var (code, output) = CliProcess.Run(folder.Path, environment, "run", file, "--out", folder.Combine("run"));
+        Assert.Equal(2, code);
+        Assert.Contains("RESONANCE_HOME=", output);
+        Assert.Contains("is a file", output);
+        Assert.False(Directory.Exists(folder.Combine("run")));
+    }
+
+    sealed class FailingBuild : IPreparedRun
+    {
+        public string Name => "failing";
+        public string ResolvedYaml => "name: failing\n";
+        public string Describe(TorchSharp.torch.Device device) => "a run whose build fails";
+        public IBuiltRun Build(RunContext context, bool resume) => throw new UserInputException("model.hidden: too large for this machine");
+    }
+
+    [Fact]
     public void A_failure_while_building_leaves_no_folder_behind()
     {
         using var folder = new TempFolder();
-        // MNIST from an empty cache and no way to fetch it: the data step fails before the folder is made.
-        string file = folder.File("mnist.yaml", Sine.Replace("dataset: synthetic, samples: 64, steps: 6", "dataset: mnist, view: row"));
-        var environment = new Dictionary<string, string> { ["RESONANCE_HOME"] = folder.File("home-is-a-file", "x") };
-        var (code, _) = CliProcess.Run(folder.Path, environment, "run", file, "--out", folder.Combine("run"));
-        Assert.NotEqual(0, code);
-        Assert.False(Directory.Exists(folder.Combine("run")));
+        var run = new RunDirectory(folder.Combine("run"));
+        var context = new RunContext(TorchSharp.torch.CPU, new Resonance.Data.DataCache(folder.Combine("cache")), NullRunEvents.Instance, CancellationToken.None);
+        var kind = ExperimentKinds.CreateDefault().All[0];
+        Assert.Throws<UserInputException>(() => RunLauncher.Start(kind, new FailingBuild(), run, context));
+        Assert.False(Directory.Exists(run.Path));
     }
 
     [Fact]
