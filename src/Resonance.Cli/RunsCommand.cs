@@ -21,6 +21,10 @@ internal static class RunsCommand
         command.SetAction(parse =>
         {
             string folder = parse.GetValue(root)!;
+            if (parse.GetResult(root) is { Implicit: false } && !Directory.Exists(folder))
+                throw new UserInputException(File.Exists(folder)
+                    ? $"--root {folder}: a file, not a folder; give the folder that holds your run directories."
+                    : $"--root {folder}: no such folder; give the folder that holds your run directories (default: runs).");
             var runs = Directory.Exists(folder)
                 ? Directory.GetDirectories(folder).Select(d => new RunDirectory(d)).Where(r => r.Exists).OrderBy(r => r.Name, StringComparer.Ordinal).ToList()
                 : [];
