@@ -97,7 +97,7 @@ public static class ResonanceCli
             try
             {
                 Directory.CreateDirectory(folder);
-                string path = Path.Combine(folder, $"crash-{DateTime.Now:yyyyMMdd-HHmmss}-{Environment.ProcessId}.log");
+                string path = Path.Combine(folder, $"crash-{DateTime.Now:yyyyMMdd-HHmmss-fff}-{Environment.ProcessId}.log");
                 File.WriteAllText(path, report);
                 log = path;
                 break;

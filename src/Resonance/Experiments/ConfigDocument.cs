@@ -35,8 +35,10 @@ public sealed class ConfigDocument
     public const int MaxValues = 100_000;
 
     /// <summary>Reads a YAML file.</summary>
-    /// <exception cref="UserInputException">The file is missing, not a plain file, larger than <see cref="MaxFileBytes"/>,
-    /// empty, not valid YAML (the message names line and column), or not plain (see <see cref="Parse"/>).</exception>
+    /// <exception cref="UserInputException">The file is missing, a folder, larger than <see cref="MaxFileBytes"/> (a device such
+    /// as /dev/zero included), not text, empty, not valid YAML (the message names line and column), or not plain (see <see cref="Parse"/>).</exception>
+    /// <remarks>A pipe (<c>resonance run &lt;(cat x.yaml)</c>) is read like a file: the bound on what is read, not the kind of
+    /// file, keeps a wrong path from filling memory.</remarks>
     public static ConfigDocument Load(string path)
     {
         if (Directory.Exists(path))
@@ -44,10 +46,11 @@ public sealed class ConfigDocument
         if (!File.Exists(path))
             throw new UserInputException($"{path}: no such experiment file; give the path to a .yaml file (see experiments/).");
         string text = ReadText(path);
-        if (Read(text, path, out string? syntaxError) is null && syntaxError is null)
+        var document = Read(text, path, out string? syntaxError);
+        if (document is null && syntaxError is null)
             throw new UserInputException($"{path}: the file is empty{(string.IsNullOrWhiteSpace(text) ? "" : " (only comments)")}; " +
                 "write the experiment's sections in it (see experiments/ for examples).");
-        return Parse(text, path);
+        return From(document, syntaxError, path);
     }
 
     /// <summary>The file's text, read no further than <see cref="MaxFileBytes"/> (a device such as /dev/zero never ends).</summary>
@@ -77,9 +80,11 @@ public sealed class ConfigDocument
     /// <summary>Parses YAML text.</summary>
     /// <exception cref="UserInputException">The text is not valid YAML, holds more than one document, nests deeper than
     /// <see cref="MaxDepth"/>, has a key that is a list or a section, or its top level is not a mapping.</exception>
-    public static ConfigDocument Parse(string text, string source)
+    public static ConfigDocument Parse(string text, string source) =>
+        From(Read(text, source, out string? syntaxError), syntaxError, source);
+
+    static ConfigDocument From(YamlDocument? document, string? syntaxError, string source)
     {
-        var document = Read(text, source, out string? syntaxError);
         if (syntaxError is not null)
             throw new UserInputException($"{source}:{syntaxError}");
         if (document is null)
