@@ -21,12 +21,10 @@ internal static class BenchCommand
         command.Options.Add(only);
         command.SetAction(parse =>
         {
+            string path = parse.GetValue(output)?.FullName ?? Path.Combine(Environment.CurrentDirectory, "bench.json");
+            RefuseUnwritable(path);
             var device = ResonanceCli.ApplyGlobalOptions(parse);
             bool isQuick = parse.GetValue(quick);
-            string path = parse.GetValue(output)?.FullName ?? Path.Combine(Environment.CurrentDirectory, "bench.json");
-            string? folder = Path.GetDirectoryName(path);
-            if (folder is { Length: > 0 } && !Directory.Exists(folder))
-                throw new UserInputException($"--out {path}: the folder {folder} does not exist; create it or choose another path.");
 
             var settings = isQuick ? BenchmarkSettings.Quick(device) : BenchmarkSettings.Full(device);
             var cases = BenchmarkSuite.StandardCases();
@@ -65,6 +63,27 @@ internal static class BenchCommand
             return ResonanceCli.Success;
         });
         return command;
+    }
+
+    /// <summary>Refuses a report path that cannot be written, before the benchmark runs for minutes: a folder, a path under a
+    /// missing folder or a file, a read-only file or folder. A file that did not exist is not left behind.</summary>
+    static void RefuseUnwritable(string path)
+    {
+        if (Directory.Exists(path))
+            throw new UserInputException($"--out {path}: a folder; give a file path, e.g. --out {Path.Combine(path, "bench.json")}");
+        string? folder = Path.GetDirectoryName(path);
+        if (folder is { Length: > 0 } && !Directory.Exists(folder))
+            throw new UserInputException($"--out {path}: the folder {folder} does not exist; create it or choose another path.");
+        bool existed = File.Exists(path);
+        try
+        {
+            using (new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite)) { }
+            if (!existed) File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"--out {path}: cannot write the report there ({e.Message}); choose another path.");
+        }
     }
 
     internal static Table Table(BenchmarkReport report)

@@ -7,8 +7,8 @@ namespace Resonance.Cli;
 /// <summary>The <c>resonance</c> command line: global options, sub-commands, and the mapping of errors to exit codes.</summary>
 public static class ResonanceCli
 {
-    /// <summary>Exit codes, as DESIGN.md fixes them.</summary>
-    public const int Success = 0, RunFailed = 1, BadInput = 2;
+    /// <summary>Exit codes, as DESIGN.md fixes them; <see cref="InternalError"/> is a bug (sysexits' EX_SOFTWARE).</summary>
+    public const int Success = 0, RunFailed = 1, BadInput = 2, InternalError = 70;
 
     internal static readonly Option<string> DeviceOption = new("--device")
     {
@@ -20,26 +20,44 @@ public static class ResonanceCli
 
     internal static readonly Option<int?> ThreadsOption = new("--threads")
     {
-        Description = "Intra-op threads for torch (default: torch's own choice, usually one per core).",
+        Description = $"Intra-op threads for torch, 1 to {MaxThreads} here (default: torch's own choice, usually one per core).",
         Recursive = true,
         HelpName = "N",
+        CustomParser = ParseThreads,
     };
 
+    /// <summary>The most <c>--threads</c> accepted: 4 per core, at most 256 (more only makes threads wait for each other).</summary>
+    internal static int MaxThreads => Math.Min(4 * Environment.ProcessorCount, 256);
+
+    static int? ParseThreads(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (!long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long threads))
+            result.AddError($"--threads: expected a whole number of threads >= 1, got {text}");
+        else if (threads < 1 || threads > MaxThreads)
+            result.AddError($"--threads: expected a whole number of threads from 1 to {MaxThreads} (4 per core on this machine, 256 at most), got {text}");
+        else return (int)threads;
+        return null;
+    }
+
     /// <summary>Runs the CLI with the given arguments, writing to <paramref name="console"/> (the terminal when null).</summary>
-    public static int Run(string[] args, IAnsiConsole? console = null)
+    public static int Run(string[] args, IAnsiConsole? console = null) => Run(args, console, CrashFolders());
+
+    /// <summary>Runs the CLI; a bug's details go to a log in the first writable one of <paramref name="crashFolders"/>.</summary>
+    internal static int Run(string[] args, IAnsiConsole? console, IReadOnlyList<string> crashFolders)
     {
         console ??= AnsiConsole.Console;
-        var root = BuildRoot(console);
-        ParseResult parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            foreach (var error in parse.Errors)
-                console.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
-            console.MarkupLine("Run [bold]resonance --help[/] for usage.");
-            return BadInput;
-        }
         try
         {
+            var root = BuildRoot(console);
+            ParseResult parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var error in parse.Errors)
+                    console.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
+                console.MarkupLine("Run [bold]resonance --help[/] for usage.");
+                return BadInput;
+            }
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UserInputException e)
@@ -51,6 +69,45 @@ public static class ResonanceCli
         {
             return ReportTorchFailure(console, e);
         }
+        catch (Exception e)
+        {
+            return ReportInternalError(console, e, args, crashFolders);
+        }
+    }
+
+    /// <summary>Where crash logs go: <c>$RESONANCE_HOME/crash</c> (else <c>~/.cache/resonance/crash</c>), then the temp folder.</summary>
+    static IReadOnlyList<string> CrashFolders()
+    {
+        var folders = new List<string>();
+        try { folders.Add(Path.Combine(Resonance.Data.DataCache.FromEnvironment().Root, "crash")); }
+        catch (Exception e) when (e is ArgumentException or IOException or NotSupportedException or System.Security.SecurityException) { }
+        folders.Add(Path.Combine(Path.GetTempPath(), "resonance-crash"));
+        return folders;
+    }
+
+    /// <summary>A bug (an exception that is not the user's mistake): one line on the console naming a log that holds the
+    /// whole exception, exit code <see cref="InternalError"/>.</summary>
+    internal static int ReportInternalError(IAnsiConsole console, Exception e, string[] args, IReadOnlyList<string> crashFolders)
+    {
+        string message = e.Message.Split('\n', 2)[0].Trim().TrimEnd('.');
+        string report = $"resonance {string.Join(' ', args)}\n{DateTime.Now:O}, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}\n\n{e}\n";
+        string? log = null;
+        foreach (string folder in crashFolders)
+        {
+            try
+            {
+                Directory.CreateDirectory(folder);
+                string path = Path.Combine(folder, $"crash-{DateTime.Now:yyyyMMdd-HHmmss-fff}-{Environment.ProcessId}.log");
+                File.WriteAllText(path, report);
+                log = path;
+                break;
+            }
+            catch (Exception write) when (write is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException) { }
+        }
+        console.MarkupLine($"[red]internal error:[/] {Markup.Escape(message)}; " + (log is null
+            ? "the details could not be saved (no writable crash folder); run again to see it happen, and report it with the command you ran."
+            : $"details in {Markup.Escape(log)} (a bug in resonance: please report it with that file)."));
+        return InternalError;
     }
 
     /// <summary>A failure inside libtorch (its message, without the native stack) as a failed run, exit code 1.</summary>

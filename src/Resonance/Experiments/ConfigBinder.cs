@@ -36,7 +36,8 @@ public static class ConfigBinder
         var properties = Properties(type);
         foreach (var (keyNode, valueNode) in node.Children)
         {
-            string key = ((YamlScalarNode)keyNode).Value ?? "";
+            string key = (keyNode as YamlScalarNode ?? throw new UserInputException(
+                $"{(path.Length > 0 ? $"in {path}, " : "")}a key is a list or a section; a key must be a plain name, as in hidden: 64.")).Value ?? "";
             if (ignoredKeys.Contains(key)) continue;
             string keyPath = Join(path, key);
             if (!properties.TryGetValue(key, out var property))
@@ -135,9 +136,16 @@ public static class ConfigBinder
         if (type == typeof(double) || type == typeof(float))
         {
             string text = Scalar(node, keyPath, "a number");
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
-                return type == typeof(float) ? (float)d : d;
-            throw new UserInputException($"{keyPath}: expected a number, got \"{text}\"");
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
+                throw new UserInputException(IsNonFiniteWord(text)
+                    ? $"{keyPath}: expected a finite number, got {text}"
+                    : $"{keyPath}: expected a number, got \"{text}\"");
+            if (!double.IsFinite(d))
+                throw new UserInputException($"{keyPath}: expected a finite number, got {text}");
+            // Every number ends up in float32 tensors or beside them, so one past float32's range can only overflow there.
+            if (Math.Abs(d) > float.MaxValue)
+                throw new UserInputException($"{keyPath}: {text} is beyond the range of 32-bit floats (at most about 3.4e38 in size); give a smaller number");
+            return type == typeof(float) ? (float)d : d;
         }
         if (type == typeof(bool))
         {
@@ -201,6 +209,10 @@ public static class ConfigBinder
         }
         throw new UserInputException($"{keyPath}: expected a whole number, got \"{text}\"");
     }
+
+    /// <summary>YAML's and .NET's spellings of NaN and the infinities (<c>.nan</c>, <c>-.inf</c>, <c>Infinity</c>, <c>∞</c>).</summary>
+    static bool IsNonFiniteWord(string text) =>
+        text.Trim().TrimStart('+', '-').TrimStart('.').ToLowerInvariant() is "nan" or "inf" or "infinity" or "∞";
 
     static string Scalar(YamlNode node, string keyPath, string expected) =>
         node is YamlScalarNode scalar ? scalar.Value ?? ""

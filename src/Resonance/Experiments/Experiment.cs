@@ -28,16 +28,16 @@ public sealed record Experiment(
     public static Experiment From(ConfigDocument document, ModelRegistry registry, string defaultName)
     {
         document.RefuseUnknownSections(TopLevelKeys, "an experiment");
-        string name = document.GetScalar("name") is { Length: > 0 } n ? n : defaultName;
+        string name = document.GetScalar("name", "a name") is { Length: > 0 } n ? n : defaultName;
         long seed = document.Value("seed", 0L);
 
         var modelSection = document.Section("model");
-        string? type = document.GetScalar("model.type");
+        string? type = document.GetScalar("model.type", "a model name such as lstm");
         string known = string.Join(", ", registry.Entries.Select(e => e.Type).Order());
         if (string.IsNullOrWhiteSpace(type))
         {
             string? typo = modelSection.Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value ?? "")
-                .FirstOrDefault(k => ConfigBinder.Closest(k, ["type"]) is not null);
+                .FirstOrDefault(k => k != "type" && ConfigBinder.Closest(k, ["type"]) is not null);
             throw new UserInputException(typo is not null
                 ? $"model.{typo}: unknown key; did you mean model.type?"
                 : $"model.type: missing; choose one of {known}.");

@@ -24,6 +24,9 @@ public static class ExperimentData
                     : SyntheticSequences.Sine(train, options.Validation, test, options.Steps, dataSeed, seed, device);
             default:
                 var mnist = MnistDataset.Load(cache, progress);
+                if (options.Validation >= mnist.Train.Count)
+                    throw new UserInputException($"data.validation: a validation set of {options.Validation} leaves no training examples " +
+                        $"out of the {mnist.Train.Count} in MNIST's training file; use a smaller one (e.g. 5000).");
                 var view = new SequenceView
                 {
                     Kind = options.View switch { MnistView.Pixel => SequenceKind.PixelWise, MnistView.Permuted => SequenceKind.PermutedPixelWise, _ => SequenceKind.RowWise },

@@ -85,7 +85,7 @@ public class CommandLineTests
     {
         var (code, output) = Run("info", "--threads", "0");
         Assert.Equal(2, code);
-        Assert.Contains("--threads: expected a positive whole number, got 0.", output);
+        Assert.Contains("--threads: expected a whole number of threads from 1 to ", output);
     }
 
     [Fact]

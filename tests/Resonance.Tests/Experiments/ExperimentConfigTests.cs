@@ -170,6 +170,18 @@ public class ExperimentConfigTests
     }
 
     [Fact]
+    public void A_validation_set_as_large_as_mnist_training_file_names_data_validation()
+    {
+        using var cache = new TempFolder();
+        Resonance.Data.MnistDataset.Synthetic(20, 6, seed: 1).Write(cache.Combine(Resonance.Data.MnistDataset.CacheName));
+        var options = new DataOptions { Dataset = DatasetKind.Mnist, Validation = 20 };
+        var error = Assert.Throws<UserInputException>(() =>
+            ExperimentData.Create(options, 1, TorchSharp.torch.CPU, new Resonance.Data.DataCache(cache.Path)));
+        Assert.Equal("data.validation: a validation set of 20 leaves no training examples out of the 20 in MNIST's training file; " +
+            "use a smaller one (e.g. 5000).", error.Message);
+    }
+
+    [Fact]
     public void Every_training_experiment_file_in_the_repository_validates()
     {
         string folder = Path.Combine(RepositoryRoot(), "experiments");

@@ -83,7 +83,7 @@ public sealed record AttractorStudy(string Name, AttractorStudyKind Kind, long S
     public static AttractorStudy From(ConfigDocument document, string defaultName)
     {
         string kinds = string.Join(", ", Kinds.Select(k => SectionOf(k.Kind)));
-        string? kindText = document.GetScalar("study");
+        string? kindText = document.GetScalar("study", $"the name of a study ({kinds})");
         if (string.IsNullOrWhiteSpace(kindText))
             throw new UserInputException($"{document.Source}: study: missing; choose one of {kinds}.");
         var match = Kinds.Where(k => SectionOf(k.Kind) == kindText.Trim()).ToList();
@@ -108,9 +108,9 @@ public sealed record AttractorStudy(string Name, AttractorStudyKind Kind, long S
                 : $"{key}: unknown key; did you mean {guess}?");
         }
 
-        string name = document.GetScalar("name") is { Length: > 0 } n ? n : defaultName;
+        string name = document.GetScalar("name", "a name") is { Length: > 0 } n ? n : defaultName;
         long seed = 0;
-        if (document.GetScalar("seed") is { } seedText && !long.TryParse(seedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out seed))
+        if (document.GetScalar("seed", "a whole number") is { } seedText && !long.TryParse(seedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out seed))
             throw new UserInputException($"seed: expected a whole number, got \"{seedText}\"");
         var network = ConfigBinder.Bind<AttractorNetworkOptions>(document.Section("network"), "network");
         var training = ConfigBinder.Bind<AttractorTrainingOptions>(document.Section("training"), "training");
