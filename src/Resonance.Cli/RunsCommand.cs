@@ -25,7 +25,7 @@ internal static class RunsCommand
             string? only = parse.GetValue(kind);
             if (only is not null) kinds.Get(only, "--kind");
             if (File.Exists(folder))
-                throw new UserInputException($"--root {folder}: is a file; give the folder that holds run directories.");
+                throw new UserInputException($"--root {folder}: a file, not a folder; give the folder that holds your run directories.");
             if (!Directory.Exists(folder) && parse.GetResult(root) is { Implicit: false })
                 throw new UserInputException($"--root {folder}: no such folder; give the folder that holds run directories (runs/ by default).");
             var runs = Directory.Exists(folder) ? RunListing.Find(folder) : [];
