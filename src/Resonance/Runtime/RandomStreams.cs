@@ -5,14 +5,16 @@ namespace Resonance.Runtime;
 
 /// <summary>
 /// Named random streams derived from one seed: every weight, simulation or data view draws from its own
-/// <see cref="torch.Generator"/>, so adding a weight never shifts the numbers of another, and torch's global
-/// generator is never read.
+/// <see cref="torch.Generator"/>, so adding a weight never shifts the numbers of another, and no number comes
+/// from torch's global generator.
 /// </summary>
 /// <remarks>
 /// A child seed is the first output of <see cref="SplitMix64"/> seeded with <c>seed XOR FNV-1a-64(name)</c>: stable
 /// across runs, processes and platforms (no <see cref="string.GetHashCode()"/>). Streams nest:
 /// <c>Derive(Derive(seed, "layers.0"), "weight_hh")</c>. Streams known by number (a spark simulation's weights, moves,
-/// ...) use <see cref="DeriveNumbered"/>. Nothing in Resonance seeds or reads torch's global generator.
+/// ...) use <see cref="DeriveNumbered"/>. Nothing in Resonance seeds torch's global generator or keeps a number drawn from
+/// it: the library constructors that draw from it (<c>nn.Linear</c>, <c>nn.LSTM</c>, <c>nn.GRU</c>) have every parameter
+/// redrawn from a stream.
 /// </remarks>
 public static class RandomStreams
 {
