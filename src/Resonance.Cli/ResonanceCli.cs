@@ -80,7 +80,7 @@ public static class ResonanceCli
     {
         var folders = new List<string>();
         try { folders.Add(Path.Combine(Resonance.Data.DataCache.FromEnvironment().Root, "crash")); }
-        catch (Exception e) when (e is ArgumentException or IOException or NotSupportedException or System.Security.SecurityException) { }
+        catch (Exception e) when (e is ArgumentException or IOException or NotSupportedException or System.Security.SecurityException or UserInputException) { }
         folders.Add(Path.Combine(Path.GetTempPath(), "resonance-crash"));
         return folders;
     }
