@@ -18,7 +18,7 @@ public static class RunLauncher
         using var built = prepared.Build(context, resume: false);
         run.Create(kind.Name, WithKind(kind, prepared.ResolvedYaml));
         context.Events.Report(new RunStarted(run.Path, kind.Name, prepared.Describe(context.Device), Resumed: false));
-        return Finish(run, built.Execute(run, context, resume: false), context);
+        return Finish(run, Execute(built, run, context, resume: false), context);
     }
 
     /// <summary>Continues the run in <paramref name="run"/> with the config it was started with.</summary>
@@ -33,7 +33,34 @@ public static class RunLauncher
         run.Events = context.Events;
         using var built = prepared.Build(context, resume: true);
         context.Events.Report(new RunStarted(run.Path, kind.Name, prepared.Describe(context.Device), Resumed: true));
-        return Finish(run, built.Execute(run, context, resume: true), context);
+        return Finish(run, Execute(built, run, context, resume: true), context);
+    }
+
+    /// <summary>Runs the work; if it throws, the summary says <c>failed</c> with the reason before the exception goes on
+    /// (to the CLI's one-line message), so the run folder never claims to be running after its process ended.</summary>
+    static RunOutcome Execute(IBuiltRun built, RunDirectory run, RunContext context, bool resume)
+    {
+        try
+        {
+            return built.Execute(run, context, resume);
+        }
+        catch (Exception e)
+        {
+            var summary = run.ReadSummary() is { } written
+                ? written.Where(pair => pair.Key is not ("kind" or "status" or "started_at")).ToDictionary(pair => pair.Key, pair => (object?)pair.Value?.DeepClone())
+                : [];
+            summary["status"] = "failed";
+            summary["error"] = e.Message.Split('\n', 2)[0].Trim();
+            try
+            {
+                run.WriteSummary(summary);
+            }
+            catch (UserInputException)
+            {
+                // the disk refused even this; the exception below says what went wrong first
+            }
+            throw;
+        }
     }
 
     static RunOutcome Finish(RunDirectory run, RunOutcome outcome, RunContext context)

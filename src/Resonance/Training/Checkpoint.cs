@@ -43,6 +43,9 @@ public sealed record RunningSums(double Loss, double Correct, double Seen)
 /// </remarks>
 public static class Checkpoint
 {
+    /// <summary>The state as JSON; a metric that became infinite (a validation loss that overflowed) is written as a named literal.</summary>
+    static readonly JsonSerializerOptions StateJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     const string Format = "resonance-checkpoint/2";
     const string FormatWithGlobalGenerator = "resonance-checkpoint/1";
 
@@ -53,7 +56,7 @@ public static class Checkpoint
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             writer.Write(Format);
-            writer.Write(JsonSerializer.Serialize(state));
+            writer.Write(JsonSerializer.Serialize(state, StateJson));
             model.save(writer);
             optimizer.save_state_dict(writer);
         });
@@ -72,7 +75,7 @@ public static class Checkpoint
             string format = reader.ReadString();
             if (format is not (Format or FormatWithGlobalGenerator))
                 throw new UserInputException($"{path}: not a Resonance checkpoint ({Format}).");
-            var state = JsonSerializer.Deserialize<TrainerState>(reader.ReadString())
+            var state = JsonSerializer.Deserialize<TrainerState>(reader.ReadString(), StateJson)
                 ?? throw new UserInputException($"{path}: the checkpoint header is empty.");
             model.load(reader);
             optimizer.load_state_dict(reader);

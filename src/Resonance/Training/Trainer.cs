@@ -199,6 +199,8 @@ public sealed class Trainer
 
             var (validationLoss, validationAccuracy) = data.Count(DataSplit.Validation) > 0 ? Evaluate(DataSplit.Validation) : (double.NaN, (double?)null);
             var (testLoss, testAccuracy) = Evaluate(DataSplit.Test);
+            if (!double.IsFinite(testLoss) || (data.Count(DataSplit.Validation) > 0 && !double.IsFinite(validationLoss)))
+                return Diverged(state, epoch, batchIndex - 1, $"the evaluation loss became {(double.IsFinite(testLoss) ? validationLoss : testLoss)}", metrics);
             bool hasValidation = data.Count(DataSplit.Validation) > 0;
             lastEpoch = new EpochReport(epoch, state.EpochSums.MeanLoss, classification ? state.EpochSums.Accuracy : null,
                 hasValidation ? validationLoss : null, validationAccuracy, testLoss, testAccuracy, epochClock.Elapsed.TotalSeconds);

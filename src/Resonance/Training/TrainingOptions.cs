@@ -60,6 +60,9 @@ public sealed record TrainingOptions
     {
         if (Epochs < 1) throw new UserInputException($"training.epochs: expected a whole number >= 1, got {Epochs}");
         if (!(Lr > 0) || double.IsInfinity(Lr)) throw new UserInputException($"training.lr: expected a number > 0, got {Lr}");
+        // The optimiser turns the rate into float32 scalars with bias corrections of up to 1 / (1 - beta2) = 1,000: beyond
+        // 1e30 that conversion overflows inside libtorch; no useful rate is anywhere near.
+        if (Lr > 1e30) throw new UserInputException($"training.lr: {Lr:G3} is beyond any useful learning rate (at most 1e30; typical ones are 1e-4 to 1e-2)");
         if (BatchSize < 1) throw new UserInputException($"training.batch_size: expected a whole number >= 1, got {BatchSize}");
         if (EvalBatchSize < 1) throw new UserInputException($"training.eval_batch_size: expected a whole number >= 1, got {EvalBatchSize}");
         if (WeightDecay < 0) throw new UserInputException($"training.weight_decay: expected a number >= 0, got {WeightDecay}");

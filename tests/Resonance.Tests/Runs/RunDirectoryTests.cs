@@ -83,6 +83,26 @@ public class RunDirectoryTests
     }
 
     [Fact]
+    public void A_learning_rate_that_blows_up_the_weights_ends_as_a_run_not_a_bug()
+    {
+        using var folder = new TempFolder();
+        string file = folder.File("sine.yaml", Sine);
+        var (refused, message) = CliHarness.Run("run", file, "--out", folder.Combine("lr1e38"), "--set", "training.lr=1e38");
+        Assert.Equal(2, refused);
+        Assert.Contains("training.lr: 1E+38 is beyond any useful learning rate", message);
+        foreach (string lr in new[] { "1e20", "1e29" })
+        {
+            // Whether these weights overflow depends on the model; either way the run ends as a run, with its summary.
+            var (code, output) = CliHarness.Run("run", file, "--out", folder.Combine($"lr{lr}"), "--set", $"training.lr={lr}",
+                "--set", "model.type=resonator", "--set", "training.epochs=2", "--set", "training.clip_grad_norm=~");
+            Assert.True(code is 0 or 1, $"exit {code}: {output}");
+            Assert.DoesNotContain("internal error", output);
+            string status = new RunDirectory(folder.Combine($"lr{lr}")).ReadSummary()!["status"]!.GetValue<string>();
+            Assert.Equal(code == 0 ? "completed" : "diverged", status);
+        }
+    }
+
+    [Fact]
     public void The_summary_always_holds_kind_status_and_start_time_first()
     {
         using var folder = new TempFolder();
