@@ -53,8 +53,9 @@ public sealed record LossSpikeState(double[] Window, LossSpike? Open, double Ope
 /// </remarks>
 public sealed class LossSpikeDetector
 {
-    /// <summary>The default <c>madFactor</c>: on the recorded quickstart, curriculum and row-MNIST loss curves
-    /// (tests/Resonance.Tests/Training/Fixtures) ordinary batch noise stays below it and the curriculum's shock far above.</summary>
+    /// <summary>The default <c>madFactor</c>. On the batch losses recorded from real runs (tests/Resonance.Tests/Training/Fixtures)
+    /// the noisiest quickstart batch above 3 times its median stands 6.9 σ above it, the curriculum's first batch with 8
+    /// reasoning steps 42 σ.</summary>
     public const double DefaultMadFactor = 8;
 
     /// <summary>Scales a median absolute deviation to the standard deviation of Gaussian noise, <c>1 / Φ⁻¹(3/4)</c>.</summary>

@@ -24,6 +24,23 @@ public class LossSpikesOnRecordedCurvesTests
     }
 
     [Fact]
+    public void The_quickstart_curve_has_no_spike_where_the_ratio_alone_found_25_in_ordinary_late_training_noise()
+    {
+        var options = Training("quickstart");
+        var losses = Curve("quickstart-batch-losses.txt");
+        Assert.Equal(1876, losses.Length);
+
+        Assert.Empty(Spikes(losses, options));
+        var ratioAlone = Spikes(losses, options, madFactor: 0); // what the run printed
+        Assert.Equal(25, ratioAlone.Count);
+        Assert.All(ratioAlone, s => Assert.InRange(s.Ratio, 3.0, 5.0));
+        // the noisiest of them stands 6.9 robust σ above its median (step 1870, 5.0x), below the default of 8
+        double noisiest = ratioAlone.Max(s => (s.Loss - s.RunningMedian) / s.RunningSigma);
+        Assert.InRange(noisiest, 6.8, 7.0);
+        Assert.True(noisiest < LossSpikeDetector.DefaultMadFactor);
+    }
+
+    [Fact]
     public void The_curriculum_jump_from_4_to_8_reasoning_steps_is_the_one_spike_and_stands_far_above_the_noise()
     {
         var options = Training("resonator-curriculum");
