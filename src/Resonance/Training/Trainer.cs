@@ -97,7 +97,7 @@ public sealed class Trainer
         double TrainSeconds() => priorSeconds + clock.Elapsed.TotalSeconds;
         var parameters = Trainable(model);
         EpochReport? lastEpoch = null;
-        var spikes = options.SpikeFactor > 0 ? new LossSpikeDetector(options.SpikeFactor, options.SpikeWindow, state.LossSpikes, options.SpikeMinRise) : null;
+        var spikes = options.SpikeFactor > 0 ? new LossSpikeDetector(options.SpikeFactor, options.SpikeWindow, state.LossSpikes, options.SpikeMinRise, options.SpikeMadFactor) : null;
 
         for (int epoch = state.Epoch; epoch < options.Epochs; epoch++)
         {

@@ -45,13 +45,18 @@ public sealed record TrainingOptions
     public int EarlyStoppingPatience { get; init; }
     /// <summary>Save a checkpoint every this many batches as well as at each epoch's end; 0 = epochs only.</summary>
     public int CheckpointEveryBatches { get; init; }
-    /// <summary>A batch loss above this multiple of the running median of the last <see cref="SpikeWindow"/> batch losses is
-    /// logged as a loss spike (with its recovery); 0 turns the detector off.</summary>
+    /// <summary>A batch loss above this multiple of the running median of the last <see cref="SpikeWindow"/> batch losses (and
+    /// above <see cref="SpikeMadFactor"/> robust standard deviations over it) is logged as a loss spike (with its recovery);
+    /// 0 turns the detector off. The rule is <see cref="LossSpikeDetector"/>'s.</summary>
     public double SpikeFactor { get; init; } = 3;
-    /// <summary>Batches in the loss-spike detector's running median.</summary>
+    /// <summary>Batches in the loss-spike detector's running median and noise scale.</summary>
     public int SpikeWindow { get; init; } = 50;
-    /// <summary>A spike must also exceed the running median by this much (loss units); 0 lets the ratio alone decide.</summary>
+    /// <summary>A spike must also exceed the running median by this much (loss units); 0 sets no floor.</summary>
     public double SpikeMinRise { get; init; }
+    /// <summary>A spike must also exceed the running median by this many robust standard deviations of the window's batch losses
+    /// (<c>1.4826 × MAD</c>, the median absolute deviation), so that ordinary batch noise late in training, which reaches a few
+    /// times a small median, is not a spike; 0 lets the ratio alone decide.</summary>
+    public double SpikeMadFactor { get; init; } = LossSpikeDetector.DefaultMadFactor;
     /// <summary>The run fails (exit code 1) when the final test accuracy is below this; null = no target.</summary>
     public double? TargetAccuracy { get; init; }
 
@@ -75,6 +80,7 @@ public sealed record TrainingOptions
         if (CheckpointEveryBatches < 0) throw new UserInputException($"training.checkpoint_every_batches: expected a whole number >= 0, got {CheckpointEveryBatches}");
         if (SpikeFactor != 0 && !(SpikeFactor > 1)) throw new UserInputException($"training.spike_factor: expected a number > 1, or 0 to turn spike detection off, got {SpikeFactor}");
         if (!(SpikeMinRise >= 0) || double.IsInfinity(SpikeMinRise)) throw new UserInputException($"training.spike_min_rise: expected a number >= 0, got {SpikeMinRise}");
+        if (!(SpikeMadFactor >= 0) || double.IsInfinity(SpikeMadFactor)) throw new UserInputException($"training.spike_mad_factor: expected a number >= 0 (0: the ratio alone decides), got {SpikeMadFactor}");
         if (SpikeWindow < 1) throw new UserInputException($"training.spike_window: expected a whole number >= 1, got {SpikeWindow}");
         if (TargetAccuracy is < 0 or > 1) throw new UserInputException($"training.target_accuracy: expected a fraction in [0, 1], got {TargetAccuracy}");
     }

@@ -79,10 +79,94 @@ public class LossSpikeDetectorTests
     }
 
     [Theory]
-    [InlineData(1.0, 10)]
-    [InlineData(3.0, 0)]
-    public void Impossible_settings_are_refused(double factor, int window)
+    [InlineData(1.0, 10, 0.0)]
+    [InlineData(3.0, 0, 0.0)]
+    [InlineData(3.0, 10, -1.0)]
+    [InlineData(3.0, 10, double.NaN)]
+    [InlineData(3.0, 10, double.PositiveInfinity)]
+    public void Impossible_settings_are_refused(double factor, int window, double madFactor)
     {
-        Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new LossSpikeDetector(factor, window));
+        Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new LossSpikeDetector(factor, window, madFactor: madFactor));
+    }
+
+    /// <summary>A detector whose window holds <paramref name="window"/> (in that order), then the verdict on <paramref name="loss"/>.</summary>
+    static LossSpike? Probe(double[] window, double loss, double factor = 3, double madFactor = LossSpikeDetector.DefaultMadFactor)
+    {
+        var detector = new LossSpikeDetector(factor, window.Length, madFactor: madFactor);
+        for (int i = 0; i < window.Length; i++) Assert.Null(detector.Observe(i + 1, window[i]).Spike);
+        return detector.Observe(window.Length + 1, loss).Spike;
+    }
+
+    // median 3; absolute deviations 2, 1, 0, 1, 97, so MAD 1 and σ = 1.4826 (the outlier 100 does not move it;
+    // the standard deviation of the window is about 39)
+    static readonly double[] OneOutlier = [1, 100, 3, 4, 2];
+
+    [Fact]
+    public void A_spike_must_also_stand_mad_factor_robust_sigmas_above_the_median()
+    {
+        // factor 1.5: the ratio asks for more than 4.5; madFactor 2: the noise test for more than 3 + 2 × 1.4826 = 5.9652
+        Assert.Null(Probe(OneOutlier, 5.96, factor: 1.5, madFactor: 2));
+        var spike = Probe(OneOutlier, 5.97, factor: 1.5, madFactor: 2);
+        Assert.NotNull(spike);
+        Assert.Equal(3, spike.RunningMedian);
+        Assert.Equal(1.4826, spike.RunningSigma, 12);
+        Assert.Equal(5.97 / 3, spike.Ratio, 12);
+    }
+
+    [Fact]
+    public void With_a_mad_factor_of_zero_the_ratio_alone_decides()
+    {
+        Assert.NotNull(Probe(OneOutlier, 4.51, factor: 1.5, madFactor: 0));
+        Assert.Null(Probe(OneOutlier, 4.49, factor: 1.5, madFactor: 0));
+    }
+
+    [Fact]
+    public void On_a_constant_window_the_noise_scale_is_zero_and_the_ratio_decides()
+    {
+        double[] flat = [.. Enumerable.Repeat(0.5, 10)];
+        var spike = Probe(flat, 1.51);
+        Assert.NotNull(spike);
+        Assert.Equal(0, spike.RunningSigma);
+        Assert.Null(Probe(flat, 1.49));
+    }
+
+    [Fact]
+    public void Late_training_noise_a_few_times_a_small_median_is_not_a_spike_but_a_shock_is()
+    {
+        // 50 batch losses cycling 0.01 … 0.05: median 0.03, absolute deviations 10 × 0, 20 × 0.01, 20 × 0.02, so
+        // MAD 0.01 and σ = 0.014826; the default noise test asks for more than 0.03 + 8σ = 0.1486 (4.95 times the median)
+        double[] late = [.. Enumerable.Range(0, 50).Select(i => 0.01 * (1 + i % 5))];
+        Assert.NotNull(Probe(late, 0.12, madFactor: 0)); // 4 times the median: a spike for the ratio alone
+        Assert.Null(Probe(late, 0.12));                    // 6.1 σ: noise
+        var shock = Probe(late, 0.39);                     // 13 times the median, 24 σ
+        Assert.NotNull(shock);
+        Assert.Equal(0.03, shock.RunningMedian, 12);
+        Assert.Equal(0.014826, shock.RunningSigma, 12);
+        Assert.Equal(13, shock.Ratio, 9);
+    }
+
+    [Fact]
+    public void A_state_saved_before_the_noise_scale_existed_resumes_with_the_same_events()
+    {
+        var whole = Feed(new LossSpikeDetector(3, 20), 1, 400);
+        var first = new LossSpikeDetector(3, 20);
+        var before = Feed(first, 1, 302); // inside the spike at 300
+        var json = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(first.State))!.AsObject();
+        Assert.True(json["Open"]!.AsObject().Remove("RunningSigma")); // an older checkpoint's detector memory
+        var restored = new LossSpikeDetector(3, 20, System.Text.Json.JsonSerializer.Deserialize<LossSpikeState>(json));
+        var after = Feed(restored, 303, 400);
+        Assert.Equal(whole.Skip(before.Count), after);
+    }
+
+    public class Options
+    {
+        [Fact]
+        public void The_noise_test_defaults_to_the_detector_default_and_a_negative_value_is_refused_by_name()
+        {
+            Assert.Equal(LossSpikeDetector.DefaultMadFactor, new TrainingOptions().SpikeMadFactor);
+            new TrainingOptions { SpikeMadFactor = 0 }.Validate();
+            var error = Assert.Throws<UserInputException>(() => new TrainingOptions { SpikeMadFactor = -1 }.Validate());
+            Assert.StartsWith("training.spike_mad_factor: expected a number >= 0", error.Message);
+        }
     }
 }

@@ -232,6 +232,7 @@ public class TrainerHookTests
           schedule: cosine
           spike_factor: 1.1
           spike_window: 3
+          spike_mad_factor: 0
         logging:
           every_batches: 2
         """;
@@ -270,7 +271,7 @@ public class TrainerHookTests
         Assert.True(File.Exists(Path.Combine(run.PlotsPath, "neurons.png")));
 
         var spikes = lines.Where(l => (string?)l["kind"] == "spike").ToList();
-        Assert.NotEmpty(spikes); // a factor of 1.1 over a 3-batch median fires on ordinary noise
+        Assert.NotEmpty(spikes); // a factor of 1.1 over a 3-batch median, without the noise test, fires on ordinary noise
         Assert.All(spikes, s => Assert.True((double)s["loss"]! > 1.1 * (double)s["running_median"]!));
         Assert.Equal((long)spikes.Count, result.Summary["loss_spikes"]);
         var recoveries = lines.Where(l => (string?)l["kind"] == "spike_recovery").ToList();
