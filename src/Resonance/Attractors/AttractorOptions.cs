@@ -1,3 +1,5 @@
+using Resonance.Runtime;
+
 namespace Resonance.Attractors;
 
 /// <summary>How memories are shown during training (YAML <c>training.regimen</c>).</summary>
@@ -111,6 +113,8 @@ public sealed record AttractorNetworkOptions
         OptionChecks.WholeAtLeast("network.hidden_neurons", HiddenNeurons, 0);
         OptionChecks.WholeAtLeast("network.present_steps", PresentSteps, 1);
         OptionChecks.WholeAtLeast("network.retain_steps", RetainSteps, 1);
+        SizeCaps.AtMost("network.present_steps", PresentSteps, SizeCaps.Steps);
+        SizeCaps.AtMost("network.retain_steps", RetainSteps, SizeCaps.Steps);
         OptionChecks.Positive("network.init_scale", InitScale);
         OptionChecks.Positive("network.init_gain", InitGain);
         if (!(Connectivity > 0 && Connectivity <= 1))
@@ -207,6 +211,7 @@ public sealed record AttractorTrainingOptions
     public void Validate()
     {
         OptionChecks.WholeAtLeast("training.epochs", Epochs, 1);
+        SizeCaps.AtMost("training.epochs", Epochs, SizeCaps.Epochs);
         OptionChecks.Positive("training.lr", Lr);
         OptionChecks.NonNegative("training.fixed_point_weight", FixedPointWeight);
         OptionChecks.NonNegative("training.l2", L2);

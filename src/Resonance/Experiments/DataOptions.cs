@@ -1,3 +1,6 @@
+using Resonance.Models;
+using Resonance.Runtime;
+
 namespace Resonance.Experiments;
 
 /// <summary>Datasets an experiment can name in <c>data.dataset</c>.</summary>
@@ -54,7 +57,57 @@ public sealed record DataOptions
         if (Validation < 0) throw new UserInputException($"data.validation: expected a whole number >= 0, got {Validation}");
         if (Samples < 1) throw new UserInputException($"data.samples: expected a whole number >= 1, got {Samples}");
         if (Steps < 1) throw new UserInputException($"data.steps: expected a whole number >= 1, got {Steps}");
+        SizeCaps.AtMost("data.steps", Steps, SizeCaps.Steps);
         if (Features < 1) throw new UserInputException($"data.features: expected a whole number >= 1, got {Features}");
         if (Classes < 2) throw new UserInputException($"data.classes: expected a whole number >= 2, got {Classes}");
     }
+
+    /// <summary>Examples in MNIST's training and test files.</summary>
+    const int MnistTrain = 60_000, MnistTest = 10_000;
+
+    /// <summary>The shape of the model this data feeds, known before the data is built.</summary>
+    public ModelShape Shape() => Dataset switch
+    {
+        DatasetKind.Synthetic => new(Features, Classes, Steps, TaskKind.Classification),
+        DatasetKind.Sine => new(1, 1, Steps, TaskKind.Regression),
+        _ => View == MnistView.Row ? new(28, 10, 28, TaskKind.Classification) : new(1, 10, 784, TaskKind.Classification),
+    };
+
+    /// <summary>Training examples (after the validation split), known before the data is built.</summary>
+    public double TrainExamples() => Dataset switch
+    {
+        DatasetKind.Synthetic or DatasetKind.Sine => TrainLimit > 0 ? Math.Min(TrainLimit, Samples) : Samples,
+        _ => Math.Max(1, TrainLimit > 0 ? Math.Min(TrainLimit, MnistTrain - Validation) : MnistTrain - Validation),
+    };
+
+    /// <summary>Floats the data holds in memory: inputs and targets of every split (MNIST: the whole files, raw and as floats).</summary>
+    public double Floats()
+    {
+        if (Dataset == DatasetKind.Mnist) return 2.0 * (MnistTrain + MnistTest) * 28 * 28;
+        double test = TestLimit > 0 ? TestLimit : Math.Max(64, Samples / 4);
+        var shape = Shape();
+        double perExample = (double)Steps * (shape.InputSize + (Dataset == DatasetKind.Sine ? 1 : 0)) + 1;
+        return (TrainExamples() + Validation + test) * perExample;
+    }
+
+    /// <summary>The keys that set the data's size: for generated data the example counts, steps, features and classes;
+    /// MNIST's size is fixed.</summary>
+    public IReadOnlyList<(string Key, long Value, long Typical, long Minimum, Func<long, DataOptions> With)> SizeKeys() => Dataset switch
+    {
+        DatasetKind.Mnist => [],
+        _ =>
+        [
+            ("data.samples", Samples, 2048, 1, value => this with { Samples = (int)value }),
+            ("data.test_limit", TestLimit, 2048, 0, value => this with { TestLimit = (int)value }),
+            ("data.validation", Validation, 512, 0, value => this with { Validation = (int)value }),
+            ("data.steps", Steps, 16, 1, value => this with { Steps = (int)value }),
+            .. Dataset == DatasetKind.Synthetic
+                ? new (string, long, long, long, Func<long, DataOptions>)[]
+                {
+                    ("data.features", Features, 4, 1, value => this with { Features = (int)value }),
+                    ("data.classes", Classes, 10, 2, value => this with { Classes = (int)value }),
+                }
+                : [],
+        ],
+    };
 }

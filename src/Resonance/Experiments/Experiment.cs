@@ -1,4 +1,5 @@
 using Resonance.Models;
+using Resonance.Runtime;
 using Resonance.Training;
 using YamlDotNet.RepresentationModel;
 
@@ -54,6 +55,7 @@ public sealed record Experiment(
         var data = ConfigBinder.Bind<DataOptions>(document.Section("data"), "data");
         var training = ConfigBinder.Bind<TrainingOptions>(document.Section("training"), "training");
         var logging = ConfigBinder.Bind<LoggingOptions>(document.Section("logging"), "logging");
+        if (modelOptions is IModelSize size) training.EnsureFits(size, data, MemoryBudget.AvailableBytes);
         List<ReferenceFigure> references = document.Root.Children.TryGetValue(new YamlScalarNode("reference"), out var referenceNode)
             ? ConfigBinder.Read<List<ReferenceFigure>>(referenceNode, "reference") : [];
         for (int i = 0; i < references.Count; i++) references[i].Validate($"reference[{i}]");

@@ -1,3 +1,5 @@
+using Resonance.Runtime;
+
 namespace Resonance.Models;
 
 /// <summary>What the <see cref="EmergentResonator"/> classifies from (<c>model.readout</c>).</summary>
@@ -28,7 +30,7 @@ public sealed record CurriculumStage
 ///   reasoning_steps: 1
 ///   curriculum: [{epoch: 0, reasoning_steps: 1}, {epoch: 3, reasoning_steps: 2}]
 /// </code></example>
-public sealed record EmergentResonatorOptions
+public sealed record EmergentResonatorOptions : IModelSize
 {
     /// <summary>Neurons per layer (<c>model.hidden</c>).</summary>
     public int Hidden { get; init; } = 128;
@@ -80,12 +82,14 @@ public sealed record EmergentResonatorOptions
         if (Hidden < 1) throw new UserInputException($"model.hidden: expected a positive whole number, got {Hidden}.");
         if (Layers < 1) throw new UserInputException($"model.layers: expected a positive whole number, got {Layers}.");
         if (ReasoningSteps < 0) throw new UserInputException($"model.reasoning_steps: expected a whole number >= 0, got {ReasoningSteps}.");
+        SizeCaps.AtMost("model.reasoning_steps", ReasoningSteps, SizeCaps.Steps);
         if (Curriculum is not null)
             for (int i = 0; i < Curriculum.Count; i++)
             {
                 var stage = Curriculum[i];
                 if (stage.Epoch < 0) throw new UserInputException($"model.curriculum[{i}].epoch: expected a whole number >= 0, got {stage.Epoch}.");
                 if (stage.ReasoningSteps < 0) throw new UserInputException($"model.curriculum[{i}].reasoning_steps: expected a whole number >= 0, got {stage.ReasoningSteps}.");
+                SizeCaps.AtMost($"model.curriculum[{i}].reasoning_steps", stage.ReasoningSteps, SizeCaps.Steps);
                 if (i > 0 && stage.Epoch <= Curriculum[i - 1].Epoch)
                     throw new UserInputException($"model.curriculum[{i}].epoch: stages must start at increasing epochs; {stage.Epoch} follows {Curriculum[i - 1].Epoch}.");
             }
@@ -93,4 +97,33 @@ public sealed record EmergentResonatorOptions
             throw new UserInputException("model.readout: mean averages over the reasoning steps, but model.reasoning_steps is 0; use final, or reasoning_steps >= 1.");
         Neuron().Validate();
     }
+
+    /// <summary>The most reasoning steps any epoch runs: the largest of <see cref="ReasoningSteps"/> and the curriculum's stages.</summary>
+    public int MostReasoningSteps => Math.Max(ReasoningSteps, Curriculum is { Count: > 0 } stages ? stages.Max(stage => stage.ReasoningSteps) : 0);
+
+    /// <summary>Floats each neuron keeps per step for the backward pass (membrane, spikes, gates, surrogate slopes).</summary>
+    const int FloatsPerUnitStep = 8;
+
+    /// <summary>Per layer the input, gate and leak weights <c>(hidden, input)</c> and the recurrent weights <c>(hidden, hidden)</c>,
+    /// counted as four <c>(hidden, input + hidden)</c> blocks with their neuron parameters; and the readout <c>(output, hidden)</c>.</summary>
+    public double Parameters(ModelShape shape)
+    {
+        double layers = 4.0 * Hidden * (shape.InputSize + Hidden + 2) + (Layers - 1) * 4.0 * Hidden * (2.0 * Hidden + 2);
+        return layers + (double)shape.OutputSize * (Hidden + 1);
+    }
+
+    /// <summary><c>(steps + reasoning steps) * layers * hidden * 8</c>.</summary>
+    public double ActivationFloatsPerExample(ModelShape shape) =>
+        ((double)shape.Steps + MostReasoningSteps) * Layers * Hidden * FloatsPerUnitStep;
+
+    /// <summary><c>model.hidden</c>, <c>model.layers</c> and <c>model.reasoning_steps</c> (the curriculum's most, when it has more).</summary>
+    public IReadOnlyList<ModelSizeKey> SizeKeys =>
+    [
+        new("model.hidden", Hidden, 128, 1, value => this with { Hidden = (int)value }),
+        new("model.layers", Layers, 1, 1, value => this with { Layers = (int)value }),
+        MostReasoningSteps > ReasoningSteps
+            ? new("model.curriculum[].reasoning_steps", MostReasoningSteps, 8, 0, value => this with
+                { Curriculum = [.. Curriculum!.Select(stage => stage with { ReasoningSteps = Math.Min(stage.ReasoningSteps, (int)value) })] })
+            : new("model.reasoning_steps", ReasoningSteps, 8, 0, value => this with { ReasoningSteps = (int)value }),
+    ];
 }

@@ -66,7 +66,7 @@ public sealed record SparkOptions
         (int)Math.Min(int.MaxValue, Math.Floor(Math.Sqrt(memoryBudgetBytes / (double)BytesPerNeuronPair)));
 
     /// <summary>The memory this process may use (what <see cref="Validate"/> budgets against by default).</summary>
-    public static long AvailableMemoryBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+    public static long AvailableMemoryBytes => Runtime.MemoryBudget.AvailableBytes;
 
     /// <summary>Refuses impossible settings: more sparks than neurons, negative rates, <c>epsilon</c> outside [0, 1],
     /// more neurons than memory holds.</summary>

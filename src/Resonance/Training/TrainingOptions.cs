@@ -1,3 +1,7 @@
+using Resonance.Experiments;
+using Resonance.Models;
+using Resonance.Runtime;
+
 namespace Resonance.Training;
 
 /// <summary>The optimiser used by the trainer.</summary>
@@ -64,6 +68,7 @@ public sealed record TrainingOptions
     public void Validate()
     {
         if (Epochs < 1) throw new UserInputException($"training.epochs: expected a whole number >= 1, got {Epochs}");
+        SizeCaps.AtMost("training.epochs", Epochs, SizeCaps.Epochs);
         if (!(Lr > 0) || double.IsInfinity(Lr)) throw new UserInputException($"training.lr: expected a number > 0, got {Lr}");
         // The optimiser turns the rate into float32 scalars with bias corrections of up to 1 / (1 - beta2) = 1,000: beyond
         // 1e30 that conversion overflows inside libtorch; no useful rate is anywhere near.
@@ -83,6 +88,31 @@ public sealed record TrainingOptions
         if (!(SpikeMadFactor >= 0) || double.IsInfinity(SpikeMadFactor)) throw new UserInputException($"training.spike_mad_factor: expected a number >= 0 (0: the ratio alone decides), got {SpikeMadFactor}");
         if (SpikeWindow < 1) throw new UserInputException($"training.spike_window: expected a whole number >= 1, got {SpikeWindow}");
         if (TargetAccuracy is < 0 or > 1) throw new UserInputException($"training.target_accuracy: expected a fraction in [0, 1], got {TargetAccuracy}");
+    }
+
+    /// <summary>Copies of every parameter training holds: the weights, their gradients, Adam's two moments, and a checkpoint's copy.</summary>
+    const int CopiesPerParameter = 5;
+
+    /// <summary>Estimated bytes of training <paramref name="model"/> on <paramref name="data"/>:
+    /// <c>4 * (5 * parameters + min(batch_size, training examples) * activation floats per example + data floats)</c>.</summary>
+    public double MemoryBytes(IModelSize model, DataOptions data)
+    {
+        var shape = data.Shape();
+        double batch = Math.Min(BatchSize, data.TrainExamples());
+        return 4.0 * (CopiesPerParameter * model.Parameters(shape) + batch * model.ActivationFloatsPerExample(shape) + data.Floats());
+    }
+
+    /// <summary>Refuses a model, data and batch size whose training needs more memory than <paramref name="budgetBytes"/>.</summary>
+    /// <exception cref="UserInputException">The estimate exceeds the budget; the message names the key out of proportion and the largest value that fits.</exception>
+    public void EnsureFits(IModelSize model, DataOptions data, long budgetBytes)
+    {
+        List<SizeKey> sizes =
+        [
+            .. model.SizeKeys.Select(key => new SizeKey(key.Key, key.Value, key.Typical, key.Minimum, value => MemoryBytes(key.With(value), data))),
+            .. data.SizeKeys().Select(key => new SizeKey(key.Key, key.Value, key.Typical, key.Minimum, value => MemoryBytes(model, key.With(value)))),
+            new("training.batch_size", BatchSize, 128, 1, value => (this with { BatchSize = (int)value }).MemoryBytes(model, data)),
+        ];
+        MemoryBudget.Ensure(sizes, budgetBytes);
     }
 }
 

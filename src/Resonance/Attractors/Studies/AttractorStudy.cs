@@ -1,5 +1,6 @@
 using System.Globalization;
 using Resonance.Experiments;
+using Resonance.Runtime;
 using YamlDotNet.RepresentationModel;
 
 namespace Resonance.Attractors.Studies;
@@ -115,7 +116,9 @@ public sealed record AttractorStudy(string Name, AttractorStudyKind Kind, long S
         var network = ConfigBinder.Bind<AttractorNetworkOptions>(document.Section("network"), "network");
         var training = ConfigBinder.Bind<AttractorTrainingOptions>(document.Section("training"), "training");
         object options = ConfigBinder.Bind(optionsType, document.Section(section), section);
-        return new AttractorStudy(name, kind, seed, network, training, options) { PerRule = BindPerRule(document, kind) };
+        var study = new AttractorStudy(name, kind, seed, network, training, options) { PerRule = BindPerRule(document, kind) };
+        StudyMemory.Ensure(study, MemoryBudget.AvailableBytes);
+        return study;
     }
 
     /// <summary>Reads <c>per_rule</c>: each learned rule's keys laid over copies of the shared <c>network</c> and <c>training</c>
