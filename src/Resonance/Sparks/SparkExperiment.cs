@@ -23,6 +23,7 @@ public sealed record SparkRunOptions
     public void Validate()
     {
         OptionChecks.WholeAtLeast("run.steps", Steps, 0);
+        Runtime.SizeCaps.AtMost("run.steps", Steps, 100 * Runtime.SizeCaps.Steps);
         foreach (int step in PictureSteps)
             OptionChecks.WholeAtLeast("run.picture_steps", step, 0);
         OptionChecks.WholeAtLeast("run.frame_every", FrameEvery, 0);

@@ -19,6 +19,7 @@ public class SizeLimitTests
     public static TheoryData<string, string[], string> HugeSizes() => new()
     {
         { "quickstart", ["model.hidden=10000000"], "model.hidden" },
+        { "sparks", ["run.steps=2000000000"], "run.steps" },
         { "quickstart", ["model.layers=100000000"], "model.layers" },
         { "quickstart", ["model.reasoning_steps=999999"], "model.reasoning_steps" },
         { "quickstart", ["model.reasoning_steps=2000000"], "model.reasoning_steps" },
