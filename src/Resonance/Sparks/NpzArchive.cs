@@ -87,7 +87,7 @@ internal static partial class NpzArchive
         }
         catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
         {
-            throw new UserInputException($"{path}: not a readable snapshot (.npz) file ({e.Message.Split('\n')[0].Trim()}); {DamagedFix}", e);
+            throw new UserInputException($"{path}: not a snapshot (.npz) file ({e.Message.Split('\n')[0].Trim()}); {DamagedFix}", e);
         }
         catch (UnauthorizedAccessException e)
         {

@@ -117,7 +117,7 @@ public class DamagedArtifactTests
             { "move stream unseeded", "move_stream.npy is not a valid Mersenne Twister state (left" },
             { "move stream next past the end", "move_stream.npy is not a valid Mersenne Twister state (left" },
             { "no weights", "not a spark snapshot (no weights.npy)" },
-            { "truncated zip", "not a readable snapshot (.npz) file (" },
+            { "truncated zip", "not a snapshot (.npz) file (" },
         };
 
         static void Apply(string damage, string file)
@@ -206,7 +206,7 @@ public class DamagedArtifactTests
             var (code, output) = CliHarness.Run("run", "--resume", runPath);
 
             Assert.True(code == 0, output);
-            Assert.Contains($"{latest}: not a readable snapshot (.npz) file (", output);
+            Assert.Contains($"{latest}: not a snapshot (.npz) file (", output);
             Assert.Contains($"; continuing from {earlier} (step 10) instead.", OneLine(output));
             var summary = new RunDirectory(runPath).ReadSummary()!;
             Assert.Equal("completed", summary["status"]!.GetValue<string>());
@@ -225,7 +225,7 @@ public class DamagedArtifactTests
             var (code, output) = CliHarness.Run("run", "--resume", runPath);
 
             Assert.True(code == 2, output);
-            Assert.StartsWith($"error: {Snapshot(runPath, 20)}: not a readable snapshot (.npz) file", OneLine(output));
+            Assert.StartsWith($"error: {Snapshot(runPath, 20)}: not a snapshot (.npz) file", OneLine(output));
             Assert.Contains("the snapshot is damaged and no earlier one of the run is sound (2 checked), so start it again with resonance run", OneLine(output));
             Assert.DoesNotContain("   at ", output);
         }
