@@ -59,9 +59,12 @@ public static class RunListing
         string? status = Text(summary, "status");
         var started = Text(summary, "started_at") is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
             ? at : folderTime;
-        if (summary is not null && status is null) problem ??= "summary.json has no status";
+        if (summary is not null && status is null)
+            problem ??= summary["status"] is { } odd ? $"summary.json's status is {Shorten(odd.ToJsonString())}, not a string" : "summary.json has no status";
         return new RunEntry(run.Path, run.Name, kind, status, started, summary, problem);
     }
+
+    static string Shorten(string text) => text.Length > 40 ? text[..40] + "..." : text;
 
     static string? Text(JsonObject? summary, string key) =>
         summary?[key] is JsonValue value && value.TryGetValue(out string? text) ? text : null;

@@ -20,20 +20,28 @@ internal static partial class NpzArchive
         public static Array Of(int[] values, params long[] shape) => new("<i4", shape, ToBytes<int>(values));
         public static Array Of(byte[] values) => new("|u1", [values.Length], values);
 
-        public float[] AsFloats(string name) => Cast<float>(name, "<f4");
-        public int[] AsInts(string name) => Cast<int>(name, "<i4");
-        public byte[] AsBytes(string name) => Cast<byte>(name, "|u1");
+        /// <exception cref="UserInputException">The dtype is not <c>&lt;f4</c>.</exception>
+        public float[] AsFloats(string file, string name) => Cast<float>(file, name, "<f4");
 
-        T[] Cast<T>(string name, string dtype) where T : unmanaged
+        /// <exception cref="UserInputException">The dtype is not <c>&lt;i4</c>.</exception>
+        public int[] AsInts(string file, string name) => Cast<int>(file, name, "<i4");
+
+        /// <exception cref="UserInputException">The dtype is not <c>|u1</c>.</exception>
+        public byte[] AsBytes(string file, string name) => Cast<byte>(file, name, "|u1");
+
+        T[] Cast<T>(string file, string name, string dtype) where T : unmanaged
         {
             if (Dtype != dtype)
-                throw new UserInputException($"snapshot: {name} has dtype {Dtype}, expected {dtype}.");
+                throw new UserInputException($"{file}: {name}.npy has dtype {Dtype}, expected {dtype}; {DamagedFix}");
             return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(Data).ToArray();
         }
 
         static byte[] ToBytes<T>(T[] values) where T : unmanaged =>
             System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
     }
+
+    /// <summary>What to do about a damaged snapshot, the end of every message about one.</summary>
+    internal const string DamagedFix = "continue from an earlier snapshots/step-*.npz of the run, or start a new run";
 
     public static void Write(string path, IReadOnlyDictionary<string, Array> arrays, IReadOnlyDictionary<string, string> texts)
     {
@@ -55,6 +63,8 @@ internal static partial class NpzArchive
         });
     }
 
+    /// <summary>Reads every member: <c>.npy</c> ones as arrays, the rest as UTF-8 text.</summary>
+    /// <exception cref="UserInputException">The file is missing, not a zip (or cut short), or holds a broken <c>.npy</c>.</exception>
     public static (Dictionary<string, Array> Arrays, Dictionary<string, string> Texts) Read(string path)
     {
         if (!File.Exists(path))
@@ -75,9 +85,13 @@ internal static partial class NpzArchive
                     texts[entry.FullName] = Encoding.UTF8.GetString(bytes);
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
         {
-            throw new UserInputException($"{path}: not a snapshot (.npz) file: {e.Message}", e);
+            throw new UserInputException($"{path}: not a snapshot (.npz) file ({e.Message.Split('\n')[0].Trim()}); {DamagedFix}", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UserInputException($"{path}: cannot be read ({e.Message.Split('\n')[0].Trim()}); give a snapshot you may read.", e);
         }
         return (arrays, texts);
     }
@@ -101,21 +115,49 @@ internal static partial class NpzArchive
         return bytes;
     }
 
+    // The header is checked before anything is read by it: magic, version, a length inside the member, a known dtype,
+    // non-negative dimensions, and exactly the data bytes the shape asks for.
     static Array ParseNpy(byte[] bytes, string path, string name)
     {
+        UserInputException Broken(string what) => new($"{path}: {name} {what}; {DamagedFix}");
         if (bytes.Length < 10 || bytes[0] != 0x93 || Encoding.ASCII.GetString(bytes, 1, 5) != "NUMPY")
-            throw new UserInputException($"{path}: {name} is not a .npy array.");
+            throw Broken("is not a .npy array (no NUMPY magic)");
         int major = bytes[6];
-        int headerLength = major == 1 ? BitConverter.ToUInt16(bytes, 8) : (int)BitConverter.ToUInt32(bytes, 8);
+        if (major is not (1 or 2 or 3))
+            throw Broken($"has .npy version {major}, expected 1, 2 or 3");
         int start = major == 1 ? 10 : 12;
-        string header = Encoding.ASCII.GetString(bytes, start, headerLength);
+        long headerLength = major == 1 ? BitConverter.ToUInt16(bytes, 8) : bytes.Length >= 12 ? BitConverter.ToUInt32(bytes, 8) : long.MaxValue;
+        if (headerLength > bytes.Length - start)
+            throw Broken($"has a .npy header longer than the member ({bytes.Length} bytes)");
+        string header = Encoding.ASCII.GetString(bytes, start, (int)headerLength);
         var descr = DescrPattern().Match(header);
         var shape = ShapePattern().Match(header);
         if (!descr.Success || !shape.Success || header.Contains("'fortran_order': True", StringComparison.Ordinal))
-            throw new UserInputException($"{path}: {name} has an unsupported .npy header: {header.Trim()}");
-        long[] dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(d => long.Parse(d, CultureInfo.InvariantCulture)).ToArray();
-        return new Array(descr.Groups[1].Value, dims, bytes[(start + headerLength)..]);
+            throw Broken($"has an unsupported .npy header: {Printable(header)}");
+        int itemSize = descr.Groups[1].Value switch { "<f4" or "<i4" => 4, "|u1" => 1, "<f8" or "<i8" => 8, _ => 0 };
+        if (itemSize == 0)
+            throw Broken($"has dtype {Printable(descr.Groups[1].Value)}, which no snapshot array has");
+        var dims = new List<long>();
+        foreach (string dimension in shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!long.TryParse(dimension, NumberStyles.None, CultureInfo.InvariantCulture, out long size) || size > int.MaxValue)
+                throw Broken($"has a .npy shape that is not a list of sizes: ({Printable(shape.Groups[1].Value)})");
+            dims.Add(size);
+        }
+        long dataLength = bytes.Length - start - headerLength;
+        long count = 1;
+        foreach (long size in dims)
+            count = count == 0 || size == 0 ? 0 : count > dataLength / size ? dataLength + 1 : count * size;
+        if (count * itemSize != dataLength)
+            throw Broken($"has shape ({string.Join(", ", dims)}) but {dataLength} bytes of data, which do not fit it (cut short or padded)");
+        return new Array(descr.Groups[1].Value, dims.ToArray(), bytes[(int)(start + headerLength)..]);
+    }
+
+    /// <summary>Text from a damaged file, safe for a one-line message: control characters shown as <c>?</c>, at most 80 characters.</summary>
+    static string Printable(string text)
+    {
+        string line = new(text.Trim().Select(c => char.IsControl(c) || c > '~' ? '?' : c).ToArray());
+        return line.Length > 80 ? line[..80] + "..." : line;
     }
 
     [GeneratedRegex(@"'descr':\s*'([^']+)'")]

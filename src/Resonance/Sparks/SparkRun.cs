@@ -53,17 +53,49 @@ public sealed class SparkExperimentKind : IExperimentKind
     public IPreparedRun PrepareFromSnapshot(SparkSnapshot snapshot, IReadOnlyList<string> overrides, string name) =>
         new Prepared(SparkConfig.ApplyOverrides(snapshot.Experiment, overrides).Validate(), name, snapshot);
 
+    /// <summary>Prepares the continuation of <paramref name="run"/> from its latest sound snapshot: a damaged latest one is
+    /// passed over for the one before it, with a warning when the run starts.</summary>
+    /// <exception cref="UserInputException">The config is out of range, or the run has no snapshot, or none that is sound.</exception>
     public IPreparedRun PrepareResume(RunDirectory run, ConfigDocument config)
     {
         var experiment = SparkConfig.From(config).Validate();
         string folder = Path.Combine(run.Path, "snapshots");
-        string? latest = Directory.Exists(folder) ? Directory.GetFiles(folder, "step-*.npz").Order(StringComparer.Ordinal).LastOrDefault() : null;
-        if (latest is null)
+        var newestFirst = Directory.Exists(folder) ? Directory.GetFiles(folder, "step-*.npz").Order(StringComparer.Ordinal).Reverse().ToList() : [];
+        if (newestFirst.Count == 0)
             throw new UserInputException($"--resume {run.Path}: no snapshot yet (it stopped before its first one); start it again with resonance run {run.ConfigPath} --out NEW_DIR.");
+        var (snapshot, warning) = LatestSound(newestFirst, run);
         var summary = run.ReadSummary();
         long first = summary?["first_step"] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue(out double step) ? (long)step : 0;
-        return new Prepared(experiment, run.Name, SparkSnapshot.Load(latest)) { TargetStep = first + experiment.Run.Steps };
+        return new Prepared(experiment, run.Name, snapshot) { TargetStep = first + experiment.Run.Steps, Warning = warning };
     }
+
+    /// <summary>The newest snapshot that loads, and a warning naming the damaged newer one(s) when it is not the newest.</summary>
+    static (SparkSnapshot Snapshot, string? Warning) LatestSound(IReadOnlyList<string> newestFirst, RunDirectory run)
+    {
+        UserInputException? newestProblem = null;
+        foreach (string file in newestFirst)
+        {
+            try
+            {
+                var snapshot = SparkSnapshot.Load(file);
+                string? warning = newestProblem is null ? null
+                    : $"{WithoutFix(newestProblem.Message)}; continuing from {file} (step {snapshot.State.Step}) instead.";
+                return (snapshot, warning);
+            }
+            catch (UserInputException e)
+            {
+                newestProblem ??= e;
+            }
+        }
+        if (!newestProblem!.Message.EndsWith(NpzArchive.DamagedFix, StringComparison.Ordinal))
+            throw new UserInputException(newestProblem.Message, newestProblem);
+        throw new UserInputException($"{WithoutFix(newestProblem.Message)}; the snapshot is damaged and no earlier one of the run is sound " +
+            $"({newestFirst.Count} checked), so start it again with resonance run {run.ConfigPath} --out NEW_DIR.", newestProblem);
+    }
+
+    /// <summary>A snapshot message without its closing advice: <c>FILE: what is wrong</c>.</summary>
+    static string WithoutFix(string message) =>
+        message.EndsWith("; " + NpzArchive.DamagedFix, StringComparison.Ordinal) ? message[..^(NpzArchive.DamagedFix.Length + 2)] : message.TrimEnd('.');
 
     /// <summary>The default run folder name of a run started from code: <c>sparks</c>.</summary>
     public const string DefaultName = "sparks";
@@ -72,6 +104,9 @@ public sealed class SparkExperimentKind : IExperimentKind
     {
         /// <summary>The step a resumed run ends at (its original end); null for a new run (its first step + run.steps).</summary>
         public long? TargetStep { get; init; }
+
+        /// <summary>Said when the run starts: why the snapshot it continues from is not the newest.</summary>
+        public string? Warning { get; init; }
 
         public string Name => name;
         public string ResolvedYaml => SparkConfig.ToYaml(experiment);
@@ -86,6 +121,8 @@ public sealed class SparkExperimentKind : IExperimentKind
 
         public IBuiltRun Build(RunContext context, bool resume)
         {
+            if (Warning is not null)
+                context.Events.Report(new RunMessage(Warning, MessageLevel.Warning));
             var simulation = snapshot is null
                 ? new SparkSimulation(experiment.Sparks, experiment.Seed, context.Device, experiment.Layout)
                 : SparkSimulation.Restore(snapshot, context.Device, experiment);

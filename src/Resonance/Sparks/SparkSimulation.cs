@@ -73,10 +73,47 @@ public sealed class SparkSimulation : IDisposable
         moves = NewGenerator(SeedStreams.Derive(seed, SeedStreams.Stream.Moves, salt: Step), device);
         if (moveState is not null && device.type == DeviceType.CPU && state is not null)
         {
+            if (MoveStreamProblem(moveState) is { } problem)
+            {
+                Dispose();
+                throw new UserInputException($"snapshot: the move stream's state {problem}; continue from another snapshot or start a new run.");
+            }
             using var saved = tensor(moveState, ScalarType.Byte);
             moves.set_state(saved);
         }
     }
+
+    /// <summary>Why <paramref name="state"/> cannot be the state of a CPU move stream, or null when libtorch will take it.</summary>
+    /// <remarks>libtorch aborts the process, rather than throwing, on a state of the wrong size or an invalid Mersenne
+    /// Twister position, so both are checked here first: the size against a real generator's saved state, and the
+    /// fields <c>left</c> (1..624), <c>seeded</c> (not 0) and <c>next</c> (0..624) at their offsets in
+    /// <c>CPUGeneratorImplState</c> (<c>uint64 seed, int32 left, int32 seeded, uint64 next, ...</c>), which are
+    /// themselves checked against that real state.</remarks>
+    internal static string? MoveStreamProblem(byte[] state)
+    {
+        var (length, fieldsKnown) = CpuGeneratorState.Value;
+        if (state.Length != length)
+            return $"holds {state.Length} bytes, but a CPU generator state has {length}";
+        if (!fieldsKnown) return null;
+        int left = BitConverter.ToInt32(state, 8), seeded = BitConverter.ToInt32(state, 12);
+        ulong next = BitConverter.ToUInt64(state, 16);
+        return seeded != 0 && left is >= 1 and <= MersenneStateSize && next <= MersenneStateSize
+            ? null
+            : $"is not a valid Mersenne Twister state (left {left}, seeded {seeded}, next {next})";
+    }
+
+    const int MersenneStateSize = 624;
+
+    /// <summary>The byte length of a CPU generator's state in this libtorch, and whether its fields sit where
+    /// <see cref="MoveStreamProblem"/> reads them (a fresh generator has left 1, seeded 1, next 0 there).</summary>
+    static readonly Lazy<(int Length, bool FieldsKnown)> CpuGeneratorState = new(() =>
+    {
+        using var generator = new Generator(0, CPU);
+        using var state = generator.get_state();
+        byte[] bytes = state.data<byte>().ToArray();
+        bool fieldsKnown = bytes.Length >= 24 && BitConverter.ToInt32(bytes, 8) == 1 && BitConverter.ToInt32(bytes, 12) == 1 && BitConverter.ToUInt64(bytes, 16) == 0;
+        return (bytes.Length, fieldsKnown);
+    });
 
     /// <summary>Continues a simulation from a saved state. On the device it was saved from, the move stream resumes
     /// exactly, so the continuation equals an uninterrupted run; elsewhere it is reseeded from the seed and step.</summary>

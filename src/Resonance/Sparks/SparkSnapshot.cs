@@ -44,33 +44,110 @@ public sealed record SparkSnapshot(SparkExperiment Experiment, SparkFrame State,
         NpzArchive.Write(path, arrays, new Dictionary<string, string> { ["config.yaml"] = SparkConfig.ToYaml(Experiment), ["state.json"] = state });
     }
 
-    /// <summary>Reads a snapshot written by <see cref="Save"/>.</summary>
-    /// <exception cref="UserInputException">The file is missing, is not a snapshot, or its parts disagree.</exception>
+    /// <summary>Reads a snapshot written by <see cref="Save"/>, checking every part before anything uses it: the zip,
+    /// each <c>.npy</c> header, <c>state.json</c>, the shapes against the config, that the values are finite and in
+    /// [0, 1], that the sparks sit on neurons, and that the move stream's state is one libtorch accepts.</summary>
+    /// <exception cref="UserInputException">The file is missing, is not a snapshot, is damaged, or its parts disagree;
+    /// the message names the file, what is wrong and what to do.</exception>
     public static SparkSnapshot Load(string path)
     {
         var (arrays, texts) = NpzArchive.Read(path);
+        UserInputException Damaged(string what) => new($"{path}: {what}; {NpzArchive.DamagedFix}");
         foreach (string name in new[] { "weights", "memory", "activations", "positions", "sparks" })
             if (!arrays.ContainsKey(name))
-                throw new UserInputException($"{path}: not a spark snapshot (no {name}.npy).");
+                throw Damaged($"not a spark snapshot (no {name}.npy)");
         if (!texts.TryGetValue("config.yaml", out string? config) || !texts.TryGetValue("state.json", out string? stateJson))
-            throw new UserInputException($"{path}: not a spark snapshot (no config.yaml or state.json).");
+            throw Damaged("not a spark snapshot (no config.yaml or state.json)");
         var experiment = SparkConfig.Parse(config, $"{path}:config.yaml").Validate();
-        using var state = JsonDocument.Parse(stateJson);
-        int version = state.RootElement.GetProperty("format_version").GetInt32();
-        if (version != FormatVersion)
-            throw new UserInputException($"{path}: snapshot format {version.ToString(CultureInfo.InvariantCulture)} is not supported (expected {FormatVersion}).");
+        var (step, moveStreamDevice) = ReadState(path, stateJson);
+
+        int n = experiment.Sparks.Neurons, s = experiment.Sparks.SparkCount;
+        string sizes = $"for the {n} neurons and {s} sparks of its config.yaml";
+        NpzArchive.Array Shaped(string name, params long[] shape)
+        {
+            var array = arrays[name];
+            if (!array.Shape.SequenceEqual(shape))
+                throw Damaged($"{name}.npy has shape ({string.Join(", ", array.Shape)}), expected ({string.Join(", ", shape)}) {sizes}");
+            return array;
+        }
+        float[] Unit(string name, params long[] shape)
+        {
+            float[] values = arrays[name].AsFloats(path, name);
+            Shaped(name, shape);
+            int bad = System.Array.FindIndex(values, v => !float.IsFinite(v));
+            if (bad >= 0)
+                throw Damaged($"{name}.npy holds {values[bad].ToString(CultureInfo.InvariantCulture)} at index {bad}; every value must be a finite number");
+            bad = System.Array.FindIndex(values, v => v is < 0 or > 1);
+            if (bad >= 0)
+                throw Damaged($"{name}.npy holds {values[bad].ToString(CultureInfo.InvariantCulture)} at index {bad}, outside [0, 1] where a simulation keeps it");
+            return values;
+        }
+        var sparks = arrays["sparks"].AsInts(path, "sparks");
+        Shaped("sparks", s);
+        int outside = System.Array.FindIndex(sparks, i => i < 0 || i >= n);
+        if (outside >= 0)
+            throw Damaged($"sparks.npy puts spark {outside} at neuron {sparks[outside]}, outside 0..{n - 1}");
         var frame = new SparkFrame(
-            state.RootElement.GetProperty("step").GetInt64(),
-            Activations: arrays["activations"].AsFloats("activations"),
-            Weights: arrays["weights"].AsFloats("weights"),
-            Memory: arrays["memory"].AsFloats("memory"),
-            Positions: arrays["positions"].AsFloats("positions"),
-            Sparks: arrays["sparks"].AsInts("sparks"),
+            step,
+            Activations: Unit("activations", n),
+            Weights: Unit("weights", n, n),
+            Memory: Unit("memory", n),
+            Positions: Unit("positions", n, 2),
+            Sparks: sparks,
             Measures: null);
-        frame.CheckShape(experiment.Sparks.Neurons, experiment.Sparks.SparkCount);
-        return new SparkSnapshot(
-            experiment, frame,
-            arrays.TryGetValue("move_stream", out var stream) ? stream.AsBytes("move_stream") : null,
-            state.RootElement.GetProperty("move_stream_device").GetString() ?? "cpu");
+        byte[]? moveStream = null;
+        if (arrays.TryGetValue("move_stream", out var stream))
+        {
+            moveStream = stream.AsBytes(path, "move_stream");
+            if (SparkSimulation.MoveStreamProblem(moveStream) is { } problem)
+                throw Damaged($"move_stream.npy {problem}");
+        }
+        return new SparkSnapshot(experiment, frame, moveStream, moveStreamDevice);
+    }
+
+    /// <summary>Reads <c>state.json</c>: an object with an integer <c>format_version</c> (this one), an integer
+    /// <c>step</c> at or above 0 and a string <c>move_stream_device</c>.</summary>
+    static (long Step, string MoveStreamDevice) ReadState(string path, string stateJson)
+    {
+        UserInputException Damaged(string what) => new($"{path}: {what}; {NpzArchive.DamagedFix}");
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(stateJson);
+        }
+        catch (JsonException e)
+        {
+            throw Damaged($"state.json is not valid JSON ({e.Message.Split('\n')[0].Trim()})");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw Damaged($"state.json is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, expected an object");
+            long Integer(string key)
+            {
+                if (!root.TryGetProperty(key, out var value))
+                    throw Damaged($"state.json has no {key}");
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long number))
+                    throw Damaged($"state.json's {key} is {Printable(value.GetRawText())}, expected a whole number");
+                return number;
+            }
+            long version = Integer("format_version");
+            if (version != FormatVersion)
+                throw new UserInputException($"{path}: snapshot format {version.ToString(CultureInfo.InvariantCulture)} is not supported (expected {FormatVersion}); " +
+                    "it was written by another version of resonance, so continue it with that version or start a new run.");
+            long step = Integer("step");
+            if (step < 0)
+                throw Damaged($"state.json's step is {step.ToString(CultureInfo.InvariantCulture)}, expected 0 or more");
+            if (!root.TryGetProperty("move_stream_device", out var device) || device.ValueKind != JsonValueKind.String)
+                throw Damaged("state.json's move_stream_device is missing or not a string");
+            return (step, device.GetString()!);
+        }
+    }
+
+    static string Printable(string text)
+    {
+        string line = new(text.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return line.Length > 40 ? line[..40] + "..." : line;
     }
 }

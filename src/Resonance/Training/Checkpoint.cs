@@ -1,4 +1,5 @@
 using Resonance.Runs;
+using System.Security.Cryptography;
 using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -33,61 +34,156 @@ public sealed record RunningSums(double Loss, double Correct, double Seen)
 }
 
 /// <summary>
-/// A checkpoint file: a header naming the format, the <see cref="TrainerState"/> as JSON, the model's
-/// state dict and the optimiser's state. Written atomically (see <see cref="AtomicFile"/>).
+/// A checkpoint file: a header naming the format, the length and SHA-256 of what follows, then the
+/// <see cref="TrainerState"/> as JSON, the model's state dict and the optimiser's state. Written atomically (see
+/// <see cref="AtomicFile"/>).
 /// </summary>
 /// <remarks>
-/// Format 2 holds no generator state: nothing in a run draws from torch's global generator (see
-/// <see cref="Runtime.RandomStreams"/>). Format 1 files, which end with the global generator's state, still load; that
-/// entry is read past and left unused.
+/// The length and checksum (format 3) let a damaged file, cut short or with changed bytes, be refused before any of it
+/// reaches TorchSharp. Formats 2 and 1 have no checksum and still load: format 2 is format 3 without the length and
+/// checksum; format 1 also ends with the global generator's state, which is read past and left unused (nothing in a run
+/// draws from torch's global generator, see <see cref="Runtime.RandomStreams"/>).
 /// </remarks>
 public static class Checkpoint
 {
     /// <summary>The state as JSON; a metric that became infinite (a validation loss that overflowed) is written as a named literal.</summary>
     static readonly JsonSerializerOptions StateJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    const string Format = "resonance-checkpoint/2";
+    const string Format = "resonance-checkpoint/3";
+    const string FormatWithoutChecksum = "resonance-checkpoint/2";
     const string FormatWithGlobalGenerator = "resonance-checkpoint/1";
+    const int ChecksumLength = 32;
 
     /// <summary>Saves model, optimiser and state to <paramref name="path"/>, atomically.</summary>
     public static void Save(string path, TrainerState state, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer)
     {
+        using var body = new MemoryStream();
+        using (var writer = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(JsonSerializer.Serialize(state, StateJson));
+            model.save(writer);
+            optimizer.save_state_dict(writer);
+        }
+        byte[] checksum = SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length));
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             writer.Write(Format);
-            writer.Write(JsonSerializer.Serialize(state, StateJson));
-            model.save(writer);
-            optimizer.save_state_dict(writer);
+            writer.Write(body.Length);
+            writer.Write(checksum);
+            writer.Write(body.GetBuffer(), 0, (int)body.Length);
         });
     }
 
-    /// <summary>Loads a checkpoint (format 2, or format 1 with its generator state skipped) into <paramref name="model"/>
-    /// and <paramref name="optimizer"/>, and returns the state.</summary>
-    /// <exception cref="UserInputException">The file is missing, of another format, or does not match the model.</exception>
+    /// <summary>Loads a checkpoint (format 3, or format 2 or 1, see the remarks) into <paramref name="model"/> and
+    /// <paramref name="optimizer"/>, and returns the state.</summary>
+    /// <exception cref="UserInputException">The file is missing, empty, of another format, damaged, or does not match the
+    /// model; the message names the file, what is wrong and what to do.</exception>
     public static TrainerState Load(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         if (!File.Exists(path))
-            throw new UserInputException($"{path}: no checkpoint; the run saved none yet, so start it again with resonance run.");
+            throw new UserInputException($"{path}: no checkpoint; the run saved none yet, so {StartAgain(path)}.");
         try
         {
-            using var reader = new BinaryReader(File.OpenRead(path));
-            string format = reader.ReadString();
-            if (format is not (Format or FormatWithGlobalGenerator))
-                throw new UserInputException($"{path}: not a Resonance checkpoint ({Format}).");
-            var state = JsonSerializer.Deserialize<TrainerState>(reader.ReadString(), StateJson)
-                ?? throw new UserInputException($"{path}: the checkpoint header is empty.");
-            model.load(reader);
-            optimizer.load_state_dict(reader);
-            if (format == FormatWithGlobalGenerator)
-                SkipGlobalGeneratorState(reader);
-            return state;
+            using var file = File.OpenRead(path);
+            if (file.Length == 0)
+                throw Damaged(path, "the file is empty (0 bytes)");
+            using var reader = new BinaryReader(file);
+            string format = ReadFormat(reader, path);
+            if (format == Format)
+            {
+                using var body = ReadChecked(reader, path);
+                using var bodyReader = new BinaryReader(body);
+                return ReadBody(bodyReader, path, model, optimizer, format);
+            }
+            return ReadBody(reader, path, model, optimizer, format);
         }
-        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or JsonException or ArgumentException)
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or JsonException or ArgumentException or
+                                       FormatException or OverflowException or NotImplementedException or NotSupportedException or
+                                       InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException or
+                                       OutOfMemoryException or System.Runtime.InteropServices.ExternalException)
         {
-            throw new UserInputException($"{path}: the checkpoint is damaged or does not match this model ({e.Message}); " +
-                "delete it to restart from the previous one, or start the run again.", e);
+            throw Damaged(path, $"damaged or does not match this model ({e.Message.Split('\n')[0].Trim()})", e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{path}: cannot be read ({e.Message.Split('\n')[0].Trim()}); make it readable, or {StartAgain(path)}.", e);
+        }
+    }
+
+    static TrainerState ReadBody(BinaryReader reader, string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, string format)
+    {
+        var state = JsonSerializer.Deserialize<TrainerState>(reader.ReadString(), StateJson)
+            ?? throw Damaged(path, "the trainer state in it is empty");
+        if (Problem(state) is { } problem)
+            throw Damaged(path, $"its trainer state {problem}");
+        model.load(reader);
+        optimizer.load_state_dict(reader);
+        if (format == FormatWithGlobalGenerator)
+            SkipGlobalGeneratorState(reader);
+        return state;
+    }
+
+    /// <summary>The format string at the start, read without trusting its length prefix.</summary>
+    static string ReadFormat(BinaryReader reader, string path)
+    {
+        int length = reader.ReadByte();
+        if (length is 0 or > 64)
+            throw NotACheckpoint(path);
+        byte[] text = reader.ReadBytes(length);
+        string format = System.Text.Encoding.UTF8.GetString(text);
+        if (text.Length != length || format is not (Format or FormatWithoutChecksum or FormatWithGlobalGenerator))
+            throw NotACheckpoint(path);
+        return format;
+    }
+
+    /// <summary>The body of a format 3 file, once its length and checksum agree with what is there.</summary>
+    static MemoryStream ReadChecked(BinaryReader reader, string path)
+    {
+        long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
+        if (remaining < sizeof(long) + ChecksumLength)
+            throw Damaged(path, $"it is cut short ({reader.BaseStream.Length} bytes, too few for its header)");
+        long length = reader.ReadInt64();
+        byte[] checksum = reader.ReadBytes(ChecksumLength);
+        remaining -= sizeof(long) + ChecksumLength;
+        if (length != remaining)
+            throw Damaged(path, length > remaining || length < 0
+                ? $"it is cut short ({remaining} of {length} bytes after its header)"
+                : $"it has {remaining - length} bytes more than it wrote");
+        byte[] body = reader.ReadBytes((int)length);
+        if (!SHA256.HashData(body).AsSpan().SequenceEqual(checksum))
+            throw Damaged(path, "its contents do not match their checksum (bytes were changed after it was written)");
+        return new MemoryStream(body, writable: false);
+    }
+
+    /// <summary>What is impossible about a state read back (negative counts, a non-finite time), or null.</summary>
+    static string? Problem(TrainerState state)
+    {
+        if (state.Epoch < 0 || state.BatchInEpoch < 0 || state.Step < 0 || state.EpochsWithoutImprovement < 0)
+            return $"has a negative count (epoch {state.Epoch}, batch {state.BatchInEpoch}, step {state.Step})";
+        if (!double.IsFinite(state.TrainSeconds) || state.TrainSeconds < 0)
+            return $"has train time {state.TrainSeconds}";
+        if (state.EpochSums is null || state.WindowSums is null)
+            return "has no running sums";
+        return null;
+    }
+
+    static UserInputException NotACheckpoint(string path) =>
+        new($"{path}: not a Resonance checkpoint (it does not start with {Format}); {StartAgain(path)}.");
+
+    static UserInputException Damaged(string path, string what, Exception? inner = null) =>
+        inner is null
+            ? new($"{path}: the checkpoint is {(what.StartsWith("damaged", StringComparison.Ordinal) ? what : "damaged: " + what)}; {StartAgain(path)}.")
+            : new($"{path}: the checkpoint is {what}; {StartAgain(path)}.", inner);
+
+    /// <summary>The advice that ends every message: start the run again, from its own config when the file is in a run.</summary>
+    static string StartAgain(string path)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        string? run = folder is not null && Path.GetFileName(folder) == "checkpoints" ? Path.GetDirectoryName(folder) : null;
+        return run is not null && File.Exists(Path.Combine(run, "config.yaml"))
+            ? $"start the run again with resonance run {Path.Combine(run, "config.yaml")} --out NEW_DIR"
+            : "start the run again";
     }
 
     /// <summary>Reads past a format 1 file's trailing entry: the global generator's state as a length and bytes.</summary>
