@@ -137,10 +137,17 @@ internal static class RunCommand
     {
         var rendered = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(table.Title));
         for (int c = 0; c < table.Columns.Count; c++)
-            rendered.AddColumn(c == 0 ? new TableColumn(Markup.Escape(table.Columns[c])) : new TableColumn(Markup.Escape(table.Columns[c])).RightAligned());
+        {
+            var column = new TableColumn(Markup.Escape(table.Columns[c]));
+            rendered.AddColumn(c > 0 && table.Rows.All(row => c >= row.Count || LooksNumeric(row[c])) ? column.RightAligned() : column);
+        }
         foreach (var row in table.Rows) rendered.AddRow(row.Select(Markup.Escape).ToArray());
         return rendered;
     }
 
     internal static string Format(string key, object? value) => SummaryFormat.Format(key, value);
+
+    /// <summary>Whether a cell reads as a figure (<c>98.70 %</c>, <c>1,876</c>, <c>365.7 s</c>, <c>completed</c> is not).</summary>
+    static bool LooksNumeric(string cell) => cell.Length == 0 || cell is "—" or "-" or "missing" ||
+        double.TryParse(cell.TrimEnd('%', 's', ' ', 'x').Replace(",", ""), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
 }
