@@ -69,6 +69,12 @@ public static class ResonanceCli
         {
             return ReportTorchFailure(console, e);
         }
+        catch (IOException e) when (Runs.AtomicFile.IsDiskFull(e))
+        {
+            console.MarkupLine($"[red]error:[/] the disk is full ({Markup.Escape(e.Message.Split('\n')[0])}); what was written before stands " +
+                "(atomic files keep their last whole version). Free some space, then continue with resonance run --resume RUN_DIR.");
+            return RunFailed;
+        }
         catch (Exception e)
         {
             return ReportInternalError(console, e, args, crashFolders);

@@ -40,6 +40,11 @@ public static class AtomicFile
     /// <summary>Writes bytes atomically.</summary>
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 
+    /// <summary>Whether an I/O failure is a full disk or quota (ENOSPC 28, EDQUOT 122; Windows' ERROR_DISK_FULL 112): a
+    /// failed run the user can continue once there is space, not a mistake in the input.</summary>
+    public static bool IsDiskFull(IOException e) =>
+        (e.HResult & 0xFFFF) is 28 or 122 or 112 || e.Message.Contains("No space left on device", StringComparison.Ordinal);
+
     /// <summary>Deletes <c>.NAME.PID.*.tmp</c> files in <paramref name="folder"/> whose writing process no longer runs.</summary>
     static void RemoveStale(string folder, string name)
     {

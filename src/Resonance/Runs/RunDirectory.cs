@@ -178,7 +178,7 @@ public sealed class RunDirectory
         {
             return action();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is UnauthorizedAccessException || (e is IOException io && !AtomicFile.IsDiskFull(io)))
         {
             throw new UserInputException($"{Path}: could not {what}: {e.Message.Split('\n')[0]} (check free space and permissions, or choose another --out).", e);
         }
