@@ -96,7 +96,11 @@ public class RunContractProperties(ITestOutputHelper log)
         for (int i = 0; i < count; i++) yield return gen.Generate(random, null, out _);
     }
 
-    static string FirstLine(string output) => output.Split('\n', 2)[0] is var line && line.Length > 200 ? line[..200] + " ..." : output.Split('\n', 2)[0];
+    static string FirstLine(string output)
+    {
+        string line = output.Split('\n', 2)[0];
+        return line.Length <= 200 ? line : line[..200] + " ...";
+    }
 
     static string Trim(string output) => output.Length <= 1500 ? output : output[..1500] + " ...";
 
