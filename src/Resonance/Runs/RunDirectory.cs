@@ -20,7 +20,13 @@ public sealed class RunDirectory
 {
     DateTimeOffset? startedAt;
 
-    public RunDirectory(string path) => Path = System.IO.Path.GetFullPath(path);
+    /// <exception cref="UserInputException">The path is empty or holds a character no path may hold.</exception>
+    public RunDirectory(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path) || path.Contains('\0'))
+            throw new UserInputException($"run folder \"{path.Replace("\0", "\\0")}\": not a folder name; give a path such as runs/my-run (with --out or --resume).");
+        Path = System.IO.Path.GetFullPath(path);
+    }
 
     public string Path { get; }
     public string Name => System.IO.Path.GetFileName(Path);

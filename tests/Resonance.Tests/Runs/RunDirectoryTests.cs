@@ -43,6 +43,17 @@ public class RunDirectoryTests
     }
 
     [Fact]
+    public void An_empty_out_or_resume_is_refused_with_one_line()
+    {
+        foreach (string[] args in new[] { new[] { "run", "sine-regression", "--out", "" }, ["run", "--resume", " "] })
+        {
+            var (code, output) = CliHarness.Run(args);
+            Assert.Equal(2, code);
+            Assert.Contains("not a folder name", output);
+        }
+    }
+
+    [Fact]
     public void A_name_that_is_a_path_is_refused_so_the_run_stays_in_the_runs_folder()
     {
         foreach (string name in new[] { "../../x", "/tmp/x", "..", "a/b" })
