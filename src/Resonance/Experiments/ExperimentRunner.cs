@@ -39,8 +39,19 @@ public sealed class TrainingKind(ModelRegistry registry) : IExperimentKind
         public string ResolvedYaml => experiment.Resolved().ToYaml();
 
         public string Describe(Device device) =>
-            $"{experiment.Name}: {experiment.Model.Type} on {experiment.Data.Dataset}, {experiment.Training.Epochs} epochs, seed {experiment.Seed}, " +
+            $"{experiment.Name}: {experiment.Model.Type} on {DataName(experiment.Data)}, {experiment.Training.Epochs} epochs, seed {experiment.Seed}, " +
             $"device {device.type.ToString().ToLowerInvariant()}, {get_num_threads()} thread(s)";
+
+        static string DataName(DataOptions data)
+        {
+            string dataset = data.Dataset.ToString().ToLowerInvariant();
+            return dataset != "mnist" ? dataset : data.View switch
+            {
+                MnistView.Row => "mnist (row-wise)",
+                MnistView.Pixel => "mnist (pixel-wise)",
+                _ => "mnist (permuted pixel-wise)",
+            };
+        }
 
         public IBuiltRun Build(RunContext context, bool resume)
         {
