@@ -58,7 +58,7 @@ public static class FixedPointFinder
 
         var (starts, origins) = Sample(initialStates.detach(), options);                                   // (N, S), N indices
         Tensor centroid = starts.mean([0], keepdim: true);                                                  // (1, S)
-        Tensor distance = (starts - centroid).norm(1);                                                      // (N)
+        Tensor distance = (starts - centroid).square().sum(1).sqrt();                                                      // (N)
         double limit = options.OutlierFactor * distance.median().item<double>();
         long[] kept = Indices(double.IsFinite(limit) && limit > 0 ? distance <= limit : ones_like(distance, ScalarType.Bool));
         int excludedStarts = (int)starts.shape[0] - kept.Length;
@@ -67,7 +67,7 @@ public static class FixedPointFinder
 
         var (states, q, iterations) = Optimise(residual, starts, options);
 
-        Tensor keep = q.isfinite() & (double.IsFinite(limit) && limit > 0 ? (states - centroid).norm(1) <= limit : ones_like(q, ScalarType.Bool));
+        Tensor keep = q.isfinite() & (double.IsFinite(limit) && limit > 0 ? (states - centroid).square().sum(1).sqrt() <= limit : ones_like(q, ScalarType.Bool));
         long[] finite = Indices(keep);
         int excludedPoints = (int)states.shape[0] - finite.Length;
         states = states.index_select(0, tensor(finite, device: states.device));

@@ -70,7 +70,7 @@ public static class LyapunovSpectrum
         }
         Tensor stacked = stack(logs, 0).to(ScalarType.Float64, CPU);                     // (T, B, k)
         double perUnitTime = 1 / options.TimeStep;
-        Tensor perCondition = stacked.sum(0) / options.Steps * perUnitTime;              // (B, k)
+        Tensor perCondition = stacked.sum([0]) / options.Steps * perUnitTime;              // (B, k)
         Tensor steps = arange(1, options.Steps + 1, dtype: ScalarType.Float64).unsqueeze(1); // (T, 1)
         Tensor running = stacked.mean([1]).cumsum(0) / steps * perUnitTime;             // (T, k)
         double[] mean = perCondition.mean([0]).data<double>().ToArray();
