@@ -59,7 +59,7 @@ public static class FixedPointFinder
         var (starts, origins) = Sample(initialStates.detach(), options);                                   // (N, S), N indices
         Tensor centroid = starts.mean([0], keepdim: true);                                                  // (1, S)
         Tensor distance = (starts - centroid).square().sum(1).sqrt();                                                      // (N)
-        double limit = options.OutlierFactor * distance.median().item<double>();
+        double limit = options.OutlierFactor * distance.median().ToDouble();
         long[] kept = Indices(double.IsFinite(limit) && limit > 0 ? distance <= limit : ones_like(distance, ScalarType.Bool));
         int excludedStarts = (int)starts.shape[0] - kept.Length;
         starts = starts.index_select(0, tensor(kept, device: starts.device));
