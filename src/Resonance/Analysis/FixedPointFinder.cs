@@ -81,7 +81,7 @@ public static class FixedPointFinder
         Tensor points = states.index_select(0, uniqueIndex);                                                // (M, S)
         Tensor pointQ = q.index_select(0, uniqueIndex);                                                     // (M)
         var (jacobian, _) = Jacobians.Compute(function, points);                                            // (M, S, S)
-        Tensor eigenvalues = linalg.eigvals(jacobian.to(ScalarType.Float64, CPU));                           // (M, S) complex
+        Tensor eigenvalues = linalg.eigvals(jacobian.to(CPU)).to(ScalarType.ComplexFloat64);               // (M, S) complex, decomposed in the points' dtype
 
         var found = Describe(points, pointQ, jacobian, eigenvalues, [.. unique.Select(i => origins[i])], options);
         return new FixedPointResult(found, (int)starts.shape[0], excludedStarts, excludedPoints, merged, iterations);
