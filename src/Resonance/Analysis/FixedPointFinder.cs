@@ -128,29 +128,38 @@ public static class FixedPointFinder
         while (iteration < options.MaxIterations)
         {
             using var step = NewDisposeScope();
+            Tensor index = nonzero(active).reshape(-1);                                // (A): only running states are stepped
+            if (index.shape[0] == 0) break;
             Tensor q, gradient;
             using (enable_grad())
             {
-                Tensor leaf = states.detach().requires_grad_();
-                Tensor r = residual(leaf);                                             // (N, S)
-                q = 0.5 * r.square().sum(1);                                           // (N)
-                gradient = torch.autograd.grad([q.sum()], [leaf])[0];                  // (N, S)
+                Tensor leaf = states.index_select(0, index).requires_grad_();          // (A, S)
+                Tensor r = residual(leaf);                                             // (A, S)
+                q = 0.5 * r.square().sum(1);                                           // (A)
+                gradient = torch.autograd.grad([q.sum()], [leaf])[0];                  // (A, S)
                 q = q.detach();
             }
             using var noGrad = no_grad();
-            Tensor done = (q < options.TolQ) | ((previous - q).abs() < options.TolDq) | q.isnan();
-            active.logical_and_(done.logical_not());
-            if (!active.any().item<bool>()) break;
+            Tensor last = previous.index_select(0, index);
+            Tensor done = (q < options.TolQ) | ((last - q).abs() < options.TolDq) | q.isnan();
+            previous.index_copy_(0, index, q);
+            Tensor running = done.logical_not();
+            active.index_copy_(0, index, running);
+            index = index.masked_select(running);
+            if (index.shape[0] == 0) break;
             iteration++;
-            Tensor fell = q < previous;
-            rate.copy_(where(fell, rate * options.RateGrowth, rate * options.RateDecay).clamp_min(options.MinLearningRate));
-            previous.copy_(where(active, q, previous));
-            Tensor mask = active.unsqueeze(1).to(states.dtype);                        // (N, 1)
-            firstMoment.copy_(where(active.unsqueeze(1), firstMoment * Beta1 + gradient * (1 - Beta1), firstMoment));
-            secondMoment.copy_(where(active.unsqueeze(1), secondMoment * Beta2 + gradient.square() * (1 - Beta2), secondMoment));
+            gradient = gradient[running];
+            Tensor fell = (q < last)[running];
+            Tensor stateRate = rate.index_select(0, index);
+            stateRate = where(fell, stateRate * options.RateGrowth, stateRate * options.RateDecay).clamp_min(options.MinLearningRate); // η_i
+            rate.index_copy_(0, index, stateRate);
+            Tensor m = firstMoment.index_select(0, index) * Beta1 + gradient * (1 - Beta1);
+            Tensor v = secondMoment.index_select(0, index) * Beta2 + gradient.square() * (1 - Beta2);
+            firstMoment.index_copy_(0, index, m);
+            secondMoment.index_copy_(0, index, v);
             double correction1 = 1 - Math.Pow(Beta1, iteration), correction2 = 1 - Math.Pow(Beta2, iteration);
-            Tensor update = firstMoment / correction1 / ((secondMoment / correction2).sqrt() + options.AdamEpsilon); // m̂ / (√v̂ + ε)
-            states.sub_(update * rate.unsqueeze(1) * mask);
+            Tensor update = m / correction1 / ((v / correction2).sqrt() + options.AdamEpsilon); // m̂ / (√v̂ + ε)
+            states.index_copy_(0, index, states.index_select(0, index) - update * stateRate.unsqueeze(1));
         }
         using var final = no_grad();
         Tensor finalQ = 0.5 * residual(states).square().sum(1);                        // (N)
