@@ -1,0 +1,216 @@
+using System.Numerics;
+using Resonance.Models;
+using Resonance.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Resonance.Analysis;
+
+/// <summary>
+/// Finds fixed and slow points of a recurrent map (or zeros of a vector field) from many initial states at once, and
+/// classifies each by the eigenvalues of its Jacobian (Sussillo &amp; Barak 2013; Golub &amp; Sussillo's FixedPointFinder).
+/// </summary>
+/// <remarks>
+/// <code>
+/// q(h) = ½ ‖F(h, x*) − h‖²                 (a map;   ½ ‖f(h)‖² for a flow)
+/// m ← β₁ m + (1 − β₁) ∇q,  v ← β₂ v + (1 − β₂) ∇q²,  h ← h − η_i · m̂ / (√v̂ + ε)
+/// η_i ← η_i · growth  when q_i fell,  η_i · decay  when it rose   (per state i, at least min_learning_rate)
+/// </code>
+/// All states are one batch: one forward and one backward pass per iteration. A state stops when <c>q &lt; tol_q</c> or
+/// when q changes by less than <c>tol_dq</c>. Then optimised states beyond the outlier distance are dropped, states that
+/// agree within the dedup tolerance in every coordinate are merged (the lowest q kept), and each point's Jacobian
+/// <c>J = ∂F/∂h</c> is computed by <see cref="Jacobians"/> and decomposed (<c>linalg.eigvals</c>). A map's point is
+/// stable when every <c>|λ| &lt; 1</c>, unstable when every <c>|λ| &gt; 1</c>, a saddle with <c>#{|λ| &gt; 1}</c> unstable
+/// directions otherwise; a flow's reads <c>Re λ</c> against 0. Points with <c>q ≥ tol_q</c> are kept as slow points.
+/// Computation runs in the initial states' dtype and device; the model's parameters must share them.
+/// </remarks>
+public static class FixedPointFinder
+{
+    const double Beta1 = 0.9, Beta2 = 0.999;
+
+    /// <summary>Searches a model's step <c>h → F(h, x*)</c> through its <see cref="IRecurrentDynamics"/>.</summary>
+    /// <param name="dynamics">The model's dynamics.</param>
+    /// <param name="initialStates"><c>(N, StateSize)</c>, e.g. states visited along real trajectories.</param>
+    /// <param name="input">The constant input <c>x*</c>, <c>(InputSize)</c> or <c>(1, InputSize)</c>; null for the autonomous map.</param>
+    /// <param name="options">Validated here.</param>
+    public static FixedPointResult Find(IRecurrentDynamics dynamics, Tensor initialStates, Tensor? input, FixedPointOptions options)
+    {
+        if (initialStates.dim() != 2 || initialStates.shape[1] != dynamics.StateSize)
+            throw new ArgumentException($"initialStates: expected (N, {dynamics.StateSize}), got ({string.Join(", ", initialStates.shape)})", nameof(initialStates));
+        if (input is not null && input.numel() != dynamics.InputSize)
+            throw new ArgumentException($"input: expected {dynamics.InputSize} features, got {input.numel()}", nameof(input));
+        Tensor? constant = input?.reshape(1, dynamics.InputSize);
+        return Find(state => dynamics.Step(state, constant?.expand(state.shape[0], -1)), initialStates, options);
+    }
+
+    /// <summary>Searches any batched function: a map <c>h → F(h)</c>, or a vector field <c>f</c> when <see cref="FixedPointOptions.Continuous"/>.</summary>
+    /// <param name="function">Maps <c>(batch, S)</c> to <c>(batch, S)</c>, rows independent, differentiable.</param>
+    /// <param name="initialStates"><c>(N, S)</c>.</param>
+    /// <param name="options">Validated here.</param>
+    /// <exception cref="UserInputException">An option is out of range.</exception>
+    public static FixedPointResult Find(Func<Tensor, Tensor> function, Tensor initialStates, FixedPointOptions options)
+    {
+        options.Validate();
+        if (initialStates.dim() != 2 || initialStates.shape[0] < 1)
+            throw new ArgumentException($"initialStates: expected (N, S) with N >= 1, got ({string.Join(", ", initialStates.shape)})", nameof(initialStates));
+        using var scope = NewDisposeScope();
+        Func<Tensor, Tensor> residual = options.Continuous ? function : state => function(state) - state; // (B, S)
+
+        var (starts, origins) = Sample(initialStates.detach(), options);                                   // (N, S), N indices
+        Tensor centroid = starts.mean([0], keepdim: true);                                                  // (1, S)
+        Tensor distance = (starts - centroid).square().sum(1).sqrt();                                                      // (N)
+        double limit = options.OutlierFactor * distance.median().ToDouble();
+        long[] kept = Indices(double.IsFinite(limit) && limit > 0 ? distance <= limit : ones_like(distance, ScalarType.Bool));
+        int excludedStarts = (int)starts.shape[0] - kept.Length;
+        starts = starts.index_select(0, tensor(kept, device: starts.device));
+        origins = [.. kept.Select(i => origins[i])];
+
+        var (states, q, iterations) = Optimise(residual, starts, options);
+
+        Tensor keep = q.isfinite() & (double.IsFinite(limit) && limit > 0 ? (states - centroid).square().sum(1).sqrt() <= limit : ones_like(q, ScalarType.Bool));
+        long[] finite = Indices(keep);
+        int excludedPoints = (int)states.shape[0] - finite.Length;
+        states = states.index_select(0, tensor(finite, device: states.device));
+        q = q.index_select(0, tensor(finite, device: q.device));
+        origins = [.. finite.Select(i => origins[i])];
+
+        long[] unique = Deduplicate(states, q, options.DedupTolerance);
+        int merged = finite.Length - unique.Length;
+        if (unique.Length == 0) return new FixedPointResult([], (int)starts.shape[0], excludedStarts, excludedPoints, merged, iterations);
+        using var uniqueIndex = tensor(unique, device: states.device);
+        Tensor points = states.index_select(0, uniqueIndex);                                                // (M, S)
+        Tensor pointQ = q.index_select(0, uniqueIndex);                                                     // (M)
+        var (jacobian, _) = Jacobians.Compute(function, points);                                            // (M, S, S)
+        Tensor eigenvalues = linalg.eigvals(jacobian.to(CPU)).to(ScalarType.ComplexFloat64);               // (M, S) complex, decomposed in the points' dtype
+
+        var found = Describe(points, pointQ, jacobian, eigenvalues, [.. unique.Select(i => origins[i])], options);
+        return new FixedPointResult(found, (int)starts.shape[0], excludedStarts, excludedPoints, merged, iterations);
+    }
+
+    /// <summary>At most <c>initial_states</c> rows drawn without replacement, plus the seeded noise; and each row's index in the input.</summary>
+    static (Tensor States, int[] Origins) Sample(Tensor initialStates, FixedPointOptions options)
+    {
+        long count = initialStates.shape[0];
+        int[] origins;
+        Tensor states;
+        if (count > options.InitialStates)
+        {
+            using var generator = RandomStreams.Generator(RandomStreams.Derive(options.Seed, "fixed_points.subsample"));
+            using var order = randperm(count, generator: generator);
+            origins = [.. order.data<long>().Take(options.InitialStates).Select(i => (int)i)];
+            states = initialStates.index_select(0, tensor(origins.Select(i => (long)i).ToArray(), device: initialStates.device));
+        }
+        else
+        {
+            origins = [.. Enumerable.Range(0, (int)count)];
+            states = initialStates.clone();
+        }
+        if (options.NoiseScale > 0)
+        {
+            using var generator = RandomStreams.Generator(RandomStreams.Derive(options.Seed, "fixed_points.noise"));
+            using var noise = randn(states.shape, dtype: states.dtype, generator: generator);
+            states = states + options.NoiseScale * noise.to(states.device);
+        }
+        return (states, origins);
+    }
+
+    /// <summary>The batched Adam descent on q with per-state adaptive rates and stopping.</summary>
+    /// <returns>The final states <c>(N, S)</c>, their q <c>(N)</c> and the iterations run.</returns>
+    static (Tensor States, Tensor Q, int Iterations) Optimise(Func<Tensor, Tensor> residual, Tensor starts, FixedPointOptions options)
+    {
+        Tensor states = starts.detach().clone();                                       // (N, S)
+        Tensor firstMoment = zeros_like(states), secondMoment = zeros_like(states);    // Adam's m, v
+        long count = states.shape[0];
+        Tensor rate = full(count, options.LearningRate, dtype: states.dtype, device: states.device); // η_i
+        Tensor previous = full(count, double.PositiveInfinity, dtype: states.dtype, device: states.device);
+        Tensor active = ones(count, ScalarType.Bool, device: states.device);
+        int iteration = 0;
+        while (iteration < options.MaxIterations)
+        {
+            using var step = NewDisposeScope();
+            Tensor index = nonzero(active).reshape(-1);                                // (A): only running states are stepped
+            if (index.shape[0] == 0) break;
+            Tensor q, gradient;
+            using (enable_grad())
+            {
+                Tensor leaf = states.index_select(0, index).requires_grad_();          // (A, S)
+                Tensor r = residual(leaf);                                             // (A, S)
+                q = 0.5 * r.square().sum(1);                                           // (A)
+                gradient = torch.autograd.grad([q.sum()], [leaf])[0];                  // (A, S)
+                q = q.detach();
+            }
+            using var noGrad = no_grad();
+            Tensor last = previous.index_select(0, index);
+            Tensor done = (q < options.TolQ) | ((last - q).abs() < options.TolDq) | q.isnan();
+            previous.index_copy_(0, index, q);
+            Tensor running = done.logical_not();
+            active.index_copy_(0, index, running);
+            index = index.masked_select(running);
+            if (index.shape[0] == 0) break;
+            iteration++;
+            gradient = gradient[running];
+            Tensor fell = (q < last)[running];
+            Tensor stateRate = rate.index_select(0, index);
+            stateRate = where(fell, stateRate * options.RateGrowth, stateRate * options.RateDecay).clamp_min(options.MinLearningRate); // η_i
+            rate.index_copy_(0, index, stateRate);
+            Tensor m = firstMoment.index_select(0, index) * Beta1 + gradient * (1 - Beta1);
+            Tensor v = secondMoment.index_select(0, index) * Beta2 + gradient.square() * (1 - Beta2);
+            firstMoment.index_copy_(0, index, m);
+            secondMoment.index_copy_(0, index, v);
+            double correction1 = 1 - Math.Pow(Beta1, iteration), correction2 = 1 - Math.Pow(Beta2, iteration);
+            Tensor update = m / correction1 / ((v / correction2).sqrt() + options.AdamEpsilon); // m̂ / (√v̂ + ε)
+            states.index_copy_(0, index, states.index_select(0, index) - update * stateRate.unsqueeze(1));
+        }
+        using var final = no_grad();
+        Tensor finalQ = 0.5 * residual(states).square().sum(1);                        // (N)
+        return (states, finalQ, iteration);
+    }
+
+    /// <summary>Indices of the states kept after merging: by increasing q, a state is dropped when an earlier kept one
+    /// agrees with it within <paramref name="tolerance"/> in every coordinate.</summary>
+    static long[] Deduplicate(Tensor states, Tensor q, double tolerance)
+    {
+        long count = states.shape[0];
+        if (count == 0) return [];
+        long[] order = q.argsort().data<long>().ToArray();
+        using var sorted = states.index_select(0, tensor(order, device: states.device)).to(ScalarType.Float64, CPU);
+        using var chebyshev = cdist(sorted, sorted, double.PositiveInfinity);             // (N, N), max over coordinates
+        using var near = (chebyshev < tolerance).to(ScalarType.Byte);
+        byte[] close = near.data<byte>().ToArray();
+        var kept = new List<long>();                                                          // positions in the sorted order
+        for (long i = 0; i < count; i++)
+            if (!kept.Any(k => close[i * count + k] != 0)) kept.Add(i);
+        return [.. kept.Select(k => order[k])];
+    }
+
+    static FixedPoint[] Describe(Tensor points, Tensor q, Tensor jacobian, Tensor eigenvalues, int[] origins, FixedPointOptions options)
+    {
+        long count = points.shape[0], size = points.shape[1];
+        double[] pointValues = points.to(ScalarType.Float64, CPU).data<double>().ToArray();
+        double[] qValues = q.to(ScalarType.Float64, CPU).data<double>().ToArray();
+        double[] parts = view_as_real(eigenvalues).contiguous().data<double>().ToArray();   // (M, S, 2)
+        double[]? jacobianValues = options.KeepJacobians ? jacobian.to(ScalarType.Float64, CPU).contiguous().data<double>().ToArray() : null;
+        var found = new FixedPoint[count];
+        for (long m = 0; m < count; m++)
+        {
+            var lambdas = new Complex[size];
+            for (long j = 0; j < size; j++) lambdas[j] = new Complex(parts[(m * size + j) * 2], parts[(m * size + j) * 2 + 1]);
+            lambdas = options.Continuous
+                ? [.. lambdas.OrderByDescending(l => l.Real).ThenByDescending(l => l.Imaginary)]
+                : [.. lambdas.OrderByDescending(l => l.Magnitude).ThenByDescending(l => l.Imaginary)];
+            int unstable = lambdas.Count(l => options.Continuous ? l.Real > 0 : l.Magnitude > 1);
+            var stability = unstable == 0 ? FixedPointStability.Stable : unstable == size ? FixedPointStability.Unstable : FixedPointStability.Saddle;
+            double[,]? matrix = null;
+            if (jacobianValues is not null)
+            {
+                matrix = new double[size, size];
+                Buffer.BlockCopy(jacobianValues, (int)(m * size * size * sizeof(double)), matrix, 0, (int)(size * size * sizeof(double)));
+            }
+            found[m] = new FixedPoint(pointValues[(int)(m * size)..(int)((m + 1) * size)], qValues[m], !(qValues[m] < options.TolQ),
+                lambdas, stability, unstable, origins[m], matrix);
+        }
+        return [.. found.OrderBy(point => point.Q)];
+    }
+
+    static long[] Indices(Tensor mask) => nonzero(mask).reshape(-1).to(CPU).data<long>().ToArray();
+}
