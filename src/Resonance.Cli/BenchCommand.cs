@@ -13,7 +13,7 @@ internal static class BenchCommand
         var command = new Command("bench",
             "Time every registered model at the standard shapes (row-wise and pixel-wise MNIST): training and inference samples/s, " +
             "GFLOP/s against a measured matmul peak, peak memory; writes bench.json.");
-        var quick = new Option<bool>("--quick") { Description = "Fewer, shorter repeats at the same shapes: under a minute on 2 idle cores." };
+        var quick = new Option<bool>("--quick") { Description = "Fewer, shorter repeats at the same shapes: about two minutes on 2 idle cores." };
         var output = new Option<FileInfo?>("--out") { Description = "Where to write the JSON report (default: bench.json in the current folder).", HelpName = "FILE" };
         var only = new Option<string[]>("--only") { Description = "Run only the rows of these cases (e.g. --only resonator --only lstm); default: all.", HelpName = "NAME" };
         command.Options.Add(quick);
