@@ -63,11 +63,10 @@ internal static class RunCommand
     internal static Option<long?> SeedOption() =>
         new("--seed") { Description = "Seed of every random stream (overrides the file's seed).", HelpName = "N" };
 
-    /// <summary>Starts a prepared run into <paramref name="outDir"/> (or the default folder), after checking the folder.</summary>
+    /// <summary>Starts a prepared run into <paramref name="outDir"/> (or the default folder; the launcher checks it before building).</summary>
     internal static int Start(IAnsiConsole console, ParseResult parse, IExperimentKind kind, IPreparedRun prepared, string? outDir)
     {
         var run = new RunDirectory(outDir ?? RunDirectory.DefaultPath(prepared.Name, DateTime.Now));
-        run.CheckNew();
         return Execute(console, parse, context => RunLauncher.Start(kind, prepared, run, context));
     }
 
