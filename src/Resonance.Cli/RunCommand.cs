@@ -72,7 +72,7 @@ internal static class RunCommand
 
     /// <summary>Runs with the global options applied, Ctrl-C / SIGTERM turned into a graceful stop, events rendered, and the
     /// outcome shown; returns the exit code.</summary>
-    static int Execute(IAnsiConsole console, ParseResult parse, Func<RunContext, RunOutcome> work)
+    internal static int Execute(IAnsiConsole console, ParseResult parse, Func<RunContext, RunOutcome> work)
     {
         var device = ResonanceCli.ApplyGlobalOptions(parse);
         using var stop = new CancellationTokenSource();

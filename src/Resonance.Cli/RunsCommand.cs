@@ -12,10 +12,10 @@ internal static class RunsCommand
     public static Command Create(IAnsiConsole console)
     {
         var kinds = ExperimentKinds.CreateDefault();
-        var command = new Command("runs", "List runs of every kind, newest first, with status, age and headline figures (from each run's summary.json).");
+        var command = new Command("runs", "List runs of every kind, newest first, with status, age and headline figures (from each run's summary.json); (analysed) marks a run that resonance analyze has looked into.");
         var root = new Option<string>("--root") { Description = "Folder holding run directories.", DefaultValueFactory = _ => "runs", HelpName = "DIR" };
         var kind = new Option<string?>("--kind") { Description = $"Only runs of this kind ({string.Join(", ", kinds.All.Select(k => k.Name))}).", HelpName = "KIND" };
-        var json = new Option<bool>("--json") { Description = "Print JSON (one object per run: run, path, problem, and its summary) instead of a table." };
+        var json = new Option<bool>("--json") { Description = "Print JSON (one object per run: run, path, problem, analysis (the path of its analysis.json, or null), and its summary) instead of a table." };
         command.Options.Add(root);
         command.Options.Add(kind);
         command.Options.Add(json);
@@ -37,6 +37,7 @@ internal static class RunsCommand
                 {
                     var entry = new JsonObject { ["run"] = run.Name, ["path"] = run.Path };
                     if (run.Problem is not null) entry["problem"] = run.Problem;
+                    entry["analysis"] = run.Analysis;
                     if (run.Summary is null) entry["kind"] = run.Kind;
                     foreach (var (key, value) in run.Summary ?? []) entry[key] = value?.DeepClone();
                     array.Add(entry);
@@ -64,6 +65,7 @@ internal static class RunsCommand
                 string figures = run.Problem is not null
                     ? $"[red]{Markup.Escape(run.Problem)}[/]"
                     : Markup.Escape(Figures(kinds, run));
+                if (run.Analysis is not null) figures += "  [blue](analysed)[/]";
                 table.AddRow(Markup.Escape(run.Name), Markup.Escape(run.Kind ?? "?"), status, RunListing.Age(run.StartedAt, now), figures);
             }
             console.Write(table);

@@ -27,7 +27,7 @@ namespace Resonance.Models;
 /// <see cref="IEpochScheduledModel.BeginEpoch"/>. For regression (sequence to sequence) the readout is applied to the
 /// top layer's output at every input step, <c>(batch, steps, outputs)</c>, and no reasoning steps are run.
 /// </remarks>
-public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INeuronDiagnostics
+public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INeuronDiagnostics, IStateReadout
 {
     readonly ModuleList<PulseTgauCell> layers;
     readonly Linear readout;
@@ -89,7 +89,32 @@ public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INe
     /// <summary>Runs the sequence, then the reasoning steps, then the readout.</summary>
     /// <param name="input"><c>(batch, steps, InputSize)</c>.</param>
     /// <returns>Logits <c>(batch, classes)</c>; for regression, predictions <c>(batch, steps, outputs)</c>.</returns>
-    public override Tensor forward(Tensor input) => Run(input, null);
+    public override Tensor forward(Tensor input) => Run(input, null, null);
+
+    /// <summary>Runs the model with parts of its neurons taken out (ablation): the same pass as <see cref="forward"/>, with
+    /// each layer's cell stepping under its own switches.</summary>
+    /// <param name="input"><c>(batch, steps, InputSize)</c>.</param>
+    /// <param name="ablations">One per layer, bottom first (<see cref="PulseTgauAblation.None"/> leaves a layer as trained).</param>
+    /// <returns>As <see cref="forward"/>.</returns>
+    /// <exception cref="ArgumentException">Not one ablation per layer.</exception>
+    public Tensor Forward(Tensor input, IReadOnlyList<PulseTgauAblation> ablations)
+    {
+        if (ablations.Count != layers.Count)
+            throw new ArgumentException($"expected one ablation per layer ({layers.Count}), got {ablations.Count}", nameof(ablations));
+        return Run(input, null, ablations);
+    }
+
+    /// <summary>The readout applied to a flat state <c>[v¹, y¹, s¹, ...]</c> <c>(batch, StateSize)</c>: the top layer's
+    /// <c>y</c> (readouts <c>final</c> and <c>mean</c>: at a fixed point the mean over reasoning steps is <c>y</c> itself) or
+    /// its <c>s</c> (readout <c>spike_count</c>: at a fixed point the spike rate is <c>s</c>). Returns logits <c>(batch, classes)</c>.</summary>
+    public Tensor ReadoutFromState(Tensor state)
+    {
+        ShapeChecks.Require(state, nameof(state), -1, Dynamics.StateSize);
+        int hidden = Options.Hidden;
+        long top = Dynamics.StateSize - 3L * hidden;                                     // offset of [v, y, s] of the top layer
+        Tensor features = state.narrow(1, top + (Options.Readout == ReadoutKind.SpikeCount ? 2 : 1) * hidden, hidden); // (batch, H)
+        return readout.call(features);
+    }
 
     /// <summary>Per layer: firing rate (spikes per step, over the batch and all <c>T + R</c> steps), and the learned
     /// leak <c>λ</c>, threshold <c>θ</c>, reset scale <c>κ</c> (soft reset) and refractory strength <c>ρ</c> (when present).</summary>
@@ -99,7 +124,7 @@ public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INe
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var spikeSums = new Tensor[layers.Count];
-        Run(input, spikeSums);
+        Run(input, spikeSums, null);
         double perNeuron = input.shape[0] * (double)(input.shape[1] + ReasoningSteps);
         var figures = new List<NeuronDiagnostic>();
         for (int l = 0; l < layers.Count; l++)
@@ -118,8 +143,9 @@ public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INe
 
     static float[] Floats(Tensor values) => values.detach().cpu().to_type(ScalarType.Float32).data<float>().ToArray();
 
-    /// <summary>The forward pass; when <paramref name="spikeSums"/> is given, each layer's spikes summed over steps, <c>(batch, H)</c>, are stored in it.</summary>
-    Tensor Run(Tensor input, Tensor[]? spikeSums)
+    /// <summary>The forward pass; when <paramref name="spikeSums"/> is given, each layer's spikes summed over steps, <c>(batch, H)</c>, are stored in it.
+    /// <paramref name="ablations"/> (one per layer, or null for none) switch parts of the neurons off.</summary>
+    Tensor Run(Tensor input, Tensor[]? spikeSums, IReadOnlyList<PulseTgauAblation>? ablations)
     {
         ShapeChecks.Require(input, nameof(input), -1, -1, Shape.InputSize);
         using var scope = NewDisposeScope();
@@ -127,7 +153,7 @@ public sealed class EmergentResonator : SequenceModel, IEpochScheduledModel, INe
         int top = layers.Count - 1;
         bool countTopSpikes = Options.Readout == ReadoutKind.SpikeCount;
         bool regression = Shape.Task == TaskKind.Regression;
-        var neurons = layers.Select(cell => cell.Neurons()).ToArray();
+        var neurons = layers.Select((cell, l) => cell.Neurons(ablations?[l])).ToArray();
         var states = new PulseTgauState[layers.Count];
         var counts = new Tensor?[layers.Count];
         Tensor sequence = input.transpose(0, 1); // (T, B, F)

@@ -67,7 +67,8 @@ public sealed record PulseTgauState(Tensor V, Tensor Y, Tensor S) : IRecurrentSt
 /// <param name="ResetAmount"><c>κ ⊙ θ</c> with <c>κ = softplus(reset_scale_raw)</c> for soft reset; null for hard reset.</param>
 /// <param name="Refractory"><c>ρ = softplus(refractory_raw)</c>, or null when the cell has no refractory term.</param>
 /// <param name="LeakLogit"><c>leak_raw</c> itself, <c>(hidden)</c> (the leak gate adds the input's part to it).</param>
-public sealed record PulseTgauNeurons(Tensor Leak, Tensor Threshold, Tensor? ResetAmount, Tensor? Refractory, Tensor LeakLogit);
+/// <param name="Ablation">What is taken out of the step (<see cref="PulseTgauAblation.None"/> for the trained cell).</param>
+public sealed record PulseTgauNeurons(Tensor Leak, Tensor Threshold, Tensor? ResetAmount, Tensor? Refractory, Tensor LeakLogit, PulseTgauAblation Ablation);
 
 /// <summary>
 /// One step of the PulseTgau neuron of the Emergent Resonator (seed 000): a leaky membrane with a trainable leak,
@@ -101,6 +102,8 @@ public sealed record PulseTgauNeurons(Tensor Leak, Tensor Threshold, Tensor? Res
 /// The input share (<see cref="ProjectInput"/>) holds no state, so a sequence model computes it for many steps in
 /// one product; the per-step work is one recurrent product <c>(H, H)</c> and element-wise arithmetic.
 /// The flat state is <c>[v⁺, y, s]</c>, <c>(batch, 3H)</c>.</para>
+/// <para>For ablations, <see cref="Neurons(PulseTgauAblation?)"/> takes explicit switches (spikes silenced, the leak frozen,
+/// neurons silenced; see <see cref="PulseTgauAblation"/>) that <see cref="Step"/> then applies.</para>
 /// </remarks>
 public sealed class PulseTgauCell : nn.Module<Tensor, PulseTgauState?, (Tensor Output, PulseTgauState State)>, IRecurrentCell<PulseTgauState>
 {
@@ -219,12 +222,17 @@ public sealed class PulseTgauCell : nn.Module<Tensor, PulseTgauState?, (Tensor O
     }
 
     /// <summary>The per-neuron constants <c>λ, θ, κθ, ρ</c> from the raw parameters (once per sequence).</summary>
-    public PulseTgauNeurons Neurons()
+    /// <param name="ablation">What to take out of every step (see <see cref="PulseTgauAblation"/>); null for nothing.</param>
+    /// <exception cref="ArgumentException">A frozen leak or neuron mask is not shaped <c>(H)</c>.</exception>
+    public PulseTgauNeurons Neurons(PulseTgauAblation? ablation = null)
     {
+        ablation ??= PulseTgauAblation.None;
+        if (ablation.FrozenLeak is { } frozen) ShapeChecks.Require(frozen, "ablation.FrozenLeak", HiddenSize);
+        if (ablation.NeuronMask is { } mask) ShapeChecks.Require(mask, "ablation.NeuronMask", HiddenSize);
         Tensor threshold = nn.functional.softplus(threshold_raw);
         return new(leak_raw.sigmoid(), threshold,
             reset_scale_raw is null ? null : nn.functional.softplus(reset_scale_raw) * threshold,
-            refractory_raw is null ? null : nn.functional.softplus(refractory_raw), leak_raw);
+            refractory_raw is null ? null : nn.functional.softplus(refractory_raw), leak_raw, ablation);
     }
 
     public (Tensor Output, PulseTgauState State) StepProjected(Tensor projectedInput, PulseTgauState? state)
@@ -243,19 +251,22 @@ public sealed class PulseTgauCell : nn.Module<Tensor, PulseTgauState?, (Tensor O
     public (Tensor Output, PulseTgauState State) Step(Tensor projectedInput, PulseTgauState? state, PulseTgauNeurons neurons)
     {
         state ??= InitialState(projectedInput.shape[0]);
+        var ablation = neurons.Ablation;
         Tensor v;
         if (weight_leak is null)
-            v = projectedInput.addmm(state.Y, weight_hh.t()).addcmul_(neurons.Leak, state.V, One);     // λ ⊙ v⁺ + W_rec y + u
+            v = projectedInput.addmm(state.Y, weight_hh.t()).addcmul_(ablation.FrozenLeak ?? neurons.Leak, state.V, One); // λ ⊙ v⁺ + W_rec y + u
         else
         {
             Tensor[] parts = projectedInput.chunk(2, -1);                                                // u, W_λ x
-            Tensor leak = (parts[1] + neurons.LeakLogit).sigmoid();                                     // λ_t
+            Tensor leak = ablation.FrozenLeak ?? (parts[1] + neurons.LeakLogit).sigmoid();              // λ_t
             Tensor drive = parts[0].addmm(state.Y, weight_hh.t());                                      // W_rec y + u
             v = drive.addcmul(leak, state.V - drive, One);                                              // λ_t ⊙ v⁺ + (1 − λ_t) ⊙ drive
         }
         if (neurons.Refractory is not null) v = v.addcmul_(neurons.Refractory, state.S, MinusOne);      // − ρ ⊙ s_{t-1}
-        Tensor s = surrogate.Spike(v - neurons.Threshold, Options.Slope);                               // H(v − θ)
+        Tensor s = ablation.SilenceSpikes ? zeros_like(v) : surrogate.Spike(v - neurons.Threshold, Options.Slope); // H(v − θ)
+        if (ablation.NeuronMask is { } mask) s = s * mask;                                              // m ⊙ s
         Tensor y = v.tanh() + s;                                                                        // tanh(v) + s
+        if (ablation.NeuronMask is { } keep) y = y * keep;                                              // m ⊙ y
         Tensor reset = neurons.ResetAmount is null
             ? v.addcmul(v, s, MinusOne)                                                                 // v ⊙ (1 − s)
             : v.addcmul(neurons.ResetAmount, s, MinusOne);                                              // v − κθ ⊙ s

@@ -24,7 +24,7 @@ namespace Resonance.Models;
 /// </remarks>
 /// <typeparam name="TCell">The cell type.</typeparam>
 /// <typeparam name="TState">The cell's state record.</typeparam>
-public sealed class RecurrentSequenceModel<TCell, TState> : SequenceModel
+public sealed class RecurrentSequenceModel<TCell, TState> : SequenceModel, IStateReadout
     where TCell : nn.Module, IRecurrentCell<TState>
     where TState : class, IRecurrentState
 {
@@ -97,6 +97,16 @@ public sealed class RecurrentSequenceModel<TCell, TState> : SequenceModel
             ? readout.call(sequence).transpose(0, 1) // (T, B, O) -> (B, T, O)
             : readout.call(last);                    // (B, C)
         return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The readout applied to the top layer's output in a flat state <c>(batch, StateSize)</c>: the first <c>H</c>
+    /// values of the top layer's part (<c>h</c> of <c>[h, c]</c> for an LSTM; the whole part for a GRU or tanh RNN).</summary>
+    /// <returns>Logits <c>(batch, classes)</c>.</returns>
+    public Tensor ReadoutFromState(Tensor state)
+    {
+        ShapeChecks.Require(state, nameof(state), -1, Dynamics.StateSize);
+        long top = Dynamics.StateSize - layers[layers.Count - 1].StateSize;          // offset of the top layer's part
+        return readout.call(state.narrow(1, top, Hidden));
     }
 
     /// <summary>Steps whose inputs are projected in one matrix product (<see cref="BlockProjectedLayer.StepsPerProjection"/>).</summary>

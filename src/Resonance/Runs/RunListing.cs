@@ -11,7 +11,11 @@ namespace Resonance.Runs;
 /// <param name="StartedAt">When it started (summary.json's <c>started_at</c>, else the folder's time).</param>
 /// <param name="Summary">summary.json, or null when it is missing or unreadable.</param>
 /// <param name="Problem">Why the folder is half-written or damaged, or null.</param>
-public sealed record RunEntry(string Path, string Name, string? Kind, string? Status, DateTimeOffset StartedAt, JsonObject? Summary, string? Problem);
+public sealed record RunEntry(string Path, string Name, string? Kind, string? Status, DateTimeOffset StartedAt, JsonObject? Summary, string? Problem)
+{
+    /// <summary>The run's <c>analysis/analysis.json</c> (written by <c>resonance analyze</c>), or null when it has none.</summary>
+    public string? Analysis { get; init; }
+}
 
 /// <summary>
 /// Finds the runs under a folder for <c>resonance runs</c> and the studio. A folder counts as a run when it has a
@@ -61,7 +65,8 @@ public static class RunListing
             ? at : folderTime;
         if (summary is not null && status is null)
             problem ??= summary["status"] is { } odd ? $"summary.json's status is {Shorten(odd.ToJsonString())}, not a string" : "summary.json has no status";
-        return new RunEntry(run.Path, run.Name, kind, status, started, summary, problem);
+        string analysis = System.IO.Path.Combine(run.Path, "analysis", "analysis.json");
+        return new RunEntry(run.Path, run.Name, kind, status, started, summary, problem) { Analysis = File.Exists(analysis) ? analysis : null };
     }
 
     static string Shorten(string text) => text.Length > 40 ? text[..40] + "..." : text;

@@ -97,7 +97,7 @@ internal static partial class NpzArchive
     }
 
     // Magic, version 1.0, header length (uint16), then a Python dict literal padded with spaces to a multiple of 64.
-    static byte[] Header(Array array)
+    internal static byte[] Header(Array array)
     {
         string shape = array.Shape.Length == 1
             ? $"({array.Shape[0]},)"

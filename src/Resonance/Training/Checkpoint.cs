@@ -79,7 +79,15 @@ public static class Checkpoint
     /// <paramref name="optimizer"/>, and returns the state.</summary>
     /// <exception cref="UserInputException">The file is missing, empty, of another format, damaged, or does not match the
     /// model; the message names the file, what is wrong and what to do.</exception>
-    public static TrainerState Load(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer)
+    public static TrainerState Load(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer) => LoadInto(path, model, optimizer);
+
+    /// <summary>Loads only the model's weights from a checkpoint (analysis of a trained run); the optimiser's state that
+    /// follows them is left unread. The same checks as <see cref="Load"/> apply.</summary>
+    /// <returns>The trainer state stored with the weights (epoch, step).</returns>
+    /// <exception cref="UserInputException">As <see cref="Load"/>.</exception>
+    public static TrainerState LoadWeights(string path, nn.Module model) => LoadInto(path, model, null);
+
+    static TrainerState LoadInto(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper? optimizer)
     {
         if (!File.Exists(path))
             throw new UserInputException($"{path}: no checkpoint; the run saved none yet, so {StartAgain(path)}.");
@@ -111,13 +119,14 @@ public static class Checkpoint
         }
     }
 
-    static TrainerState ReadBody(BinaryReader reader, string path, nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, string format)
+    static TrainerState ReadBody(BinaryReader reader, string path, nn.Module model, TorchSharp.Modules.OptimizerHelper? optimizer, string format)
     {
         var state = JsonSerializer.Deserialize<TrainerState>(reader.ReadString(), StateJson)
             ?? throw Damaged(path, "the trainer state in it is empty");
         if (Problem(state) is { } problem)
             throw Damaged(path, $"its trainer state {problem}");
         model.load(reader);
+        if (optimizer is null) return state;
         optimizer.load_state_dict(reader);
         if (format == FormatWithGlobalGenerator)
             SkipGlobalGeneratorState(reader);
