@@ -59,7 +59,7 @@ public sealed class AnalysedRun : IDisposable
         var kinds = ExperimentKinds.CreateDefault();
         var (kind, config) = kinds.Detect(run.Guard("read config.yaml", () => ConfigDocument.Load(run.ConfigPath)));
         if (kind is not TrainingKind)
-            throw new UserInputException($"{path}: a {kind.Name} run; resonance analyze reads training runs (a model trained with checkpoints), not {kind.Name} runs yet.");
+            throw new UserInputException($"{path}: this is {(kind.Name.Length > 0 && "aeiou".Contains(kind.Name[0]) ? "an" : "a")} {kind.Name} run; resonance analyze reads training runs (a model trained with checkpoints), not {kind.Name} runs yet.");
         var registry = ModelCatalog.CreateDefault();
         var experiment = Experiment.From(config, registry, run.Name);
         var candidates = new[] { run.BestCheckpointPath, run.LastCheckpointPath }.Where(File.Exists).ToList();
