@@ -17,7 +17,7 @@ public sealed record SparkLabFrameOptions
     /// <summary>Largest share of the playing loop's time that emergence measures may take (<c>frame.measure_share</c>, in
     /// (0, 1]): measures are taken every <c>measures.every</c> steps, but never sooner than
     /// <c>last measure's duration × (1 / share − 1)</c> after the last one ended.</summary>
-    public double MeasureShare { get; init; } = 0.2;
+    public double MeasureShare { get; init; } = 0.1;
 
     /// <exception cref="UserInputException">A setting is out of range.</exception>
     public void Validate()
