@@ -5,7 +5,7 @@ namespace Resonance;
 /// The CLI prints <see cref="Exception.Message"/> on one line and exits with code 2; the message names the
 /// problem and what to do about it.
 /// </summary>
-public sealed class UserInputException : Exception
+public class UserInputException : Exception
 {
     public UserInputException(string message) : base(message) { }
     public UserInputException(string message, Exception inner) : base(message, inner) { }
