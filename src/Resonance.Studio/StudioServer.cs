@@ -192,8 +192,9 @@ public sealed class StudioServer : IAsyncDisposable
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         }
+        app.UseRouting(); // after the static files, which serve only requests no endpoint claimed
         RunsApi.Map(app, studio);
-        app.MapFallback(context => Reply(context, StatusCodes.Status404NotFound, $"{context.Request.Path}: not found"));
+        app.MapFallback("{**path}", context => Reply(context, StatusCodes.Status404NotFound, $"{context.Request.Path}: not found"));
     }
 
     static bool SameOrigin(string origin, HostString host) =>
