@@ -79,6 +79,12 @@ public sealed class RunProcesses(IReadOnlyList<string> cliCommand, Action? chang
         changed?.Invoke();
     }
 
+    /// <summary>Whether this studio started the run <paramref name="name"/> (its folder may not exist yet).</summary>
+    public bool Knows(string name)
+    {
+        lock (gate) return launches.ContainsKey(name);
+    }
+
     /// <summary>Whether this studio started the run <paramref name="name"/> and its process still lives.</summary>
     public bool IsRunning(string name)
     {

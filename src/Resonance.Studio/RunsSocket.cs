@@ -11,7 +11,7 @@ namespace Resonance.Studio;
 /// a followed run appended (<c>start</c> is the index of the first; 0 means "from the top": drop what you had). The page
 /// sends <c>{"follow": NAME}</c> or <c>{"unfollow": NAME}</c>; anything else is answered with <c>{"type": "error"}</c>.
 /// </summary>
-public sealed class RunsSocket(string root, RunListWatcher watcher, TimeSpan pollInterval, int maxMessageBytes)
+public sealed class RunsSocket(string root, RunListWatcher watcher, RunProcesses processes, TimeSpan pollInterval, int maxMessageBytes)
 {
     /// <summary>The most runs one page may follow at once (a compare view of many runs stays well below it).</summary>
     public const int MaxFollowed = 16;
@@ -59,7 +59,8 @@ public sealed class RunsSocket(string root, RunListWatcher watcher, TimeSpan pol
         }
         string name = Messages.Text(message, "follow");
         RunDirectory.CheckName(name);
-        if (!Directory.Exists(Path.Combine(root, name))) throw new BadMessageException($"follow: no run called \"{name}\"");
+        // a run started from the page a moment ago may not have made its folder yet
+        if (!Directory.Exists(Path.Combine(root, name)) && !processes.Knows(name)) throw new BadMessageException($"follow: no run called \"{name}\"");
         if (followed.Count >= MaxFollowed && !followed.ContainsKey(name))
             throw new BadMessageException($"follow: at most {MaxFollowed} runs at once; unfollow one first");
         followed[name] = new MetricsFollower(Path.Combine(root, name, "metrics.jsonl"));

@@ -107,7 +107,7 @@ public sealed class StudioServer : IAsyncDisposable
 
     void Configure(StudioOptions options)
     {
-        var runsSocket = new RunsSocket(studio.Files.Root, studio.Watcher, options.PollInterval, options.MaxMessageBytes);
+        var runsSocket = new RunsSocket(studio.Files.Root, studio.Watcher, studio.Processes, options.PollInterval, options.MaxMessageBytes);
         var labSocket = new LabSocket(options.Labs, options.MaxMessageBytes);
 
         app.Use(async (context, next) =>

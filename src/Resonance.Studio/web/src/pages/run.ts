@@ -71,14 +71,19 @@ export const runPage: PageFactory = (main, route: Route) => {
     }
   };
   const load = () => api.run(name).then(show).catch((error: Error) => { note.textContent = error.message; });
-  load();
+  // The details are read once the run is in the pushed list (a run started a moment ago has no folder yet), and again
+  // whenever its status changes (its summary and plots are final then).
   const unsubscribe = live.subscribeRuns((runs: RunEntry[]) => {
     const entry = runs.find((r) => r.name === name);
-    if (!entry) return;
+    if (!entry) {
+      if (shownStatus === undefined) note.textContent = `no run called ${name} in the runs folder (yet)`;
+      return;
+    }
+    if (shownStatus === undefined) note.textContent = '';
     clear(status);
     status.appendChild(statusBadge(entry));
     stop.hidden = !entry.live;
-    if (shownStatus !== undefined && shownStatus !== entry.status) load();
+    if (shownStatus !== entry.status) load();
     shownStatus = entry.status;
   });
   return {
