@@ -140,6 +140,7 @@ public static class ResonanceCli
         root.Subcommands.Add(SparksCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(AttractorCommand.Create(console));
+        root.Subcommands.Add(StudioCommand.Create(console));
         return root;
     }
 
