@@ -17,14 +17,14 @@ public interface ILabSession : IAsyncDisposable
 
 /// <summary>Makes a lab session from the settings the page opened it with (the URL's query, as JSON).</summary>
 /// <exception cref="UserInputException">Bad settings.</exception>
-public delegate ILabSession LabFactory(JsonObject settings);
+public delegate ILabSession LabSessionFactory(JsonObject settings);
 
 /// <summary>
 /// <c>/ws/labs/{kind}</c>: one lab session per socket. Text messages from the page are commands (JSON objects) handed to
 /// <see cref="ILabSession.HandleAsync"/>, whose reply goes back as text; frames go out as binary messages, the newest
-/// only (a slow page gets fewer frames, never a queue). A kind with no engine answers "not built yet" and closes.
+/// only (a slow page gets fewer frames, never a queue). An unknown kind is answered with the kinds there are, and the socket closes.
 /// </summary>
-public sealed class LabSocket(IReadOnlyDictionary<string, LabFactory> labs, int maxMessageBytes)
+public sealed class LabSocket(IReadOnlyDictionary<string, LabSessionFactory> labs, int maxMessageBytes)
 {
     /// <summary>Serves one page's lab until it closes the socket or the studio stops.</summary>
     public async Task ServeAsync(string kind, JsonObject settings, WebSocket socket, CancellationToken stopping)
@@ -32,9 +32,9 @@ public sealed class LabSocket(IReadOnlyDictionary<string, LabFactory> labs, int 
         var channel = new SocketChannel(socket, maxMessageBytes);
         if (!labs.TryGetValue(kind, out var factory))
         {
-            await channel.SendAsync(Error(labs.Count == 0 || kind is "sparks" or "attractor"
-                ? $"the {kind} lab is not built yet"
-                : $"no lab called \"{kind}\"; the labs are {string.Join(", ", labs.Keys)}"), stopping);
+            await channel.SendAsync(Error(labs.Count == 0
+                ? "this studio has no labs"
+                : $"no lab called \"{(kind.Length > 40 ? kind[..40] + "..." : kind)}\"; the labs are {string.Join(", ", labs.Keys)}"), stopping);
             await channel.CloseAsync(WebSocketCloseStatus.PolicyViolation, "no such lab");
             return;
         }
@@ -45,7 +45,10 @@ public sealed class LabSocket(IReadOnlyDictionary<string, LabFactory> labs, int 
         }
         catch (UserInputException e)
         {
-            await channel.SendAsync(Error(e.Message), stopping);
+            var error = Error(e.Message);
+            if (e is Resonance.Labs.LabInputException { Field: { } field })
+                error["field"] = field;
+            await channel.SendAsync(error, stopping);
             await channel.CloseAsync(WebSocketCloseStatus.PolicyViolation, "bad settings");
             return;
         }
@@ -64,6 +67,8 @@ public sealed class LabSocket(IReadOnlyDictionary<string, LabFactory> labs, int 
                 catch (Exception e) when (e is BadMessageException or UserInputException)
                 {
                     reply = Error(e.Message);
+                    if (e is Resonance.Labs.LabInputException { Field: { } field })
+                        reply["field"] = field;
                 }
                 await channel.SendAsync(reply, done.Token);
             }

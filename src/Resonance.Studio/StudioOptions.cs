@@ -21,8 +21,8 @@ public sealed record StudioOptions(string Root, string Host, int Port, Experimen
     /// <summary>How often followed metrics files and the run list are looked at.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Lab sessions by kind (<c>sparks</c>, <c>attractor</c>); a kind missing here answers "not built yet".</summary>
-    public IReadOnlyDictionary<string, LabFactory> Labs { get; init; } = new Dictionary<string, LabFactory>();
+    /// <summary>Lab sessions by kind (<c>sparks</c>, <c>attractor</c>); by default every lab of the library (<see cref="EngineLabs.All"/>).</summary>
+    public IReadOnlyDictionary<string, LabSessionFactory> Labs { get; init; } = EngineLabs.All;
 
     /// <summary>The folder of the built front end.</summary>
     public string ResolvedWebRoot => WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot");

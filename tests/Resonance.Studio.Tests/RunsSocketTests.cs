@@ -95,10 +95,10 @@ public sealed class RunsSocketTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_lab_without_an_engine_says_it_is_not_built_yet()
+    public async Task An_unknown_lab_is_answered_with_the_labs_there_are()
     {
-        await using var client = await SocketClient.ConnectAsync(studio.Server.Address, "/ws/labs/sparks");
+        await using var client = await SocketClient.ConnectAsync(studio.Server.Address, "/ws/labs/gas");
         var message = await client.WaitForAsync(_ => true);
-        Assert.Equal("the sparks lab is not built yet", (string)message["message"]!);
+        Assert.Equal("no lab called \"gas\"; the labs are sparks, attractor", (string)message["message"]!);
     }
 }

@@ -23,9 +23,7 @@ public interface ILab : IAsyncDisposable
 }
 
 /// <summary>Makes labs by kind.</summary>
-/// <remarks>From code inside a <c>Resonance.*</c> namespace the name <c>Labs</c> means this namespace, not this class; call
-/// <see cref="LabFactory.Create"/> there (or write <c>Resonance.Labs.Labs.Create</c>).</remarks>
-public static class Labs
+public static class LabFactory
 {
     /// <summary>The lab kinds, in the order a page lists them.</summary>
     public static IReadOnlyList<string> Kinds { get; } = [SparkLab.KindName, AttractorLab.KindName];
@@ -38,11 +36,4 @@ public static class Labs
         AttractorLab.KindName => new AttractorLab(settings, device),
         _ => throw new LabInputException("kind", $"kind: unknown lab \"{LabCommand.Printable(kind)}\"; expected one of {string.Join(", ", Kinds)}."),
     };
-}
-
-/// <summary><see cref="Labs.Create"/> under a name that code in <c>Resonance.*</c> namespaces can reach unqualified.</summary>
-public static class LabFactory
-{
-    /// <inheritdoc cref="Labs.Create"/>
-    public static ILab Create(string kind, JsonObject? settings, Device? device = null) => Labs.Create(kind, settings, device);
 }

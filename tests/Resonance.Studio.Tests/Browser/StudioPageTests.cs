@@ -45,8 +45,6 @@ public sealed class StudioPageTests(BrowserFixture fixture) : IClassFixture<Brow
         {
             await page.GotoAsync(Url(route));
             await page.WaitForFunctionAsync("() => document.querySelector('main')?.children.length > 0");
-            if (route is "#/sparks" or "#/attractor")
-                await Assertions.Expect(page.Locator("[data-lab-state=error]")).ToContainTextAsync("not built yet");
             await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("live");
         }
         Assert.Empty(problems);

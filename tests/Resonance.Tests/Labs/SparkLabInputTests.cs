@@ -110,7 +110,7 @@ public class SparkLabInputTests
     [Fact]
     public void Bad_settings_at_creation_are_refused_naming_the_key()
     {
-        var error = Assert.Throws<LabInputException>(() => Resonance.Labs.Labs.Create("sparks", new JsonObject { ["frame.max_per_second"] = 0 }));
+        var error = Assert.Throws<LabInputException>(() => LabFactory.Create("sparks", new JsonObject { ["frame.max_per_second"] = 0 }));
         Assert.Equal("frame.max_per_second", error.Field);
         Assert.Equal("kind", Assert.Throws<LabInputException>(() => LabFactory.Create("gas", null)).Field);
     }

@@ -1,5 +1,5 @@
-// #/sparks and #/attractor: the live labs. The engines come in their own change; until then the page opens the lab's
-// socket (/ws/labs/KIND) and shows what the server says (for now: not built yet).
+// #/sparks and #/attractor: the live labs. For now the page only opens the lab's
+// socket (/ws/labs/KIND) and shows what the server says; the panels come next.
 import { append, h } from '../dom';
 import type { PageFactory } from './page';
 
