@@ -270,6 +270,24 @@ public class EmergenceTests
         }
 
         [Fact]
+        public void Nearest_neighbour_distances_are_exact_on_known_points()
+        {
+            // (0, 0) and (3, 4) are 5 apart; (10, 0) is nearest to (3, 4) (sqrt 65) only; a duplicate point is 0 from its twin.
+            Assert.Equal([5, 5, Math.Sqrt(65)], Emergence.NearestNeighbourDistances([0, 0, 3, 4, 10, 0]));
+            Assert.Equal([0, 0, 1], Emergence.NearestNeighbourDistances([2, 2, 2, 2, 2, 3]));
+        }
+
+        [Fact]
+        public void Nearest_neighbour_distances_equal_the_all_pairs_minimum()
+        {
+            var random = new Random(4);
+            var xy = Enumerable.Range(0, 2 * 300).Select(_ => random.NextDouble() < 0.1 ? 0.5 : random.NextDouble()).ToArray();
+            var expected = Enumerable.Range(0, 300).Select(i => Enumerable.Range(0, 300).Where(j => j != i)
+                .Min(j => Math.Sqrt(Math.Pow(xy[2 * i] - xy[2 * j], 2) + Math.Pow(xy[2 * i + 1] - xy[2 * j + 1], 2)))).ToArray();
+            Assert.Equal(expected, Emergence.NearestNeighbourDistances(xy));
+        }
+
+        [Fact]
         public void The_hull_area_of_a_unit_square_with_inner_points_is_one()
         {
             Assert.Equal(1, Emergence.ConvexHullArea([0, 0, 1, 0, 0.5, 0.5, 1, 1, 0, 1, 0.2, 0.9]), 12);
