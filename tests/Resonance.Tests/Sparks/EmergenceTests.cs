@@ -282,8 +282,9 @@ public class EmergenceTests
         {
             var random = new Random(4);
             var xy = Enumerable.Range(0, 2 * 300).Select(_ => random.NextDouble() < 0.1 ? 0.5 : random.NextDouble()).ToArray();
+            static double Square(double d) => d * d;
             var expected = Enumerable.Range(0, 300).Select(i => Enumerable.Range(0, 300).Where(j => j != i)
-                .Min(j => Math.Sqrt(Math.Pow(xy[2 * i] - xy[2 * j], 2) + Math.Pow(xy[2 * i + 1] - xy[2 * j + 1], 2)))).ToArray();
+                .Min(j => Math.Sqrt(Square(xy[2 * i] - xy[2 * j]) + Square(xy[2 * i + 1] - xy[2 * j + 1])))).ToArray();
             Assert.Equal(expected, Emergence.NearestNeighbourDistances(xy));
         }
 
