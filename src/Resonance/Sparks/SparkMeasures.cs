@@ -31,8 +31,8 @@ public sealed record SparkMeasures(
 {
     /// <summary>Takes every measure of a simulation's current state.</summary>
     /// <remarks>The graph measures walk the strong weights as a sparse graph on the host (<see cref="Emergence.StrongGraph"/>);
-    /// the entropies of <c>W</c> share one pass (<see cref="Emergence.WeightEntropies"/>). About 6 ms at N = 1,024 on two
-    /// cores (docs/sparks.md).</remarks>
+    /// the entropies of <c>W</c> share one pass (<see cref="Emergence.WeightEntropies"/>). About 7 ms at N = 1,024 on two
+    /// cores (docs/sparks.md, cost of the measures).</remarks>
     public static SparkMeasures Take(SparkSimulation simulation, SparkMeasureOptions options)
     {
         using var scope = NewDisposeScope();
