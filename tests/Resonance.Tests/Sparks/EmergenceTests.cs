@@ -106,6 +106,37 @@ public class EmergenceTests
             Assert.Equal(0, Emergence.RowEntropy(permutation), 6);
             Assert.Equal(1, Emergence.RowEntropy(flat), 6);
         }
+
+        [Fact]
+        public void Weight_entropies_from_one_pass_agree_with_the_definitions()
+        {
+            // Weights spread over six decades, some exact zeros and two empty rows (which count as uniform).
+            using var generator = new torch.Generator(11);
+            using var exponent = rand(new long[] { 60, 60 }, generator: generator).mul_(-6);
+            using var w = pow(10, exponent).mul_(rand(new long[] { 60, 60 }, generator: generator).gt(0.2));
+            w[3] = zeros(60);
+            w[17] = zeros(60);
+            w.diagonal().zero_();
+            var values = w.data<float>().ToArray();
+            double rowMean = 0;
+            for (int i = 0; i < 60; i++)
+            {
+                var row = values.Skip(60 * i).Take(60).Select(v => (double)v).ToArray();
+                double sum = row.Sum();
+                rowMean += sum == 0 ? 1 : -row.Where(v => v > 0).Sum(v => v / sum * Math.Log(v / sum)) / Math.Log(60);
+            }
+            var (whole, rows) = Emergence.WeightEntropies(w);
+            Assert.Equal(Emergence.NormalizedEntropy(w), whole, 1e-6);
+            Assert.Equal(rowMean / 60, rows, 1e-6);
+            Assert.Equal(rows, Emergence.RowEntropy(w));
+        }
+
+        [Fact]
+        public void All_zero_weights_have_both_entropies_one()
+        {
+            using var w = zeros(8, 8);
+            Assert.Equal((1.0, 1.0), Emergence.WeightEntropies(w));
+        }
     }
 
     public class Graph
@@ -135,6 +166,35 @@ public class EmergenceTests
             using var a = Adjacency(4, (0, 1), (1, 2), (2, 0), (2, 3));
             Assert.Equal(0.6, Emergence.Clustering(a), 12);
             Assert.Equal(0.6, Emergence.ClusteringByProducts(a), 12);
+        }
+
+        [Theory]
+        [InlineData(50, 2.0)]
+        [InlineData(100, 5.0)]
+        [InlineData(70, 0.5)]
+        public void The_strong_graph_holds_the_edges_of_the_threshold_graph(int n, double threshold)
+        {
+            // Asymmetric weights with a strong diagonal (never an edge) and ties at the cut on the diagonal's neighbours.
+            using var generator = new torch.Generator((ulong)n);
+            using var w = rand(new long[] { n, n }, generator: generator).pow_(4);
+            w.diagonal().fill_(1);
+            using var a = Emergence.ThresholdGraph(w, threshold);
+            var graph = Emergence.StrongGraph(w, threshold);
+            Assert.Equal(Emergence.Edges(a), graph.Edges());
+            Assert.Equal((int)(a.sum().item<float>() / 2), graph.EdgeCount);
+        }
+
+        [Theory]
+        [InlineData(100, 0.05, 1)]
+        [InlineData(130, 0.5, 2)]
+        [InlineData(64, 0.9, 3)]
+        public void Clustering_from_the_bit_matrix_equals_trace_a_cubed_over_triples(int n, double p, int seed)
+        {
+            using var generator = new torch.Generator((ulong)seed);
+            using var upper = rand(new long[] { n, n }, generator: generator).lt(p).triu(1).to(float32);
+            using var a = upper + upper.t();
+            Assert.Equal(Emergence.ClusteringByProducts(a), Emergence.Clustering(a), 12);
+            Assert.Equal(Emergence.ClusteringByProducts(a), Emergence.Clustering(n, Emergence.Edges(a)), 12);
         }
 
         [Fact]
@@ -207,6 +267,25 @@ public class EmergenceTests
             using var centres = rand(new long[] { 10, 1, 2 }, generator: generator);
             using var points = (centres + 0.001 * randn(new long[] { 10, 50, 2 }, generator: generator)).reshape(500, 2);
             Assert.True(Emergence.Evenness(points).NearestNeighbourRatio < 0.2);
+        }
+
+        [Fact]
+        public void Nearest_neighbour_distances_are_exact_on_known_points()
+        {
+            // (0, 0) and (3, 4) are 5 apart; (10, 0) is nearest to (3, 4) (sqrt 65) only; a duplicate point is 0 from its twin.
+            Assert.Equal([5, 5, Math.Sqrt(65)], Emergence.NearestNeighbourDistances([0, 0, 3, 4, 10, 0]));
+            Assert.Equal([0, 0, 1], Emergence.NearestNeighbourDistances([2, 2, 2, 2, 2, 3]));
+        }
+
+        [Fact]
+        public void Nearest_neighbour_distances_equal_the_all_pairs_minimum()
+        {
+            var random = new Random(4);
+            var xy = Enumerable.Range(0, 2 * 300).Select(_ => random.NextDouble() < 0.1 ? 0.5 : random.NextDouble()).ToArray();
+            static double Square(double d) => d * d;
+            var expected = Enumerable.Range(0, 300).Select(i => Enumerable.Range(0, 300).Where(j => j != i)
+                .Min(j => Math.Sqrt(Square(xy[2 * i] - xy[2 * j]) + Square(xy[2 * i + 1] - xy[2 * j + 1])))).ToArray();
+            Assert.Equal(expected, Emergence.NearestNeighbourDistances(xy));
         }
 
         [Fact]
