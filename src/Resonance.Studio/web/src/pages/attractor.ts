@@ -150,6 +150,8 @@ class AttractorPage {
       this.form.set(reply.settings);
     }
     if (reply.patterns) this.showPatterns(reply.patterns);
+    this.nets[0].finishTraining(this.applied.left_rule === 'learned-dense');
+    this.nets[1].finishTraining(this.applied.right_rule === 'learned-dense');
     if (reply.frame) this.frame(reply.frame);
     if (reply.sweep) this.sweep.show(reply.sweep);
     this.sweep.setMemories(Number(this.applied.memories));
@@ -219,6 +221,9 @@ class AttractorPage {
     try {
       const reply = await this.lab.send(command);
       if (reply.sweep) this.sweep.show(reply.sweep);
+      this.countPoints();
+      this.nets[0].finishTraining(this.applied.left_rule === 'learned-dense');
+      this.nets[1].finishTraining(this.applied.right_rule === 'learned-dense');
       this.writeUrl();
     } catch (error) {
       if (error instanceof LabError && (error.field === 'p_max' || error.field === 'p_values')) this.sweep.pMaxError.textContent = error.message;
@@ -268,8 +273,10 @@ class AttractorPage {
   private frame(frame: LabFrame): void {
     if (this.disposed) return;
     if (frame.type === 'training') this.nets[frame.side === 'left' ? 0 : 1].showTraining(frame);
-    else if (frame.type === 'sweep') this.sweep.show(frame);
-    else {
+    else if (frame.type === 'sweep') {
+      this.sweep.show(frame);
+      this.countPoints();
+    } else {
       this.history.add(frame);
       this.latest = frame;
       this.target = frame.target;
@@ -293,8 +300,12 @@ class AttractorPage {
       this.cueText.textContent = `${frame.target === null ? 'the drawn pattern' : `memory ${frame.target}`}, ${flipped}`;
       frame.nets.forEach((net, index) => this.nets[index].show(net, frame.side, frame.target, frame.step, this.history.sides[index], this.history.steps));
       this.markThumbnail();
-      setChartPoints(this.nets[0].points + this.nets[1].points + this.sweep.points);
+      this.countPoints();
     });
+  }
+
+  private countPoints(): void {
+    setChartPoints(this.nets[0].points + this.nets[1].points + this.sweep.points);
   }
 
   private showPatterns(patterns: number[][]): void {

@@ -61,6 +61,20 @@ export class NetPanel {
     this.element.dataset.trainingEpoch = String(frame.epoch);
   }
 
+  /** The learned net's training has ended (the configure or sweep replied): its last frames may have been dropped for
+   * newer ones, so the bar is completed here; a side that no longer learns hides it. */
+  finishTraining(learns: boolean): void {
+    if (!learns) {
+      this.training.hidden = true;
+      return;
+    }
+    if (this.training.hidden) return;
+    this.progress.value = this.progress.max;
+    this.training.classList.add('done');
+    this.trainingText.textContent = this.trainingText.textContent!.replace(/^training/, 'trained').replace(/epoch \d+ of (\d+)/, 'epoch $1 of $1');
+    this.element.dataset.trainingEpoch = String(this.progress.max);
+  }
+
   /** Points in this side's curves. */
   get points(): number {
     return (this.overlapChart?.points ?? 0) + (this.energyChart?.points ?? 0);
