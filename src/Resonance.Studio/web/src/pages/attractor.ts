@@ -155,7 +155,7 @@ class AttractorPage {
     if (reply.frame) this.frame(reply.frame);
     if (reply.sweep) this.sweep.show(reply.sweep);
     this.sweep.setMemories(Number(this.applied.memories));
-    if (this.latest && this.editor.pattern.length !== this.latest.neurons) this.editor.load(this.latest.side, this.latest.pattern);
+    if (this.latest && this.editor.pattern.length !== this.latest.neurons) this.editor.load(this.latest.side);
     this.writeUrl();
   }
 
@@ -298,7 +298,8 @@ class AttractorPage {
       drawGrid(this.cueCanvas, frame.cue, frame.side, 120);
       const flipped = frame.corruption === 'flips' ? `${Math.round(frame.level * frame.neurons)} of ${frame.neurons} entries flipped` : `Gaussian noise σ = ${frame.level}`;
       this.cueText.textContent = `${frame.target === null ? 'the drawn pattern' : `memory ${frame.target}`}, ${flipped}`;
-      frame.nets.forEach((net, index) => this.nets[index].show(net, frame.side, frame.target, frame.step, this.history.sides[index], this.history.steps));
+      const lastStep = Math.max(this.runUntil ?? 0, Number(this.applied.steps) || 1);
+      frame.nets.forEach((net, index) => this.nets[index].show(net, frame.side, frame.target, frame.step, this.history.sides[index], this.history.steps, lastStep));
       this.markThumbnail();
       this.countPoints();
     });

@@ -34,6 +34,7 @@ export class CurveChart {
   private plot: uPlot | null = null;
   private data: uPlot.AlignedData = [[]];
   private markers: Marker[] = [];
+  private xRange: [number, number] | null = null;
   private pending = false;
   private readonly resize: ResizeObserver;
 
@@ -42,10 +43,12 @@ export class CurveChart {
     this.resize = new ResizeObserver(() => this.fit());
   }
 
-  /** Replaces the data: xs ascending, one array per series (null where a series has no point). */
-  setData(xs: number[], ys: (number | null)[][], markers: Marker[] = []): void {
+  /** Replaces the data: xs ascending, one array per series (null where a series has no point); `xRange` fixes the x axis
+   * (the data's own extent when null). */
+  setData(xs: number[], ys: (number | null)[][], markers: Marker[] = [], xRange: [number, number] | null = null): void {
     this.data = [xs, ...ys] as uPlot.AlignedData;
     this.markers = markers;
+    this.xRange = xRange;
     this.schedule();
   }
 
@@ -80,7 +83,10 @@ export class CurveChart {
       title: this.options.title,
       width,
       height: this.options.height ?? 170,
-      scales: { x: { time: false }, y: range ? { range: () => range } : {} },
+      scales: {
+        x: { time: false, range: (_plot: uPlot, min: number, max: number) => this.xRange ?? (min === max ? [min - 1, max + 1] : [min, max]) },
+        y: range ? { range: () => range } : {},
+      },
       legend: { show: this.series.length > 1 && this.series.length <= 12 },
       axes: [{ label: this.options.xLabel }, {}],
       series: [{ label: this.options.xLabel }, ...this.series.map((s) => ({
@@ -93,7 +99,7 @@ export class CurveChart {
 
   private drawMarkers(plot: uPlot): void {
     const context = plot.ctx;
-    const { top, height } = plot.bbox;
+    const { left, top, width, height } = plot.bbox;
     const ratio = window.devicePixelRatio || 1;
     context.save();
     context.font = `${11 * ratio}px system-ui, sans-serif`;
@@ -107,7 +113,10 @@ export class CurveChart {
       context.moveTo(x, top);
       context.lineTo(x, top + height);
       context.stroke();
-      context.fillText(marker.label, x + 3 * ratio, top + 12 * ratio + this.markers.indexOf(marker) * 13 * ratio);
+      const y = top + 12 * ratio + this.markers.indexOf(marker) * 13 * ratio;
+      const text = context.measureText(marker.label).width;
+      const after = x + 3 * ratio + text <= left + width;                                 // else the label goes left of its line
+      context.fillText(marker.label, after ? x + 3 * ratio : x - 3 * ratio - text, y);
     }
     context.restore();
   }

@@ -32,7 +32,7 @@ export class NetPanel {
   }
 
   /** Shows a retrieval frame: the state now, the bars now, the curves so far. */
-  show(net: NetFrame, side: number, target: number | null, step: number, history: SideHistory, steps: number[]): void {
+  show(net: NetFrame, side: number, target: number | null, step: number, history: SideHistory, steps: number[], lastStep: number): void {
     this.title.textContent = `${this.side === 'left' ? 'Left' : 'Right'}: ${net.rule}`;
     this.element.dataset.rule = net.rule;
     this.element.dataset.step = String(step);
@@ -40,12 +40,13 @@ export class NetPanel {
     const energy = net.energy === null ? '' : `   energy ${net.energy.toFixed(3)}`;
     this.figures.textContent = `step ${step}   overlap with the ${target === null ? 'drawn pattern' : `memory ${target}`} ${net.target_overlap.toFixed(3)}${energy}`;
     drawGrid(this.stateCanvas, net.state, side, statePixels);
-    const width = Math.max(160, (this.element.clientWidth || 560) - statePixels - 24);
+    const width = Math.max(160, (this.element.clientWidth || 560) - statePixels - 40);
     drawOverlapBars(this.bars, net.overlaps, target, Math.min(width, 420), statePixels);
     this.ensureCharts(net.overlaps.length, net.energy !== null);
     const ys = history.overlaps.map((series) => [...series]);
-    this.overlapChart!.setData([...steps], ys);
-    if (this.energyChart) this.energyChart.setData([...steps], [[...history.energy]]);
+    const xRange: [number, number] = [0, Math.max(1, lastStep, steps[steps.length - 1] ?? 0)];
+    this.overlapChart!.setData([...steps], ys, [], xRange);
+    if (this.energyChart) this.energyChart.setData([...steps], [[...history.energy]], [], xRange);
   }
 
   /** Shows a training frame of this side's learned net. */

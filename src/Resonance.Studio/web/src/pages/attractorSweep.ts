@@ -49,7 +49,7 @@ export class SweepPanel {
         : `${side} (${result.rule}) breaks at P = ${load}`);
     }
     if (this.memories > 0) markers.push({ x: this.memories, label: `now P = ${this.memories}`, colour: '#667' });
-    this.chart.setData(sweep.loads, [left, right], markers);
+    this.chart.setData(sweep.loads, [left, right], markers, [0, Math.max(sweep.loads[sweep.loads.length - 1], this.memories) + 1]);
     const progress = sweep.done < sweep.total ? ` (${sweep.done} of ${sweep.total} nets done)` : '';
     this.summary.textContent = `${words.join('; ')}${progress}. N = ${sweep.neurons}, ${sweep.corruption} ${sweep.level}, ${sweep.steps} steps, `
       + `${sweep.trials} cues per memory; a cue counts as retrieved at overlap >= ${sweep.retrieved_overlap}.`;
