@@ -97,6 +97,34 @@ public sealed class AttractorPageTests(BrowserFixture fixture) : IClassFixture<B
     }
 
     [Fact]
+    public async Task A_drawn_pattern_becomes_the_target()
+    {
+        await OpenAsync("#/attractor?neurons=16&memories=2&left=hebbian&right=storkey&level=0");
+        var box = (await page.Locator("canvas[data-grid=draw]").BoundingBoxAsync())!;
+        double cell = box.Width / 4;
+        (float X, float Y) Centre(int row, int column) => ((float)(box.X + (column + 0.5) * cell), (float)(box.Y + (row + 0.5) * cell));
+        var (x0, y0) = Centre(0, 0);
+        var (x3, y3) = Centre(0, 3);
+        await page.Mouse.MoveAsync(x0, y0);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(x3, y3, new() { Steps = 6 });                                    // a drag paints the whole first row
+        await page.Mouse.UpAsync();
+        var (xc, yc) = Centre(3, 1);
+        await page.Mouse.ClickAsync(xc, yc);                                                      // a click toggles one cell
+        await page.ClickAsync("button[data-action=draw]");
+        await Assertions.Expect(page.Locator(".cue-text")).ToHaveTextAsync("the drawn pattern, 0 of 16 entries flipped");
+        await Assertions.Expect(page.Locator("button.thumbnail.picked")).ToHaveCountAsync(0);
+        Assert.DoesNotContain("memory=", page.Url);
+        // The target grid shows the drawing: +1 dark, -1 light.
+        string[] rows = await page.EvaluateAsync<string[]>(
+            "() => { const c = document.querySelector('canvas[data-grid=target]'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+            + " const s = c.width / 4, rows = []; for (let r = 0; r < 4; r++) { let row = '';"
+            + " for (let k = 0; k < 4; k++) row += d[(Math.floor((r + 0.5) * s) * c.width + Math.floor((k + 0.5) * s)) * 4] < 128 ? '#' : '.'; rows.push(row); } return rows; }");
+        Assert.Equal(["####", "....", "....", ".#.."], rows);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
     public async Task A_refused_setting_shows_the_engines_message_beside_its_field()
     {
         await OpenAsync(Small.Replace("left=learned-dense", "left=storkey"));

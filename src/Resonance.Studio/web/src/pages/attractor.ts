@@ -49,6 +49,7 @@ class AttractorPage {
   private runUntil: number | null = null;
   private cueInFlight = false;
   private cueAgain = false;
+  private cueSent = '';
   private disposed = false;
 
   constructor(main: HTMLElement, query: URLSearchParams) {
@@ -174,8 +175,11 @@ class AttractorPage {
       this.cueAgain = true;
       return;
     }
-    this.cueInFlight = true;
     const values = this.form.values();
+    const wanted = `${values.corruption} ${values.level}`;
+    if (wanted === this.cueSent) return;                                          // (the slider's change after its last input)
+    this.cueSent = wanted;
+    this.cueInFlight = true;
     this.lab.send({ type: 'corrupt', kind: values.corruption, level: values.level })
       .then((reply) => {
         this.applied = { ...this.applied, corruption: values.corruption, level: values.level };
@@ -183,7 +187,10 @@ class AttractorPage {
         if (reply.frame) this.frame(reply.frame);
         this.writeUrl();
       })
-      .catch((error) => this.refused(error))
+      .catch((error) => {
+        this.cueSent = '';
+        this.refused(error);
+      })
       .finally(() => {
         this.cueInFlight = false;
         if (this.cueAgain) {
