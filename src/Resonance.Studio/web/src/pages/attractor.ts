@@ -146,6 +146,7 @@ class AttractorPage {
   }
 
   private configured(reply: LabReply): void {
+    if (reply.rules) for (const key of ['left_rule', 'right_rule']) this.form.setChoices(key, reply.rules);
     if (reply.settings) {
       this.applied = reply.settings;
       this.form.set(reply.settings);

@@ -90,7 +90,7 @@ export class CurveChart {
       legend: { show: this.series.length > 1 && this.series.length <= 12 },
       axes: [{ label: this.options.xLabel }, {}],
       series: [{ label: this.options.xLabel }, ...this.series.map((s) => ({
-        label: s.label, stroke: s.colour, width: s.width ?? 1.5, spanGaps: true, points: { show: s.points ?? false, size: 6 },
+        label: s.label, stroke: s.colour, width: s.width ?? 1.5, spanGaps: true, points: s.points ? { show: true, size: 6 } : {},
       }))],
       hooks: { draw: [(plot: uPlot) => { this.drawMarkers(plot); frameDrawn(); }] },
     }, this.data, this.element);

@@ -71,6 +71,16 @@ export class SettingsForm {
     }
   }
 
+  /** Replaces a select's choices (the rules the lab offers), keeping its value. */
+  setChoices(key: string, choices: string[]): void {
+    const control = this.controls.get(key);
+    if (!(control instanceof HTMLSelectElement) || choices.length === 0) return;
+    const value = control.value;
+    control.replaceChildren(...choices.map((choice) => h('option', { value: choice }, choice)));
+    if (!choices.includes(value)) control.append(h('option', { value }, value));
+    control.value = value;
+  }
+
   has(key: string): boolean {
     return this.controls.has(key);
   }
