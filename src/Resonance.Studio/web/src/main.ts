@@ -9,12 +9,13 @@ import { runsPage } from './pages/runs';
 import { runPage } from './pages/run';
 import { comparePage } from './pages/compare';
 import { labPage } from './pages/labs';
+import { attractorPage } from './pages/attractor';
 
 const pages: Record<string, PageFactory> = {
   runs: runsPage,
   compare: comparePage,
   sparks: labPage('sparks', 'Spark lab'),
-  attractor: labPage('attractor', 'Attractor lab'),
+  attractor: attractorPage,
 };
 
 const main = document.getElementById('main')!;
