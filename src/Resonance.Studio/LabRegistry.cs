@@ -60,6 +60,12 @@ public sealed class LabRegistry(IReadOnlyDictionary<string, LabSessionFactory> f
         {
             var session = factories[kind](settings);
             lab = new SharedLab(NewId(kind), kind, session, this);
+            try { await lab.LearnStateAsync(); }
+            catch
+            {
+                await session.DisposeAsync();
+                throw;
+            }
             lab.Attach(channel);
         }
         finally

@@ -15,7 +15,7 @@ public sealed class SharedLab
     readonly CancellationTokenSource ending = new();
     Task? ended;
     string? lastState;
-    long? lastRevision;
+    string? lastRevision;
     bool stopped;
 
     internal SharedLab(string id, string kind, ILabSession session, LabRegistry registry)
@@ -82,14 +82,23 @@ public sealed class SharedLab
         }
     }
 
+    /// <summary>Reads the lab's state and revision once, so that the first command that changes them is told to the other pages.</summary>
+    internal async Task LearnStateAsync()
+    {
+        var reply = await Session.HandleAsync(new JsonObject { ["type"] = "state" });
+        lock (gate) (lastState, lastRevision) = Read(reply);
+    }
+
+    static (string? State, string? Revision) Read(JsonObject reply) =>
+        (reply["state"] is JsonValue s && s.TryGetValue(out string? text) ? text : null, reply["revision"]?.ToJsonString());
+
     /// <summary>Runs a command from <paramref name="sender"/> and returns its reply; tells the other pages when it changed the lab.</summary>
     /// <exception cref="UserInputException">A bad command (the lab's message, with its field).</exception>
     public async Task<JsonObject> HandleAsync(JsonObject command, SocketChannel sender, CancellationToken cancel)
     {
         string type = command["type"] is JsonValue value && value.TryGetValue(out string? name) ? name : "";
         var reply = await Session.HandleAsync(command);
-        string? state = reply["state"] is JsonValue s && s.TryGetValue(out string? text) ? text : null;
-        long? revision = reply["revision"] is JsonValue r && r.TryGetValue(out long number) ? number : null;
+        var (state, revision) = Read(reply);
         List<SocketChannel> others;
         bool changed;
         lock (gate)

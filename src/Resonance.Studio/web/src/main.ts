@@ -9,11 +9,12 @@ import { runsPage } from './pages/runs';
 import { runPage } from './pages/run';
 import { comparePage } from './pages/compare';
 import { labPage } from './pages/labs';
+import { sparksPage } from './pages/sparks';
 
 const pages: Record<string, PageFactory> = {
   runs: runsPage,
   compare: comparePage,
-  sparks: labPage('sparks', 'Spark lab'),
+  sparks: sparksPage,
   attractor: labPage('attractor', 'Attractor lab'),
 };
 
