@@ -158,6 +158,8 @@ export const sparksPage: PageFactory = (main, route) => {
     const now = performance.now();
     frameDrawn();
     stats.panelFrames++;
+    stats.framePlaying = frame.playing;
+    stats.stepsPerSecond = frame.stepsPerSecond;
     frameLatency(performance.timeOrigin + now - frame.wallClockMs);
     rateFrames++;
     if (now - rateStart >= 1000) {
