@@ -73,23 +73,30 @@ export class SparkPanels {
     const context = this.layout.canvas.getContext('2d')!;
     context.fillStyle = '#15171f';
     context.fillRect(0, 0, size, size);
-    const n = frame.neurons, p = frame.positions, margin = 8, span = size - 2 * margin;
+    const n = frame.neurons, p = frame.positions, margin = 10;
+    // fit the layout's bounding box (the positions lie in the unit square, often in a small part of it)
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (let i = 0; i < n; i++) {
+      minX = Math.min(minX, p[2 * i]); maxX = Math.max(maxX, p[2 * i]);
+      minY = Math.min(minY, p[2 * i + 1]); maxY = Math.max(maxY, p[2 * i + 1]);
+    }
+    const scale = (size - 2 * margin) / Math.max(1e-6, maxX - minX, maxY - minY);
+    const x = (i: number) => margin + (p[2 * i] - minX) * scale, y = (i: number) => margin + (p[2 * i + 1] - minY) * scale;
     const dot = n > 2000 ? 2 : 3;
     // one fill colour per band of activation (16 bands): few style changes for thousands of dots
     const bands: number[][] = Array.from({ length: 16 }, () => []);
     for (let i = 0; i < n; i++) bands[Math.min(15, Math.floor((16 * Math.abs(frame.activations[i])) / activationMax))].push(i);
     bands.forEach((members, band) => {
       context.fillStyle = css(viridis, 60 + (195 * band) / 15);
-      for (const i of members) context.fillRect(margin + p[2 * i] * span - dot / 2, margin + p[2 * i + 1] * span - dot / 2, dot, dot);
+      for (const i of members) context.fillRect(x(i) - dot / 2, y(i) - dot / 2, dot, dot);
     });
     context.strokeStyle = '#ff5a36';
     context.lineWidth = 1.5;
     context.beginPath();
     for (const neuron of frame.sparks) {
       if (neuron < 0 || neuron >= n) continue;
-      const x = margin + p[2 * neuron] * span, y = margin + p[2 * neuron + 1] * span;
-      context.moveTo(x + 4.5, y);
-      context.arc(x, y, 4.5, 0, 2 * Math.PI);
+      context.moveTo(x(neuron) + 4.5, y(neuron));
+      context.arc(x(neuron), y(neuron), 4.5, 0, 2 * Math.PI);
     }
     context.stroke();
     this.layout.caption.textContent = `${n} neurons, ${frame.sparkCount} sparks${frame.layoutEnabled ? '' : ' (layout off)'}`;
