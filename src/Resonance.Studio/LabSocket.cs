@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 
@@ -20,17 +21,28 @@ public interface ILabSession : IAsyncDisposable
 public delegate ILabSession LabSessionFactory(JsonObject settings);
 
 /// <summary>
-/// <c>/ws/labs/{kind}</c>: one lab session per socket. Text messages from the page are commands (JSON objects) handed to
-/// <see cref="ILabSession.HandleAsync"/>, whose reply goes back as text; frames go out as binary messages, the newest
-/// only (a slow page gets fewer frames, never a queue). An unknown kind is answered with the kinds there are, and the socket closes.
+/// <c>/ws/labs/{kind}?lab=ID&amp;key=value...</c>: a page's socket to a shared lab (<see cref="LabRegistry"/>). The first
+/// message tells the page which lab it is on, <c>{"type": "lab", "id", "kind", "joined", "pages"}</c> (the page writes
+/// <c>lab=ID</c> into its URL, so a reload or a second tab joins the same lab). Then text messages from the page are commands
+/// (JSON objects) whose replies go back as text to that page alone; a command that changes the lab's state reaches the other
+/// pages as a <c>{"type": "state"}</c> push; frames go out as binary messages, the newest only per page (a slow page gets
+/// fewer frames, never a queue). An unknown kind is answered with the kinds there are, and the socket closes.
 /// </summary>
-public sealed class LabSocket(IReadOnlyDictionary<string, LabSessionFactory> labs, int maxMessageBytes)
+public sealed class LabSocket(LabRegistry registry, int maxMessageBytes)
 {
+    /// <summary>The query key that names the lab to join.</summary>
+    public const string LabKey = "lab";
+
     /// <summary>Serves one page's lab until it closes the socket or the studio stops.</summary>
-    public async Task ServeAsync(string kind, JsonObject settings, WebSocket socket, CancellationToken stopping)
+    /// <param name="kind">The lab kind from the path.</param>
+    /// <param name="query">The URL's query: <c>lab</c> and the settings, as text.</param>
+    /// <param name="socket">The accepted socket.</param>
+    /// <param name="stopping">The studio is stopping.</param>
+    public async Task ServeAsync(string kind, IEnumerable<KeyValuePair<string, string[]>> query, WebSocket socket, CancellationToken stopping)
     {
         var channel = new SocketChannel(socket, maxMessageBytes);
-        if (!labs.TryGetValue(kind, out var factory))
+        var labs = registry.Factories;
+        if (!labs.ContainsKey(kind))
         {
             await channel.SendAsync(Error(labs.Count == 0
                 ? "this studio has no labs"
@@ -38,37 +50,35 @@ public sealed class LabSocket(IReadOnlyDictionary<string, LabSessionFactory> lab
             await channel.CloseAsync(WebSocketCloseStatus.PolicyViolation, "no such lab");
             return;
         }
-        ILabSession session;
+        SharedLab lab;
+        bool joined;
         try
         {
-            session = factory(settings);
+            var (id, settings) = ReadQuery(query);
+            (lab, joined) = await registry.JoinAsync(kind, id, settings, channel);
         }
-        catch (UserInputException e)
+        catch (Exception e) when (e is BadMessageException or UserInputException)
         {
-            var error = Error(e.Message);
-            if (e is Resonance.Labs.LabInputException { Field: { } field })
-                error["field"] = field;
-            await channel.SendAsync(error, stopping);
+            await channel.SendAsync(ErrorOf(e), stopping);
             await channel.CloseAsync(WebSocketCloseStatus.PolicyViolation, "bad settings");
             return;
         }
-        await using var _ = session;
         using var done = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var frames = PumpFramesAsync(session, channel, done.Token);
+        Task frames = Task.CompletedTask;
         try
         {
+            await channel.SendAsync(new JsonObject { ["type"] = "lab", ["id"] = lab.Id, ["kind"] = kind, ["joined"] = joined, ["pages"] = lab.SocketCount }, done.Token);
+            frames = PumpFramesAsync(lab.Session, channel, done.Token);
             while (await channel.ReceiveAsync(done.Token) is { } bytes)
             {
                 JsonObject reply;
                 try
                 {
-                    reply = await session.HandleAsync(Messages.ParseObject(bytes));
+                    reply = await lab.HandleAsync(Messages.ParseObject(bytes), channel, done.Token);
                 }
                 catch (Exception e) when (e is BadMessageException or UserInputException)
                 {
-                    reply = Error(e.Message);
-                    if (e is Resonance.Labs.LabInputException { Field: { } field })
-                        reply["field"] = field;
+                    reply = ErrorOf(e);
                 }
                 await channel.SendAsync(reply, done.Token);
             }
@@ -80,8 +90,42 @@ public sealed class LabSocket(IReadOnlyDictionary<string, LabSessionFactory> lab
         {
             await done.CancelAsync();
             try { await frames; } catch (OperationCanceledException) { }
+            registry.Leave(lab, channel);
             await channel.CloseAsync(WebSocketCloseStatus.NormalClosure, "lab closed");
         }
+    }
+
+    /// <summary>The lab id and the settings from a URL query. Values are text there: <c>true</c> and <c>false</c> become
+    /// booleans, numbers become JSON numbers (whole ones whole), anything else stays a string (the lab checks each key).</summary>
+    /// <exception cref="BadMessageException">A key given twice, or a malformed lab id.</exception>
+    public static (string? Id, JsonObject Settings) ReadQuery(IEnumerable<KeyValuePair<string, string[]>> query)
+    {
+        string? id = null;
+        var settings = new JsonObject();
+        foreach (var (key, values) in query)
+        {
+            if (values.Length != 1) throw new BadMessageException($"{Shorten(key)}: given {values.Length} times in the URL; give it once");
+            string text = values[0];
+            if (key == LabKey)
+            {
+                if (text.Length is 0 or > 60 || !text.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+                    throw new BadMessageException($"lab: expected a lab id such as sparks-1f2e3d4c, got \"{Shorten(text)}\"; leave it out for a new lab");
+                id = text;
+            }
+            else settings[key] = Value(text);
+        }
+        return (id, settings);
+    }
+
+    static JsonNode Value(string text)
+    {
+        if (text is "true" or "false") return JsonValue.Create(text == "true");
+        if (text.Length > 0 && text.Length < 40 && (char.IsAsciiDigit(text[0]) || text[0] is '-' or '+' or '.'))
+        {
+            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long whole)) return JsonValue.Create(whole);
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && double.IsFinite(number)) return JsonValue.Create(number);
+        }
+        return JsonValue.Create(text);
     }
 
     static async Task PumpFramesAsync(ILabSession session, SocketChannel channel, CancellationToken cancel)
@@ -95,5 +139,15 @@ public sealed class LabSocket(IReadOnlyDictionary<string, LabSessionFactory> lab
         }
     }
 
+    static JsonObject ErrorOf(Exception e)
+    {
+        var error = Error(e.Message);
+        if (e is Resonance.Labs.LabInputException { Field: { } field })
+            error["field"] = field;
+        return error;
+    }
+
     static JsonObject Error(string message) => new() { ["type"] = "error", ["message"] = message };
+
+    static string Shorten(string text) => text.Length > 40 ? text[..40] + "..." : text;
 }

@@ -24,6 +24,15 @@ public sealed record StudioOptions(string Root, string Host, int Port, Experimen
     /// <summary>Lab sessions by kind (<c>sparks</c>, <c>attractor</c>); by default every lab of the library (<see cref="EngineLabs.All"/>).</summary>
     public IReadOnlyDictionary<string, LabSessionFactory> Labs { get; init; } = EngineLabs.All;
 
+    /// <summary>Most labs open at once (all kinds together); a page asking for one more is refused when every lab has a page.</summary>
+    public int MaxLabs { get; init; } = 4;
+
+    /// <summary>How long a lab lives on after its last page closed (a reload or another tab joins it again in time).</summary>
+    public TimeSpan LabGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock of the grace periods (a fake one in tests).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The folder of the built front end.</summary>
     public string ResolvedWebRoot => WebRoot ?? Path.Combine(AppContext.BaseDirectory, "wwwroot");
 
@@ -44,6 +53,10 @@ public sealed record StudioOptions(string Root, string Host, int Port, Experimen
             throw new UserInputException($"--root {Root}: a file, not a folder; give the folder that holds your run directories.");
         if (CliCommand.Count == 0)
             throw new ArgumentException("the command that starts the CLI is empty", nameof(CliCommand));
+        if (MaxLabs < 1)
+            throw new ArgumentException("a studio needs room for at least one lab", nameof(MaxLabs));
+        if (LabGracePeriod < TimeSpan.Zero)
+            throw new ArgumentException("a grace period cannot be negative", nameof(LabGracePeriod));
         if (MaxMessageBytes < 1024)
             throw new ArgumentException("messages below 1 KiB cannot carry a request", nameof(MaxMessageBytes));
         return this;

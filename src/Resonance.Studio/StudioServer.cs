@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -22,6 +21,7 @@ sealed class StudioServices(StudioOptions options)
     public RunProcesses Processes { get; private set; } = null!;
     public RunViews Views { get; private set; } = null!;
     public RunListWatcher Watcher { get; private set; } = null!;
+    public LabRegistry Labs { get; } = new(options.Labs, options.MaxLabs, options.LabGracePeriod, options.Time);
 
     public StudioServices Wire()
     {
@@ -60,6 +60,9 @@ public sealed class StudioServer : IAsyncDisposable
 
     /// <summary>Runs started from the page.</summary>
     public RunProcesses Processes => studio.Processes;
+
+    /// <summary>The open labs, shared by the pages that join them.</summary>
+    public LabRegistry Labs => studio.Labs;
 
     /// <summary>Starts serving.</summary>
     /// <exception cref="UserInputException">The port is taken or the address cannot be bound; the message names the option.</exception>
@@ -108,7 +111,7 @@ public sealed class StudioServer : IAsyncDisposable
     void Configure(StudioOptions options)
     {
         var runsSocket = new RunsSocket(studio.Files.Root, studio.Watcher, studio.Processes, options.PollInterval, options.MaxMessageBytes);
-        var labSocket = new LabSocket(options.Labs, options.MaxMessageBytes);
+        var labSocket = new LabSocket(studio.Labs, options.MaxMessageBytes);
 
         app.Use(async (context, next) =>
         {
@@ -174,10 +177,9 @@ public sealed class StudioServer : IAsyncDisposable
             }
             else if (rest.Value is { } lab && lab.StartsWith("/labs/", StringComparison.Ordinal) && lab.Length > 6 && lab.Length < 40 && !lab[6..].Contains('/'))
             {
-                var settings = new JsonObject();
-                foreach (var (key, value) in context.Request.Query) settings[key] = value.ToString();
+                var query = context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.Select(v => v ?? "").ToArray())).ToList();
                 using var socket = await context.WebSockets.AcceptWebSocketAsync();
-                await labSocket.ServeAsync(lab[6..], settings, socket, linked.Token);
+                await labSocket.ServeAsync(lab[6..], query, socket, linked.Token);
             }
             else
             {
@@ -214,6 +216,7 @@ public sealed class StudioServer : IAsyncDisposable
     {
         await stopping.CancelAsync();
         await app.StopAsync();
+        await studio.Labs.DisposeAsync();
         await studio.Processes.DisposeAsync();
         await app.DisposeAsync();
     }

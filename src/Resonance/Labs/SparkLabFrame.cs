@@ -12,7 +12,7 @@ namespace Resonance.Labs;
 /// <code>
 /// offset  type      field
 ///  0      uint32    magic 0x4B505352 (the bytes "RSPK")
-///  4      uint16    format version (1)
+///  4      uint16    format version (2)
 ///  6      uint16    flags: 1 playing, 2 measures present, 4 layout enabled
 ///  8      float64   step
 /// 16      float64   engine time of the publish, ms since the lab started
@@ -26,14 +26,16 @@ namespace Resonance.Labs;
 /// 52      uint32    byte offset of the weight panel
 /// 56      uint32    byte offset of the measures
 /// 60      uint32    total length in bytes
-/// 64      float32[N]    activations a
+/// 64      float64   wall-clock time of the publish, ms since 1970-01-01 UTC (a page on the same machine subtracts it
+///                   from its own clock for the engine-to-canvas latency)
+/// 72      float32[N]    activations a
 ///  ..     float32[N]    memory field M
 ///  ..     float32[2N]   positions, x0, y0, x1, y1, ... in the unit square
 ///  ..     int32[S]      the neuron each spark sits at
 ///  ..     uint8[K*K]    W mean-pooled to K x K (row = from, column = to), quantised against its max
 ///  ..     float64[M]    measures, in the order of <see cref="MeasureNames"/> (NaN before the first), 8-byte aligned
 /// </code>
-/// At N = 1,024, S = 64, K = 256 a frame is 82,344 bytes. The pooling and quantisation run as tensor ops on the lab thread.
+/// At N = 1,024, S = 64, K = 256 a frame is 82,360 bytes. Version 2 added the wall-clock time (version 1 had a 64-byte header). The pooling and quantisation run as tensor ops on the lab thread.
 /// </remarks>
 public static class SparkLabFrame
 {
@@ -41,10 +43,10 @@ public static class SparkLabFrame
     public const uint Magic = 0x4B505352;
 
     /// <summary>The format version in bytes 4-5.</summary>
-    public const ushort FormatVersion = 1;
+    public const ushort FormatVersion = 2;
 
     /// <summary>Bytes before the activations.</summary>
-    public const int HeaderBytes = 64;
+    public const int HeaderBytes = 72;
 
     /// <summary>Flag bits (bytes 6-7).</summary>
     [Flags]
@@ -110,12 +112,13 @@ public static class SparkLabFrame
         BinaryPrimitives.WriteUInt32LittleEndian(span[52..], (uint)weightsAt);
         BinaryPrimitives.WriteUInt32LittleEndian(span[56..], (uint)measuresAt);
         BinaryPrimitives.WriteUInt32LittleEndian(span[60..], (uint)frame.Length);
+        BinaryPrimitives.WriteDoubleLittleEndian(span[64..], (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds);
         return frame;
     }
 
     /// <summary>A frame read back (what the page does; used by tests and the benchmark).</summary>
     public sealed record Decoded(ushort Version, Flags Flags, long Step, double TimeMs, int Neurons, int SparkCount, int WeightSide, float WeightMax,
-        float StepsPerSecond, int Revision, float[] Activations, float[] Memory, float[] Positions, int[] Sparks, byte[] Weights, double[] Measures);
+        float StepsPerSecond, int Revision, double WallClockMs, float[] Activations, float[] Memory, float[] Positions, int[] Sparks, byte[] Weights, double[] Measures);
 
     /// <summary>Reads a frame.</summary>
     /// <exception cref="FormatException">Not a spark lab frame.</exception>
@@ -139,6 +142,7 @@ public static class SparkLabFrame
             BinaryPrimitives.ReadUInt16LittleEndian(span[4..]), (Flags)BinaryPrimitives.ReadUInt16LittleEndian(span[6..]),
             (long)BinaryPrimitives.ReadDoubleLittleEndian(span[8..]), BinaryPrimitives.ReadDoubleLittleEndian(span[16..]), n, s, k,
             BinaryPrimitives.ReadSingleLittleEndian(span[36..]), BinaryPrimitives.ReadSingleLittleEndian(span[44..]), (int)BinaryPrimitives.ReadUInt32LittleEndian(span[48..]),
+            BinaryPrimitives.ReadDoubleLittleEndian(span[64..]),
             Floats(HeaderBytes, n), Floats(HeaderBytes + 4 * n, n), Floats(HeaderBytes + 8 * n, 2 * n),
             Enumerable.Range(0, s).Select(i => BinaryPrimitives.ReadInt32LittleEndian(frame.AsSpan()[(HeaderBytes + 4 * (4 * n + i))..])).ToArray(),
             span.Slice(weightsAt, k * k).ToArray(),

@@ -114,7 +114,18 @@ public class SparkLabTests
     [Fact]
     public void The_frame_at_the_target_size_is_well_under_100_kB()
     {
-        Assert.Equal(82_352, SparkLabFrame.Length(1024, 64, 256));
+        Assert.Equal(82_360, SparkLabFrame.Length(1024, 64, 256));
+    }
+
+    [Fact]
+    public void A_frame_carries_the_wall_clock_time_of_its_encoding()
+    {
+        using var simulation = SparkTesting.Simulation(SparkTesting.Frozen(4, 1), new float[16], [0]);
+        double before = (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
+        var frame = SparkLabFrame.Decode(SparkLabFrame.Encode(simulation, null, 2, SparkLabFrame.Flags.None, 0, 0, 0));
+        double after = (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
+        Assert.Equal(2, frame.Version);
+        Assert.InRange(frame.WallClockMs, before, after);
     }
 
     [Fact]

@@ -8,13 +8,13 @@ import type { Page, PageFactory } from './pages/page';
 import { runsPage } from './pages/runs';
 import { runPage } from './pages/run';
 import { comparePage } from './pages/compare';
-import { labPage } from './pages/labs';
 import { attractorPage } from './pages/attractor';
+import { sparksPage } from './pages/sparks';
 
 const pages: Record<string, PageFactory> = {
   runs: runsPage,
   compare: comparePage,
-  sparks: labPage('sparks', 'Spark lab'),
+  sparks: sparksPage,
   attractor: attractorPage,
 };
 
