@@ -39,6 +39,20 @@ public static class WeightExport
         return new(path, sidecar, layout);
     }
 
+    /// <summary>The options as the YAML binder writes them (the keys of <c>model:</c>), as JSON: numbers and true/false as such.</summary>
+    static JsonNode? ToJson(YamlDotNet.RepresentationModel.YamlNode node) => node switch
+    {
+        YamlDotNet.RepresentationModel.YamlMappingNode mapping => new JsonObject(mapping.Children.Select(pair =>
+            KeyValuePair.Create(((YamlDotNet.RepresentationModel.YamlScalarNode)pair.Key).Value!, ToJson(pair.Value)))),
+        YamlDotNet.RepresentationModel.YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(ToJson)]),
+        YamlDotNet.RepresentationModel.YamlScalarNode { Value: var text } =>
+            text is null or "null" or "~" ? null
+            : text is "true" or "false" ? JsonValue.Create(text == "true")
+            : double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double number) ? JsonValue.Create(number)
+            : JsonValue.Create(text),
+        _ => null,
+    };
+
     static JsonObject Sidecar(SequenceModel model, string modelType, object options, PyTorchLayout layout, string file, WeightFormat format, string? source)
     {
         var shape = model.Shape;
@@ -52,7 +66,7 @@ public static class WeightExport
             ["file_format"] = format.ToString().ToLowerInvariant(),
             ["model_type"] = modelType,
             ["module"] = layout.Module,
-            ["options"] = JsonSerializer.SerializeToNode(options, options.GetType(), new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }),
+            ["options"] = ToJson(Experiments.ConfigBinder.ToYaml(options)),
             ["input_size"] = shape.InputSize,
             ["output_size"] = shape.OutputSize,
             ["steps"] = shape.Steps,
