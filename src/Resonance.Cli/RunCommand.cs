@@ -34,12 +34,21 @@ internal static class RunCommand
         command.Options.Add(set);
         command.Options.Add(outDir);
         command.Options.Add(seed);
+        var initFrom = new Option<string?>("--init-from")
+        {
+            Description = "Start a training run from these weights (safetensors, a torch.save state dict, or resonance export's .npz): torch.nn.LSTM / GRU / RNN " +
+                          "state-dict names plus fc.weight / fc.bias for lstm, gru, rnn; the resonator from its own export. Same as --set training.init_from=FILE.",
+            HelpName = "FILE",
+        };
         command.Options.Add(resume);
+        command.Options.Add(initFrom);
         command.SetAction(parse =>
         {
             string? resumeDir = parse.GetValue(resume);
             string? experimentArg = parse.GetValue(file);
             string[] overrides = parse.GetValue(set) ?? [];
+            if (parse.GetValue(initFrom) is { } weights)
+                overrides = [.. overrides, $"training.init_from={Path.GetFullPath(weights)}"];
             if (resumeDir is not null)
             {
                 if (experimentArg is not null || overrides.Length > 0 || parse.GetValue(seed) is not null || parse.GetValue(outDir) is not null)

@@ -45,9 +45,12 @@ public sealed class AnalysedRun : IDisposable
     /// <param name="device">Where the model and data go.</param>
     /// <param name="cache">The data cache (MNIST).</param>
     /// <param name="warn">Told when the best checkpoint was unusable and the last one is used instead.</param>
+    /// <param name="requireDynamics">Refuse a model that exposes no step (a fused one); export, which needs only the weights, passes false.</param>
+    /// <param name="purpose">What the caller does with the run, for messages (<c>resonance analyze reads</c>).</param>
     /// <exception cref="UserInputException">Not a folder, not a run, not a training run, no or a damaged checkpoint, or a model
     /// that exposes no step.</exception>
-    public static AnalysedRun Open(string path, Device device, DataCache cache, Action<string>? warn = null)
+    public static AnalysedRun Open(string path, Device device, DataCache cache, Action<string>? warn = null, bool requireDynamics = true,
+        string purpose = "resonance analyze reads")
     {
         var run = new RunDirectory(path);
         if (File.Exists(run.Path))
@@ -59,19 +62,19 @@ public sealed class AnalysedRun : IDisposable
         var kinds = ExperimentKinds.CreateDefault();
         var (kind, config) = kinds.Detect(run.Guard("read config.yaml", () => ConfigDocument.Load(run.ConfigPath)));
         if (kind is not TrainingKind)
-            throw new UserInputException($"{path}: this is {(kind.Name.Length > 0 && "aeiou".Contains(kind.Name[0]) ? "an" : "a")} {kind.Name} run; resonance analyze reads training runs (a model trained with checkpoints), not {kind.Name} runs yet.");
+            throw new UserInputException($"{path}: this is {(kind.Name.Length > 0 && "aeiou".Contains(kind.Name[0]) ? "an" : "a")} {kind.Name} run; {purpose} training runs (a model trained with checkpoints), not {kind.Name} runs yet.");
         var registry = ModelCatalog.CreateDefault();
         var experiment = Experiment.From(config, registry, run.Name);
         var candidates = new[] { run.BestCheckpointPath, run.LastCheckpointPath }.Where(File.Exists).ToList();
         if (candidates.Count == 0)
-            throw new UserInputException($"{path}: no checkpoint (checkpoints/best.ckpt or last.ckpt); the run stopped before its first one, so there are no trained weights to analyse.");
+            throw new UserInputException($"{path}: no checkpoint (checkpoints/best.ckpt or last.ckpt); the run stopped before its first one, so there are no trained weights yet.");
 
         ISequenceData data = ExperimentData.Create(experiment.Data, experiment.Seed, device, cache);
         SequenceModel? model = null;
         try
         {
             model = experiment.Model.Create(experiment.ModelOptions, data.Shape, experiment.Seed);
-            if (model.Dynamics is null)
+            if (requireDynamics && model.Dynamics is null)
                 throw new UserInputException($"{path}: model.type {experiment.Model.Type} runs inside a fused libtorch kernel whose step cannot be reached, so it has no dynamics to analyse; train its looped twin ({experiment.Model.Type.Replace("-fused", "")}) instead.");
             for (int i = 0; ; i++)
             {

@@ -42,6 +42,11 @@ public sealed class TrainingKind(ModelRegistry registry) : IExperimentKind
             $"{experiment.Name}: {experiment.Model.Type} on {DataName(experiment.Data)}, {experiment.Training.Epochs} epochs, seed {experiment.Seed}, " +
             $"device {device.type.ToString().ToLowerInvariant()}, {get_num_threads()} thread(s)";
 
+        /// <summary><c>model.type lstm (hidden 128, layers 1)</c>, for messages about weights that do not fit.</summary>
+        static string Describe(Experiment experiment) =>
+            $"model.type {experiment.Model.Type} (" + string.Join(", ", ConfigBinder.ToYaml(experiment.ModelOptions).Children
+                .Take(4).Select(pair => $"{pair.Key} {pair.Value}")) + ")";
+
         static string DataName(DataOptions data)
         {
             string dataset = data.Dataset.ToString().ToLowerInvariant();
@@ -68,6 +73,12 @@ public sealed class TrainingKind(ModelRegistry registry) : IExperimentKind
             try
             {
                 var model = experiment.Model.Create(experiment.ModelOptions, data.Shape, experiment.Seed);
+                if (!resume && experiment.Training.InitFrom is { } weights)
+                {
+                    try { Interop.WeightImport.Load(model, weights, Describe(experiment)); }
+                    catch { model.Dispose(); throw; }
+                    context.Events.Report(new RunMessage($"weights from {weights} (training.init_from)", MessageLevel.Info));
+                }
                 model.to(context.Device);
                 return new Built(experiment, data, model);
             }

@@ -18,6 +18,7 @@ internal static partial class NpzArchive
     {
         public static Array Of(float[] values, params long[] shape) => new("<f4", shape, ToBytes<float>(values));
         public static Array Of(int[] values, params long[] shape) => new("<i4", shape, ToBytes<int>(values));
+        public static Array Of(double[] values, params long[] shape) => new("<f8", shape, ToBytes<double>(values));
         public static Array Of(byte[] values) => new("|u1", [values.Length], values);
 
         /// <exception cref="UserInputException">The dtype is not <c>&lt;f4</c>.</exception>

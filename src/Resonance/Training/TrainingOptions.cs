@@ -63,10 +63,16 @@ public sealed record TrainingOptions
     public double SpikeMadFactor { get; init; } = LossSpikeDetector.DefaultMadFactor;
     /// <summary>The run fails (exit code 1) when the final test accuracy is below this; null = no target.</summary>
     public double? TargetAccuracy { get; init; }
+    /// <summary>Weights to start from instead of the seeded initialisation (<c>training.init_from</c>, or <c>resonance run --init-from</c>):
+    /// a safetensors file, a <c>torch.save</c> state dict or an .npz with the names of <c>resonance export</c>
+    /// (torch.nn.LSTM / GRU / RNN names plus <c>fc.</c>; the resonator's own). Ignored on <c>--resume</c>, where the checkpoint rules.</summary>
+    public string? InitFrom { get; init; }
 
     /// <summary>Refuses impossible values, naming the key.</summary>
     public void Validate()
     {
+        if (InitFrom is not null && !File.Exists(InitFrom))
+            throw new UserInputException($"training.init_from: no such file {InitFrom}; give weights saved with resonance export, torch.save(model.state_dict(), FILE) or safetensors.");
         if (Epochs < 1) throw new UserInputException($"training.epochs: expected a whole number >= 1, got {Epochs}");
         SizeCaps.AtMost("training.epochs", Epochs, SizeCaps.Epochs);
         if (!(Lr > 0) || double.IsInfinity(Lr)) throw new UserInputException($"training.lr: expected a number > 0, got {Lr}");
