@@ -29,8 +29,14 @@ public static class WeightExport
     /// <param name="path">The weights file; the sidecar is <c>path + ".json"</c>.</param>
     /// <param name="format">The file format.</param>
     /// <param name="source">Where the weights came from (run folder and checkpoint), for the sidecar; may be null.</param>
+    /// <exception cref="UserInputException">A fused LSTM to be read by PyTorch (see docs/interop.md: its logits disagree with
+    /// <c>torch.nn.LSTM</c> on the same weights, an open finding).</exception>
     public static ExportedWeights Write(SequenceModel model, string modelType, object options, string path, WeightFormat format, string? source = null)
     {
+        if (model is FusedLstm && format != WeightFormat.Npz)
+            throw new UserInputException($"model.type {modelType}: its logits disagree with torch.nn.LSTM's on the same weights " +
+                "(by up to 0.16; an open finding, docs/interop.md), so it is not exported for PyTorch; retrain with model.type lstm " +
+                "(the same layout, matching PyTorch to 1e-5), or export --format npz for Resonance itself.");
         var layout = PyTorchLayout.Of(model);
         var state = model.state_dict();
         WeightFile.Write(path, format, [.. layout.Tensors.Select(t => (t.ExportName, state[t.ResonanceName]))]);
