@@ -61,6 +61,9 @@ public sealed record AnalysisOptions
     public int KickNeurons { get; init; } = 20;
     /// <summary>The reasoning-step ablation runs 0 to this many steps (<c>max_reasoning_steps</c>).</summary>
     public int MaxReasoningSteps { get; init; } = 8;
+    /// <summary>Attractor studies: corrupted cues per stored memory among the initial states of the search and the retrieval
+    /// whose energy is drawn (<c>cues_per_memory</c>), each with the study's <c>flip_fraction</c> of its bits flipped.</summary>
+    public int CuesPerMemory { get; init; } = 4;
     /// <summary>The fixed-point search (<c>fixed_points</c>); 256 initial states by default.</summary>
     public FixedPointOptions FixedPoints { get; init; } = new() { InitialStates = 256, MaxIterations = 3000 };
     /// <summary>The Lyapunov spectrum (<c>lyapunov</c>); 5 exponents, 200 warm-up and 1,000 recorded steps by default.</summary>
@@ -79,6 +82,7 @@ public sealed record AnalysisOptions
         OptionChecks.WholeInRange("analysis.lyapunov_trajectories", LyapunovTrajectories, 1, 1024);
         OptionChecks.WholeAtLeast("analysis.kick_neurons", KickNeurons, 0);
         OptionChecks.WholeInRange("analysis.max_reasoning_steps", MaxReasoningSteps, 0, 1000);
+        OptionChecks.WholeInRange("analysis.cues_per_memory", CuesPerMemory, 0, 1000);
         FixedPoints.Validate();
         Lyapunov.Validate();
     }

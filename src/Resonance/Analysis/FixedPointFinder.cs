@@ -69,6 +69,7 @@ public static class FixedPointFinder
 
         var (descended, descendedQ, iterations) = Optimise(residual, starts, options);
         var (states, q, polishSteps) = FixedPointPolish.Run(function, residual, descended, descendedQ, options);
+        int converged = (int)(q < options.TolQ).sum().ToInt64();
 
         Tensor keep = q.isfinite() & (double.IsFinite(limit) && limit > 0 ? (states - centroid).square().sum(1).sqrt() <= limit : ones_like(q, ScalarType.Bool));
         long[] finite = Indices(keep);
@@ -79,7 +80,7 @@ public static class FixedPointFinder
 
         long[] unique = Deduplicate(states, q, options.DedupTolerance);
         int merged = finite.Length - unique.Length;
-        if (unique.Length == 0) return new FixedPointResult([], (int)starts.shape[0], excludedStarts, excludedPoints, merged, iterations) { PolishSteps = polishSteps };
+        if (unique.Length == 0) return new FixedPointResult([], (int)starts.shape[0], excludedStarts, excludedPoints, merged, iterations) { PolishSteps = polishSteps, ConvergedStates = converged };
         using var uniqueIndex = tensor(unique, device: states.device);
         Tensor points = states.index_select(0, uniqueIndex);                                                // (M, S)
         Tensor pointQ = q.index_select(0, uniqueIndex);                                                     // (M)
@@ -87,7 +88,7 @@ public static class FixedPointFinder
         Tensor eigenvalues = linalg.eigvals(jacobian.to(CPU)).to(ScalarType.ComplexFloat64);               // (M, S) complex, decomposed in the points' dtype
 
         var found = Describe(points, pointQ, jacobian, eigenvalues, [.. unique.Select(i => origins[i])], options);
-        return new FixedPointResult(found, (int)starts.shape[0], excludedStarts, excludedPoints, merged, iterations) { PolishSteps = polishSteps };
+        return new FixedPointResult(found, (int)starts.shape[0], excludedStarts, excludedPoints, merged, iterations) { PolishSteps = polishSteps, ConvergedStates = converged };
     }
 
     /// <summary>At most <c>initial_states</c> rows drawn without replacement, plus the seeded noise; and each row's index in the input.</summary>

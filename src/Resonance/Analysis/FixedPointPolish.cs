@@ -21,6 +21,8 @@ namespace Resonance.Analysis;
 internal static class FixedPointPolish
 {
     const double DampingShrink = 1 / 3.0, DampingGrowth = 4, SmallestDamping = 1e-15, LargestDamping = 1e6;
+    /// <summary>States per batched Jacobian and solve: bounds the memory of one step (128 states of 384: 150 MB per float64 Jacobian).</summary>
+    const long ChunkStates = 128;
 
     /// <summary>Polishes every state whose q is finite and at or above <c>tol_q</c>.</summary>
     /// <param name="function">The map <c>F</c> (or the vector field <c>f</c>), <c>(batch, S)</c> to <c>(batch, S)</c>.</param>
@@ -41,36 +43,47 @@ internal static class FixedPointPolish
         for (; steps < options.PolishSteps; steps++)
         {
             using var scope = NewDisposeScope();
-            Tensor index = nonzero((q >= options.TolQ) & q.isfinite()).reshape(-1);                 // (A)
-            if (index.shape[0] == 0) break;
-            Tensor h = states.index_select(0, index);                                                 // (A, S)
-            Tensor current = q.index_select(0, index);                                                // (A)
-            Tensor mu = damping.index_select(0, index);                                               // (A)
-            var (jacobian, g) = Jacobians.Compute(residual, h);                                       // (A, S, S), (A, S)
-            using var noGrad = no_grad();
-            Tensor jacobianT = jacobian.transpose(1, 2);                                              // (A, S, S)
-            Tensor gram = jacobianT.bmm(jacobian);                                                    // (A, S, S): J_Gᵀ J_G
-            Tensor scale = gram.diagonal(0, 1, 2).mean([1]).clamp_min(1e-300);                        // (A): s_i
-            Tensor normal = gram + (mu * scale).reshape(-1, 1, 1) * identity;                         // J_Gᵀ J_G + μ s I
-            Tensor gradient = jacobianT.bmm(g.unsqueeze(-1));                                         // (A, S, 1): J_Gᵀ G
-            Tensor newton = h - linalg.solve(normal, gradient).squeeze(-1);                           // (A, S)
-            Tensor newtonQ = Speed(residual, newton);                                                 // (A)
-            Tensor best = newton, bestQ = newtonQ;
-            if (!options.Continuous)
+            Tensor active = nonzero((q >= options.TolQ) & q.isfinite()).reshape(-1);                // (A)
+            if (active.shape[0] == 0) break;
+            for (long start = 0; start < active.shape[0]; start += ChunkStates)
             {
-                Tensor iterate = h + g;                                                               // F(h)
-                Tensor iterateQ = Speed(residual, iterate);
-                Tensor iterateBetter = iterateQ < newtonQ;
-                best = where(iterateBetter.unsqueeze(1), iterate, newton);
-                bestQ = where(iterateBetter, iterateQ, newtonQ);
+                using var chunkScope = NewDisposeScope();
+                Step(residual, states, q, damping, identity, active.narrow(0, start, Math.Min(ChunkStates, active.shape[0] - start)), options);
             }
-            Tensor improved = bestQ < current;                                                        // (A)
-            states.index_copy_(0, index, where(improved.unsqueeze(1), best, h));
-            q.index_copy_(0, index, where(improved, bestQ, current));
-            Tensor newtonTaken = newtonQ < current;
-            damping.index_copy_(0, index, where(newtonTaken, mu * DampingShrink, mu * DampingGrowth).clamp(SmallestDamping, LargestDamping));
         }
         return (states, q, steps);
+    }
+
+    /// <summary>One damped Newton step (or iteration) for the states at <paramref name="index"/>, written into
+    /// <paramref name="states"/>, <paramref name="q"/> and <paramref name="damping"/> in place.</summary>
+    static void Step(Func<Tensor, Tensor> residual, Tensor states, Tensor q, Tensor damping, Tensor identity, Tensor index, FixedPointOptions options)
+    {
+        Tensor h = states.index_select(0, index);                                                     // (A, S)
+        Tensor current = q.index_select(0, index);                                                    // (A)
+        Tensor mu = damping.index_select(0, index);                                                   // (A)
+        var (jacobian, g) = Jacobians.Compute(residual, h);                                           // (A, S, S), (A, S)
+        using var noGrad = no_grad();
+        Tensor jacobianT = jacobian.transpose(1, 2);                                                  // (A, S, S)
+        Tensor gram = jacobianT.bmm(jacobian);                                                        // (A, S, S): J_Gᵀ J_G
+        Tensor scale = gram.diagonal(0, 1, 2).mean([1]).clamp_min(1e-300);                            // (A): s_i
+        Tensor normal = gram + (mu * scale).reshape(-1, 1, 1) * identity;                             // J_Gᵀ J_G + μ s I
+        Tensor gradient = jacobianT.bmm(g.unsqueeze(-1));                                             // (A, S, 1): J_Gᵀ G
+        Tensor newton = h - linalg.solve(normal, gradient).squeeze(-1);                               // (A, S)
+        Tensor newtonQ = Speed(residual, newton);                                                     // (A)
+        Tensor best = newton, bestQ = newtonQ;
+        if (!options.Continuous)
+        {
+            Tensor iterate = h + g;                                                                   // F(h)
+            Tensor iterateQ = Speed(residual, iterate);
+            Tensor iterateBetter = iterateQ < newtonQ;
+            best = where(iterateBetter.unsqueeze(1), iterate, newton);
+            bestQ = where(iterateBetter, iterateQ, newtonQ);
+        }
+        Tensor improved = bestQ < current;                                                            // (A)
+        states.index_copy_(0, index, where(improved.unsqueeze(1), best, h));
+        q.index_copy_(0, index, where(improved, bestQ, current));
+        Tensor newtonTaken = newtonQ < current;
+        damping.index_copy_(0, index, where(newtonTaken, mu * DampingShrink, mu * DampingGrowth).clamp(SmallestDamping, LargestDamping));
     }
 
     /// <summary><c>q = ½ ‖G(h)‖²</c> per row, infinity where it is not finite.</summary>
