@@ -34,6 +34,9 @@ public sealed record FixedPointOptions
     /// <summary>Damped Newton steps at most after the descent, for the states still at or above <c>tol_q</c> (<c>polish_steps</c>);
     /// 0 turns the polish off. Each costs one batched Jacobian and one batched solve of <c>(S, S)</c> systems.</summary>
     public int PolishSteps { get; init; } = 20;
+    /// <summary>Plain iterations <c>h ← F(h)</c> at most before the Newton steps, each kept only while it lowers the state's q
+    /// (<c>polish_iterations</c>, maps only); 0 = none. One forward pass each.</summary>
+    public int PolishIterations { get; init; } = 1000;
     /// <summary>The initial Levenberg–Marquardt damping <c>μ</c> of the Newton steps (<c>polish_damping</c>), relative to the
     /// mean diagonal of <c>J_Gᵀ J_G</c>; divided by 3 after a step that lowered q, multiplied by 4 after one that did not.</summary>
     public double PolishDamping { get; init; } = 1e-9;
@@ -68,6 +71,7 @@ public sealed record FixedPointOptions
         OptionChecks.NonNegative($"{section}.tol_dq", TolDq);
         OptionChecks.WholeInRange($"{section}.polish_steps", PolishSteps, 0, 1000);
         OptionChecks.Positive($"{section}.polish_damping", PolishDamping);
+        OptionChecks.WholeInRange($"{section}.polish_iterations", PolishIterations, 0, 1_000_000);
         OptionChecks.NonNegative($"{section}.dedup_tolerance", DedupTolerance);
         if (!(OutlierFactor > 1)) throw new UserInputException($"{section}.outlier_factor: expected a number > 1 (infinity keeps all), got {OptionChecks.Format(OutlierFactor)}.");
     }

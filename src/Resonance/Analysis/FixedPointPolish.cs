@@ -13,6 +13,8 @@ namespace Resonance.Analysis;
 /// iteration (maps only):          h_F = F(h) = h + G(h)
 /// h ← the candidate with the lower q when it is below q(h); μ_i ← μ_i / 3 when the Newton step was taken, · 4 when not
 /// </code>
+/// Before the Newton steps a map is iterated, <c>h ← F(h)</c>, while that lowers a state's q (<c>polish_iterations</c> at
+/// most; one forward pass each): it brings the stable points of a contracting map to <c>tol_q</c> cheaply.
 /// With <c>μ → 0</c> a step is Newton's (quadratic convergence near a regular fixed point, saddles included); a larger μ
 /// turns it into a short gradient step. The plain iteration is the fallback for a contracting map whose Jacobian is
 /// inexact (a spiking neuron's surrogate gradient). A state is stepped only while <c>q ≥ tol_q</c>; a step never
@@ -36,6 +38,7 @@ internal static class FixedPointPolish
         states = states.detach().clone();                                                             // (N, S)
         q = q.detach().clone();                                                                       // (N)
         if (options.PolishSteps == 0 || states.shape[0] == 0) return (states, q, 0);
+        if (!options.Continuous && options.PolishIterations > 0) Iterate(function, states, q, options);
         long size = states.shape[1];
         Tensor damping = full(states.shape[0], options.PolishDamping, dtype: states.dtype, device: states.device); // μ_i
         using var identity = eye(size, dtype: states.dtype, device: states.device);                  // (S, S)
@@ -52,6 +55,33 @@ internal static class FixedPointPolish
             }
         }
         return (states, q, steps);
+    }
+
+    /// <summary>Plain iteration of the map, <c>h ← F(h)</c>, for every state above <c>tol_q</c>, as long as it keeps lowering that
+    /// state's q (near a stable point of a contracting map it always does; near a saddle it soon stops, and Newton takes over).
+    /// One forward pass per iteration: the next iterate <c>F(F(h))</c> gives the new q. Writes into the tensors in place.</summary>
+    static void Iterate(Func<Tensor, Tensor> function, Tensor states, Tensor q, FixedPointOptions options)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor index = nonzero((q >= options.TolQ) & q.isfinite()).reshape(-1);                     // (A)
+        if (index.shape[0] == 0) return;
+        Tensor h = states.index_select(0, index), image = function(h), current = q.index_select(0, index); // (A, S), F(h), (A)
+        for (int iteration = 0; iteration < options.PolishIterations && index.shape[0] > 0; iteration++)
+        {
+            using var step = NewDisposeScope();
+            Tensor next = function(image);                                                          // F(F(h))
+            Tensor nextQ = 0.5 * (next - image).square().sum(1);                                     // q at F(h)
+            Tensor improved = nextQ.isfinite() & (nextQ < current);                                  // (A)
+            Tensor moved = index.masked_select(improved);
+            states.index_copy_(0, moved, image[improved]);
+            q.index_copy_(0, moved, nextQ[improved]);
+            Tensor running = improved & (nextQ >= options.TolQ);
+            index = index.masked_select(running).MoveToOuterDisposeScope();
+            h = image[running].MoveToOuterDisposeScope();
+            image = next[running].MoveToOuterDisposeScope();
+            current = nextQ[running].MoveToOuterDisposeScope();
+        }
     }
 
     /// <summary>One damped Newton step (or iteration) for the states at <paramref name="index"/>, written into
