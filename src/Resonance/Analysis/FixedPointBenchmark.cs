@@ -46,7 +46,7 @@ public static class FixedPointBenchmark
     /// <summary>Builds the resonator, drives 1,024 trajectories with seeded random rows for 28 steps, and times one search from their ends.</summary>
     /// <param name="device">Where the model and states live.</param>
     /// <param name="seed">Seed of the model, the inputs and the search.</param>
-    /// <param name="options">The search's settings; defaults (with <paramref name="seed"/>) when null.</param>
+    /// <param name="options">The search's settings; when null, those of <c>resonance analyze</c> (1,000 Adam iterations, then the polish) with <paramref name="seed"/>.</param>
     /// <param name="initialStates">Trajectories driven and searched from.</param>
     public static FixedPointBenchmarkResult Measure(Device device, long seed = 0, FixedPointOptions? options = null, int initialStates = InitialStates)
     {
@@ -61,7 +61,7 @@ public static class FixedPointBenchmark
             for (int t = 0; t < DrivenSteps; t++)
                 state = dynamics.Step(state, rand([initialStates, Inputs], dtype: ScalarType.Float64, generator: generator).to(device));
         var clock = Stopwatch.StartNew();
-        options ??= new FixedPointOptions { Seed = seed };
+        options ??= new AnalysisOptions().FixedPoints with { InitialStates = initialStates, Seed = seed };  // the search resonance analyze runs
         var result = FixedPointFinder.Find(dynamics, state, input: null, options);
         double seconds = clock.Elapsed.TotalSeconds;
         return new FixedPointBenchmarkResult(seconds, result.Iterations, result.FixedPoints.Count(), result.SlowPoints.Count(),
