@@ -66,7 +66,7 @@ internal static class FixedPointPolish
         using var noGrad = no_grad();
         Tensor index = nonzero((q >= options.TolQ) & q.isfinite()).reshape(-1);                     // (A)
         if (index.shape[0] == 0) return;
-        Tensor h = states.index_select(0, index), image = function(h), current = q.index_select(0, index); // (A, S), F(h), (A)
+        Tensor image = function(states.index_select(0, index)), current = q.index_select(0, index);  // F(h) (A, S), q (A)
         for (int iteration = 0; iteration < options.PolishIterations && index.shape[0] > 0; iteration++)
         {
             using var step = NewDisposeScope();
@@ -77,10 +77,13 @@ internal static class FixedPointPolish
             states.index_copy_(0, moved, image[improved]);
             q.index_copy_(0, moved, nextQ[improved]);
             Tensor running = improved & (nextQ >= options.TolQ);
+            var (oldIndex, oldImage, oldCurrent) = (index, image, current);
             index = index.masked_select(running).MoveToOuterDisposeScope();
-            h = image[running].MoveToOuterDisposeScope();
             image = next[running].MoveToOuterDisposeScope();
             current = nextQ[running].MoveToOuterDisposeScope();
+            oldIndex.Dispose();                                                                     // the last iteration's, kept out of this scope
+            oldImage.Dispose();
+            oldCurrent.Dispose();
         }
     }
 
