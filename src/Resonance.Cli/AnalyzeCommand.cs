@@ -12,7 +12,8 @@ internal static class AnalyzeCommand
     {
         var command = new Command("analyze",
             "Look inside a trained run: fixed and slow points with their stability and classes, the Lyapunov spectrum, PCA of hidden states, " +
-            "and (resonator) ablations of spikes, leak, neurons and reasoning steps. Reads the run's config and best (else last) checkpoint and writes " +
+            "and (resonator) ablations of spikes, leak, neurons and reasoning steps; on a classical attractor study, the fixed points of its nets (rebuilt from " +
+            "config + seed) against the stored memories and the energy along retrieval. Reads the run's config and best (else last) checkpoint and writes " +
             "RUN_DIR/analysis/ (analysis.json, config.yaml, plots/*.png, .npy arrays), leaving the run's other files alone. " +
             "Exit codes: 0 done, 2 bad input (not a run, no or a damaged checkpoint, a bad --set).");
         var runDir = new Argument<string>("run-dir") { Description = "A run directory that resonance run created (resonance runs lists them).", HelpName = "RUN_DIR" };

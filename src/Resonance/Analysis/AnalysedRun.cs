@@ -52,17 +52,9 @@ public sealed class AnalysedRun : IDisposable
     public static AnalysedRun Open(string path, Device device, DataCache cache, Action<string>? warn = null, bool requireDynamics = true,
         string purpose = "resonance analyze reads")
     {
-        var run = new RunDirectory(path);
-        if (File.Exists(run.Path))
-            throw new UserInputException($"{path}: a file, not a run directory; give a folder that resonance run created (resonance runs lists them).");
-        if (!Directory.Exists(run.Path))
-            throw new UserInputException($"{path}: no such folder; give a run directory that resonance run created (resonance runs lists them).");
-        if (!run.Exists)
-            throw new UserInputException($"{path}: not a run directory (no config.yaml); give a folder that resonance run created (resonance runs lists them).");
-        var kinds = ExperimentKinds.CreateDefault();
-        var (kind, config) = kinds.Detect(run.Guard("read config.yaml", () => ConfigDocument.Load(run.ConfigPath)));
+        var (run, kind, config) = Locate(path);
         if (kind is not TrainingKind)
-            throw new UserInputException($"{path}: this is {(kind.Name.Length > 0 && "aeiou".Contains(kind.Name[0]) ? "an" : "a")} {kind.Name} run; {purpose} training runs (a model trained with checkpoints), not {kind.Name} runs yet.");
+            throw new UserInputException($"{path}: this is {(kind.Name.Length > 0 && "aeiou".Contains(kind.Name[0]) ? "an" : "a")} {kind.Name} run; {purpose} training runs (a model trained with checkpoints){(purpose == "resonance analyze reads" ? " and classical attractor studies" : "")}, not {kind.Name} runs yet.");
         var registry = ModelCatalog.CreateDefault();
         var experiment = Experiment.From(config, registry, run.Name);
         var candidates = new[] { run.BestCheckpointPath, run.LastCheckpointPath }.Where(File.Exists).ToList();
@@ -97,6 +89,21 @@ public sealed class AnalysedRun : IDisposable
             data.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The run folder at <paramref name="path"/>, its kind and its <c>config.yaml</c>.</summary>
+    /// <exception cref="UserInputException">Not a folder, or not a run.</exception>
+    public static (RunDirectory Run, IExperimentKind Kind, ConfigDocument Config) Locate(string path)
+    {
+        var run = new RunDirectory(path);
+        if (File.Exists(run.Path))
+            throw new UserInputException($"{path}: a file, not a run directory; give a folder that resonance run created (resonance runs lists them).");
+        if (!Directory.Exists(run.Path))
+            throw new UserInputException($"{path}: no such folder; give a run directory that resonance run created (resonance runs lists them).");
+        if (!run.Exists)
+            throw new UserInputException($"{path}: not a run directory (no config.yaml); give a folder that resonance run created (resonance runs lists them).");
+        var (kind, config) = ExperimentKinds.CreateDefault().Detect(run.Guard("read config.yaml", () => ConfigDocument.Load(run.ConfigPath)));
+        return (run, kind, config);
     }
 
     /// <summary>The first <paramref name="count"/> test examples (all when 0 or more than there are): inputs <c>(N, T, F)</c> and targets.</summary>

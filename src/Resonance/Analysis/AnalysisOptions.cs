@@ -61,10 +61,16 @@ public sealed record AnalysisOptions
     public int KickNeurons { get; init; } = 20;
     /// <summary>The reasoning-step ablation runs 0 to this many steps (<c>max_reasoning_steps</c>).</summary>
     public int MaxReasoningSteps { get; init; } = 8;
-    /// <summary>The fixed-point search (<c>fixed_points</c>); 256 initial states by default.</summary>
-    public FixedPointOptions FixedPoints { get; init; } = new() { InitialStates = 256, MaxIterations = 3000 };
-    /// <summary>The Lyapunov spectrum (<c>lyapunov</c>); 5 exponents, 200 warm-up and 1,000 recorded steps by default.</summary>
-    public LyapunovOptions Lyapunov { get; init; } = new() { Exponents = 5, WarmupSteps = 200, Steps = 1000 };
+    /// <summary>Attractor studies: corrupted cues per stored memory among the initial states of the search and the retrieval
+    /// whose energy is drawn (<c>cues_per_memory</c>), each with the study's <c>flip_fraction</c> of its bits flipped.</summary>
+    public int CuesPerMemory { get; init; } = 4;
+    /// <summary>The fixed-point search (<c>fixed_points</c>); 256 initial states and 1,000 Adam iterations by default (the
+    /// polish that follows takes the states on to <c>tol_q</c>).</summary>
+    public FixedPointOptions FixedPoints { get; init; } = new() { InitialStates = 256, MaxIterations = 1000 };
+    /// <summary>The Lyapunov spectrum (<c>lyapunov</c>); 5 exponents, 100 warm-up and 300 recorded steps by default: on the
+    /// one-epoch resonator and LSTM the running estimate of the largest exponent moved by less than the spread between
+    /// trajectories after 300 steps (docs/analysis.md), at a quarter of the 1,200 steps' time.</summary>
+    public LyapunovOptions Lyapunov { get; init; } = new() { Exponents = 5, WarmupSteps = 100, Steps = 300 };
 
     /// <summary>Whether <paramref name="part"/> is to run.</summary>
     public bool Runs(AnalysisPart part) => Parts.Contains(part);
@@ -79,6 +85,7 @@ public sealed record AnalysisOptions
         OptionChecks.WholeInRange("analysis.lyapunov_trajectories", LyapunovTrajectories, 1, 1024);
         OptionChecks.WholeAtLeast("analysis.kick_neurons", KickNeurons, 0);
         OptionChecks.WholeInRange("analysis.max_reasoning_steps", MaxReasoningSteps, 0, 1000);
+        OptionChecks.WholeInRange("analysis.cues_per_memory", CuesPerMemory, 0, 1000);
         FixedPoints.Validate();
         Lyapunov.Validate();
     }

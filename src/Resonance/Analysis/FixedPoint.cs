@@ -35,6 +35,10 @@ public sealed record FixedPoint(
 public sealed record FixedPointResult(
     IReadOnlyList<FixedPoint> Points, int InitialStates, int ExcludedInitialStates, int ExcludedPoints, int DuplicatesMerged, int Iterations)
 {
+    /// <summary>Newton polishing steps run after the descent (<see cref="FixedPointOptions.PolishSteps"/> at most).</summary>
+    public int PolishSteps { get; init; }
+    /// <summary>Optimised states that ended below <c>tol_q</c>, before outliers were dropped and duplicates merged.</summary>
+    public int ConvergedStates { get; init; }
     /// <summary>The points with <c>q &lt; tol_q</c>.</summary>
     public IEnumerable<FixedPoint> FixedPoints => Points.Where(point => !point.IsSlow);
     /// <summary>The points whose q stayed at or above <c>tol_q</c>.</summary>

@@ -17,7 +17,9 @@ namespace Resonance.Analysis;
 /// η_i ← η_i · growth  when q_i fell,  η_i · decay  when it rose   (per state i, at least min_learning_rate)
 /// </code>
 /// All states are one batch: one forward and one backward pass per iteration. A state stops when <c>q &lt; tol_q</c> or
-/// when q changes by less than <c>tol_dq</c>. Then optimised states beyond the outlier distance are dropped, states that
+/// when q changes by less than <c>tol_dq</c>. Every state still at or above <c>tol_q</c> is then polished by damped Newton
+/// steps on <c>F(h) − h = 0</c> with the plain iteration of the map as fallback (<see cref="FixedPointPolish"/>,
+/// <c>polish_steps</c>). Then optimised states beyond the outlier distance are dropped, states that
 /// agree within the dedup tolerance in every coordinate are merged (the lowest q kept), and each point's Jacobian
 /// <c>J = ∂F/∂h</c> is computed by <see cref="Jacobians"/> and decomposed (<c>linalg.eigvals</c>). A map's point is
 /// stable when every <c>|λ| &lt; 1</c>, unstable when every <c>|λ| &gt; 1</c>, a saddle with <c>#{|λ| &gt; 1}</c> unstable
@@ -65,7 +67,9 @@ public static class FixedPointFinder
         starts = starts.index_select(0, tensor(kept, device: starts.device));
         origins = [.. kept.Select(i => origins[i])];
 
-        var (states, q, iterations) = Optimise(residual, starts, options);
+        var (descended, descendedQ, iterations) = Optimise(residual, starts, options);
+        var (states, q, polishSteps) = FixedPointPolish.Run(function, residual, descended, descendedQ, options);
+        int converged = (int)(q < options.TolQ).sum().ToInt64();
 
         Tensor keep = q.isfinite() & (double.IsFinite(limit) && limit > 0 ? (states - centroid).square().sum(1).sqrt() <= limit : ones_like(q, ScalarType.Bool));
         long[] finite = Indices(keep);
@@ -76,7 +80,7 @@ public static class FixedPointFinder
 
         long[] unique = Deduplicate(states, q, options.DedupTolerance);
         int merged = finite.Length - unique.Length;
-        if (unique.Length == 0) return new FixedPointResult([], (int)starts.shape[0], excludedStarts, excludedPoints, merged, iterations);
+        if (unique.Length == 0) return new FixedPointResult([], (int)starts.shape[0], excludedStarts, excludedPoints, merged, iterations) { PolishSteps = polishSteps, ConvergedStates = converged };
         using var uniqueIndex = tensor(unique, device: states.device);
         Tensor points = states.index_select(0, uniqueIndex);                                                // (M, S)
         Tensor pointQ = q.index_select(0, uniqueIndex);                                                     // (M)
@@ -84,7 +88,7 @@ public static class FixedPointFinder
         Tensor eigenvalues = linalg.eigvals(jacobian.to(CPU)).to(ScalarType.ComplexFloat64);               // (M, S) complex, decomposed in the points' dtype
 
         var found = Describe(points, pointQ, jacobian, eigenvalues, [.. unique.Select(i => origins[i])], options);
-        return new FixedPointResult(found, (int)starts.shape[0], excludedStarts, excludedPoints, merged, iterations);
+        return new FixedPointResult(found, (int)starts.shape[0], excludedStarts, excludedPoints, merged, iterations) { PolishSteps = polishSteps, ConvergedStates = converged };
     }
 
     /// <summary>At most <c>initial_states</c> rows drawn without replacement, plus the seeded noise; and each row's index in the input.</summary>

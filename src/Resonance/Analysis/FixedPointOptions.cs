@@ -5,7 +5,8 @@ namespace Resonance.Analysis;
 /// The defaults follow Golub &amp; Sussillo's FixedPointFinder: <c>tol_q = 1e-12</c>, duplicates within 1e-3 per dimension
 /// merged, initial states farther than 10 times the median distance from their centroid excluded, an Adam optimiser
 /// (epsilon 0.01) whose learning rate grows while q falls and shrinks when it rises. Here every initial state keeps
-/// its own rate and stops on its own.
+/// its own rate and stops on its own, and states that Adam leaves above <c>tol_q</c> are polished by damped Newton steps
+/// (FixedPointFinder has no such stage; its slow points stay slow).
 /// </remarks>
 public sealed record FixedPointOptions
 {
@@ -30,6 +31,15 @@ public sealed record FixedPointOptions
     public double TolQ { get; init; } = 1e-12;
     /// <summary>A state stops once q changes by less than this in one iteration (<c>tol_dq</c>).</summary>
     public double TolDq { get; init; } = 1e-20;
+    /// <summary>Damped Newton steps at most after the descent, for the states still at or above <c>tol_q</c> (<c>polish_steps</c>);
+    /// 0 turns the polish off. Each costs one batched Jacobian and one batched solve of <c>(S, S)</c> systems.</summary>
+    public int PolishSteps { get; init; } = 20;
+    /// <summary>Plain iterations <c>h ← F(h)</c> at most before the Newton steps, each kept only while it lowers the state's q
+    /// (<c>polish_iterations</c>, maps only); 0 = none. One forward pass each.</summary>
+    public int PolishIterations { get; init; } = 1000;
+    /// <summary>The initial Levenberg–Marquardt damping <c>μ</c> of the Newton steps (<c>polish_damping</c>), relative to the
+    /// mean diagonal of <c>J_Gᵀ J_G</c>; divided by 3 after a step that lowered q, multiplied by 4 after one that did not.</summary>
+    public double PolishDamping { get; init; } = 1e-9;
     /// <summary>Two points are one when every coordinate differs by less than this (<c>dedup_tolerance</c>), in state units.</summary>
     public double DedupTolerance { get; init; } = 1e-3;
     /// <summary>Initial states (and found points) farther from the initial states' centroid than this times the initial
@@ -59,6 +69,9 @@ public sealed record FixedPointOptions
         OptionChecks.Positive($"{section}.adam_epsilon", AdamEpsilon);
         OptionChecks.Positive($"{section}.tol_q", TolQ);
         OptionChecks.NonNegative($"{section}.tol_dq", TolDq);
+        OptionChecks.WholeInRange($"{section}.polish_steps", PolishSteps, 0, 1000);
+        OptionChecks.Positive($"{section}.polish_damping", PolishDamping);
+        OptionChecks.WholeInRange($"{section}.polish_iterations", PolishIterations, 0, 1_000_000);
         OptionChecks.NonNegative($"{section}.dedup_tolerance", DedupTolerance);
         if (!(OutlierFactor > 1)) throw new UserInputException($"{section}.outlier_factor: expected a number > 1 (infinity keeps all), got {OptionChecks.Format(OutlierFactor)}.");
     }

@@ -69,13 +69,15 @@ public static class RunAnalysis
         options.Validate();
         var clock = Stopwatch.StartNew();
         var events = context.Events;
+        var (located, kind, config) = AnalysedRun.Locate(runPath);
+        if (kind is Attractors.Studies.AttractorExperimentKind)
+            return AttractorAnalysis.Run(located, config, options, optionsYaml, context);
         using var analysed = AnalysedRun.Open(runPath, context.Device, context.Cache, warning => events.Report(new RunMessage(warning, MessageLevel.Warning)));
         var run = analysed.Run;
-        string folder = FolderOf(run.Path), plots = Path.Combine(folder, "plots");
-        run.Guard("create analysis/", () => Directory.CreateDirectory(plots));
+        var files = new AnalysisFiles(run);
+        string folder = files.Folder;
         string checkpoint = Path.GetRelativePath(run.Path, analysed.CheckpointPath);
-        run.Guard("write analysis/config.yaml", () => AtomicFile.WriteAllText(Path.Combine(folder, "config.yaml"),
-            $"# resonance analyze {run.Path}\nrun: {run.Name}\ncheckpoint: {checkpoint}\n{optionsYaml}"));
+        files.Text("config.yaml", $"# resonance analyze {run.Path}\nrun: {run.Name}\ncheckpoint: {checkpoint}\n{optionsYaml}");
         var model = analysed.Model;
         string type = analysed.Experiment.Model.Type;
         events.Report(new RunStarted(folder, Kind, $"analysis of {run.Name}: {type}, {checkpoint} (epoch {analysed.CheckpointState.Epoch}, step {analysed.CheckpointState.Step}), " +
@@ -111,12 +113,12 @@ public static class RunAnalysis
         var written = new List<string>();
         string Plot(string file, Func<string, string> draw)
         {
-            string path = run.Guard($"write analysis/plots/{file}", () => draw(Path.Combine(plots, file)));
+            string path = files.Plot(file, draw);
             written.Add(path);
             events.Report(new FigureWritten(path));
             return path;
         }
-        void Array(string file, float[] values, params long[] shape) => run.Guard($"write analysis/{file}", () => NpyFile.Write(Path.Combine(folder, file), values, shape));
+        void Array(string file, float[] values, params long[] shape) => files.Array(file, values, shape);
 
         try
         {
@@ -207,6 +209,7 @@ public static class RunAnalysis
                     ["warmup_steps"] = options.Lyapunov.WarmupSteps,
                     ["steps"] = options.Lyapunov.Steps,
                     ["spread_of_largest"] = spectrum.PerInitialCondition.Max(e => e[0]) - spectrum.PerInitialCondition.Min(e => e[0]),
+                    ["largest_running_estimate"] = RunningEstimates(spectrum),
                 };
                 events.Report(new RunMessage($"Lyapunov spectrum (per step): {string.Join(", ", spectrum.Exponents.Select(e => e.ToString("F4", CultureInfo.InvariantCulture)))}", MessageLevel.Result));
                 Plot("lyapunov.png", path => AnalysisPlots.Lyapunov(path, spectrum));
@@ -219,7 +222,7 @@ public static class RunAnalysis
                 Tensor coordinates = pca.Project(states.reshape(-1, states.shape[2])).reshape(batch, states.shape[1], k); // (B, T + R, k)
                 Tensor finalCoordinates = coordinates.select(1, coordinates.shape[1] - 1);                               // (B, k)
                 Array("pca_trajectories.npy", Floats(coordinates), batch, states.shape[1], k);
-                run.Guard("write analysis/pca_labels.npy", () => NpyFile.Write(Path.Combine(folder, "pca_labels.npy"), labels, batch));
+                files.Array("pca_labels.npy", labels, batch);
                 Array("pca_components.npy", [.. pca.Components.Cast<double>().Select(v => (float)v)], k, pca.Mean.Length);
                 var overlay = new List<(double[], FixedPointStability, bool)>();
                 if (found is { Points.Count: > 0 })
@@ -256,8 +259,8 @@ public static class RunAnalysis
         var json = new JsonObject();
         foreach (var (key, value) in summary) json[key] = JsonValues.From(value);
         json["detail"] = detail;
-        run.Guard("write analysis/analysis.json", () => AtomicFile.WriteAllText(Path.Combine(folder, "analysis.json"),
-            json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"));
+        files.Text("analysis.json", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        files.RemoveStale();
         string message = $"analysis of {run.Name} written to {folder}";
         var outcome = new RunOutcome(RunStatus.Completed, message, summary,
             [new StudyTable("analysis", $"analysis of {run.Name}", ["figure", "value"],
@@ -265,6 +268,17 @@ public static class RunAnalysis
         { Plots = written };
         events.Report(new RunEnded(outcome.Status, outcome.Message, summary));
         return outcome;
+    }
+
+    /// <summary>The running estimate of the largest exponent after 25, 50, 100, 200, 300, 500, 1,000, ... recorded steps (as far as
+    /// they go): how fast the estimate settles.</summary>
+    static JsonObject RunningEstimates(LyapunovResult spectrum)
+    {
+        var estimates = new JsonObject();
+        int steps = spectrum.Running.GetLength(0);
+        foreach (int at in new[] { 25, 50, 100, 200, 300, 500, 1000, 2000, 5000 }.Where(a => a < steps).Append(steps))
+            estimates[at.ToString(CultureInfo.InvariantCulture)] = spectrum.Running[at - 1, 0];
+        return estimates;
     }
 
     /// <summary>Classification accuracy of the model's own forward pass, in batches, without gradients.</summary>

@@ -1,3 +1,4 @@
+using Resonance.Models;
 using static TorchSharp.torch;
 
 namespace Resonance.Attractors;
@@ -18,6 +19,11 @@ public interface IAssociativeMemory
     /// <param name="cues"><c>(K, B, N)</c>.</param>
     /// <returns>States after each step, <c>(K, B, T, N)</c>, <c>T &gt; PresentSteps</c>.</returns>
     Tensor Recall(Tensor cues);
+
+    /// <summary>Net <paramref name="index"/>'s free-running update <c>h → F(h)</c> (no cue, <c>InputSize</c> 0) for analysis: fixed
+    /// points, Jacobians, Lyapunov spectra. It runs in the state's dtype and reads the weights as they are at each call.</summary>
+    /// <param name="index">In <c>[0, K)</c>.</param>
+    IRecurrentDynamics Net(int index);
 }
 
 /// <summary>Trained <see cref="AttractorRnn"/> nets: the cue is presented for <c>presentSteps</c>, then the net runs free.</summary>
@@ -30,6 +36,13 @@ public sealed class LearnedMemory(AttractorRnn model, int presentSteps, int reta
     {
         using var noGrad = no_grad();
         return model.Run(cues, presentSteps, retainSteps);
+    }
+
+    /// <summary>The free-running step <c>h → f(W_self h)</c> (the cue off).</summary>
+    public IRecurrentDynamics Net(int index)
+    {
+        var net = model.Net(index);
+        return new MemoryNet(model.Neurons, state => net.Step(state, null));
     }
 }
 
@@ -49,6 +62,21 @@ public sealed class WeightMemory(Tensor weights, HopfieldUpdate update, int step
         using var order = update == HopfieldUpdate.AsyncSign ? Runtime.RandomStreams.Generator(orderSeed) : null;
         return HopfieldDynamics.Run(weights, cues, steps, update, gain, order);
     }
+
+    /// <summary><c>h → tanh(gain W h)</c>, or <c>h → sign(W h)</c> (a zero field keeps <c>h_i</c>) for both sign updates: the
+    /// asynchronous sweep has the same fixed points as the synchronous map. The sign map's Jacobian is 0 wherever it is defined.</summary>
+    public IRecurrentDynamics Net(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        Tensor w = weights[index];                                                              // (N, N)
+        return new MemoryNet((int)weights.shape[^1], state =>
+        {
+            using var scope = NewDisposeScope();
+            Tensor field = state.matmul(w.to(state.dtype, state.device).t());                  // (B, N): (W h)ᵀ
+            return (update == HopfieldUpdate.Tanh ? (gain * field).tanh() : HopfieldDynamics.SignKeepingZero(field, state)).MoveToOuterDisposeScope();
+        });
+    }
 }
 
 /// <summary>Modern Hopfield memories: one update <c>ξ ← X softmax(β Xᵀ ξ)</c> (a trajectory of one step).</summary>
@@ -65,6 +93,20 @@ public sealed class ModernMemory(Tensor memories, Tensor mask, double beta) : IA
         using var scope = NewDisposeScope();
         return ModernHopfield.Retrieve(memories, mask, cues, beta).unsqueeze(2).MoveToOuterDisposeScope();
     }
+
+    /// <summary><c>ξ → X softmax(β Xᵀ ξ)</c> over net <paramref name="index"/>'s real memories.</summary>
+    public IRecurrentDynamics Net(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        Tensor real = memories[index].index_select(0, nonzero(mask[index]).reshape(-1));      // (P, N)
+        return new MemoryNet((int)memories.shape[^1], state =>
+        {
+            using var scope = NewDisposeScope();
+            Tensor x = real.to(state.dtype, state.device);
+            return (beta * state.matmul(x.t())).softmax(-1).matmul(x).MoveToOuterDisposeScope(); // (B, N)
+        });
+    }
 }
 
 /// <summary>Dense associative memories with hidden neurons (<see cref="DenseHopfield"/>), constructed or learned, run from the cue as initial state.</summary>
@@ -79,5 +121,38 @@ public sealed class DenseMemory(DenseWeights weights, int steps) : IAssociativeM
     {
         using var noGrad = no_grad();
         return DenseHopfield.Run(weights, cues, steps);
+    }
+
+    /// <summary><c>v → tanh(Drive relu(Listen v / N + Bias))</c> of net <paramref name="index"/>.</summary>
+    public IRecurrentDynamics Net(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        Tensor listen = weights.Listen[index], bias = weights.Bias[index], drive = weights.Drive[index]; // (H, N), (H), (N, H)
+        int n = (int)listen.shape[1];
+        return new MemoryNet(n, state =>
+        {
+            using var scope = NewDisposeScope();
+            Tensor hidden = (state.matmul(listen.to(state.dtype, state.device).t()) / n + bias.to(state.dtype, state.device)).relu(); // (B, H)
+            return hidden.matmul(drive.to(state.dtype, state.device).t()).tanh().MoveToOuterDisposeScope();                          // (B, N)
+        });
+    }
+}
+
+/// <summary>One memory's free-running update as <see cref="IRecurrentDynamics"/>: the state is the <c>N</c> neurons, there is no
+/// input (the cue is the initial state), and the initial state is zero.</summary>
+/// <param name="neurons"><c>N</c>.</param>
+/// <param name="step"><c>(B, N)</c> to <c>(B, N)</c>.</param>
+internal sealed class MemoryNet(int neurons, Func<Tensor, Tensor> step) : IRecurrentDynamics
+{
+    public int StateSize => neurons;
+    public int InputSize => 0;
+    public Tensor InitialState(long batch, Device device) => zeros(batch, neurons, device: device);
+
+    public Tensor Step(Tensor state, Tensor? input)
+    {
+        if (input is not null && input.numel() != 0)
+            throw new ArgumentException("an associative memory's update takes no input: the cue is its initial state", nameof(input));
+        return step(state);
     }
 }

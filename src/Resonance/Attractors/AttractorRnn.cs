@@ -214,9 +214,9 @@ public sealed class AttractorRnn : nn.Module
         public Tensor Step(Tensor state, Tensor? input)
         {
             using var scope = NewDisposeScope();
-            Tensor w = stack.SelfWeights()[index];                                    // (N, N)
+            Tensor w = stack.SelfWeights()[index].to(state.dtype, state.device);    // (N, N), in the state's dtype
             Tensor u = state.matmul(w.t());
-            if (input is not null) u = u + input.matmul(stack.Input[index].t());
+            if (input is not null) u = u + input.matmul(stack.Input[index].to(state.dtype, state.device).t());
             return Activations.Apply(stack.activations[index], u).MoveToOuterDisposeScope();
         }
     }
