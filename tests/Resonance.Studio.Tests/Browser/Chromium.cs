@@ -29,8 +29,8 @@ public static class Chromium
             if (File.Exists(ExecutablePath)) return;
             if (Environment.UserName != "root")
                 throw new InvalidOperationException($"browser tests need Chromium at {ExecutablePath}: install it with `sudo apt-get install -y chromium`, then run the tests again.");
-            Run("apt-get", "update");
-            Run("apt-get", "install", "-y", "--no-install-recommends", "chromium");
+            Run("apt-get", "-o", "DPkg::Lock::Timeout=600", "update");        // waits while the interop tests install PyTorch
+            Run("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "--no-install-recommends", "chromium");
             if (!File.Exists(ExecutablePath))
                 throw new InvalidOperationException($"apt-get install chromium did not provide {ExecutablePath}; install Debian's chromium package by hand.");
         }

@@ -31,8 +31,10 @@ internal static class PythonTorch
         if (HasTorch()) return null;
         if (Environment.UserName != "root" || !File.Exists("/usr/bin/apt-get"))
             return $"the interop tests need PyTorch and NumPy in {Python}: run `sudo {Install}` (Debian 12).";
-        var (code, _, error) = Execute("/usr/bin/apt-get", ["install", "-y", "python3-torch", "python3-numpy", "libopenblas0-openmp"], null,
-            ("DEBIAN_FRONTEND", "noninteractive"));
+        // Wait for the package lock: the studio's browser tests may be installing Chromium in the other test process.
+        Execute("/usr/bin/apt-get", ["-o", "DPkg::Lock::Timeout=600", "update"], null, ("DEBIAN_FRONTEND", "noninteractive"));
+        var (code, _, error) = Execute("/usr/bin/apt-get", ["-o", "DPkg::Lock::Timeout=600", "install", "-y", "python3-torch", "python3-numpy",
+            "libopenblas0-openmp"], null, ("DEBIAN_FRONTEND", "noninteractive"));
         if (code != 0 || !HasTorch())
             return $"`{Install}` failed ({code}): {error.Trim().Split('\n').LastOrDefault()}";
         return null;
