@@ -69,7 +69,7 @@ public sealed class LabSocket(LabRegistry registry, int maxMessageBytes)
         using var done = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         Task frames = Task.CompletedTask;
         var queue = Channel.CreateBounded<(JsonObject Command, JsonNode? Request)>(new BoundedChannelOptions(MaxQueued) { SingleReader = true, SingleWriter = true });
-        using var quick = new SemaphoreSlim(MaxQuick, MaxQuick);
+        var quick = new SemaphoreSlim(MaxQuick, MaxQuick);                    // not disposed: a reply still in flight releases it after the socket ends
         try
         {
             await channel.SendAsync(new JsonObject { ["type"] = "lab", ["id"] = lab.Id, ["kind"] = kind, ["joined"] = joined, ["pages"] = lab.SocketCount }, done.Token);
