@@ -27,7 +27,7 @@ internal static class BenchCommand
             bool isQuick = parse.GetValue(quick);
 
             var settings = isQuick ? BenchmarkSettings.Quick(device) : BenchmarkSettings.Full(device);
-            var cases = BenchmarkSuite.StandardCases();
+            List<BenchmarkCase> cases = [.. BenchmarkSuite.StandardCases(), Studio.StudioFramesBenchmark.Case()];
             if (parse.GetValue(only) is { Length: > 0 } names)
             {
                 var unknown = names.Where(name => cases.All(c => c.Name != name)).ToList();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 
 namespace Resonance.Studio;
 
@@ -24,7 +25,9 @@ public delegate ILabSession LabSessionFactory(JsonObject settings);
 /// <c>/ws/labs/{kind}?lab=ID&amp;key=value...</c>: a page's socket to a shared lab (<see cref="LabRegistry"/>). The first
 /// message tells the page which lab it is on, <c>{"type": "lab", "id", "kind", "joined", "pages"}</c> (the page writes
 /// <c>lab=ID</c> into its URL, so a reload or a second tab joins the same lab). Then text messages from the page are commands
-/// (JSON objects) whose replies go back as text to that page alone; a command that changes the lab's state reaches the other
+/// (JSON objects) whose replies go back as text to that page alone, one command at a time in the order sent, except <c>cancel</c>
+/// and <c>state</c>, which are handled at once beside a command in flight (a reply carries the command's <c>request</c> back, so a
+/// page can tell which reply is which); a command that changes the lab's state reaches the other
 /// pages as a <c>{"type": "state"}</c> push; frames go out as binary messages, the newest only per page (a slow page gets
 /// fewer frames, never a queue). An unknown kind is answered with the kinds there are, and the socket closes.
 /// </summary>
@@ -65,22 +68,33 @@ public sealed class LabSocket(LabRegistry registry, int maxMessageBytes)
         }
         using var done = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         Task frames = Task.CompletedTask;
+        var queue = Channel.CreateBounded<(JsonObject Command, JsonNode? Request)>(new BoundedChannelOptions(MaxQueued) { SingleReader = true, SingleWriter = true });
+        var quick = new SemaphoreSlim(MaxQuick, MaxQuick);                    // not disposed: a reply still in flight releases it after the socket ends
         try
         {
             await channel.SendAsync(new JsonObject { ["type"] = "lab", ["id"] = lab.Id, ["kind"] = kind, ["joined"] = joined, ["pages"] = lab.SocketCount }, done.Token);
             frames = PumpFramesAsync(lab.Session, channel, done.Token);
+            _ = HandleInOrderAsync(queue.Reader, lab, channel, done.Token);
             while (await channel.ReceiveAsync(done.Token) is { } bytes)
             {
-                JsonObject reply;
+                JsonObject command;
+                JsonNode? request;
                 try
                 {
-                    reply = await lab.HandleAsync(Messages.ParseObject(bytes), channel, done.Token);
+                    command = Messages.ParseObject(bytes);
+                    request = TakeRequest(command);
                 }
-                catch (Exception e) when (e is BadMessageException or UserInputException)
+                catch (BadMessageException e)
                 {
-                    reply = ErrorOf(e);
+                    await channel.SendAsync(ErrorOf(e), done.Token);
+                    continue;
                 }
-                await channel.SendAsync(reply, done.Token);
+                if (command["type"] is JsonValue type && type.TryGetValue(out string? name) && AtOnce.Contains(name))
+                {
+                    await quick.WaitAsync(done.Token);
+                    _ = HandleAtOnceAsync(command, request, lab, channel, quick, done.Token);
+                }
+                else await queue.Writer.WriteAsync((command, request), done.Token);
             }
         }
         catch (OperationCanceledException) when (done.IsCancellationRequested)
@@ -88,11 +102,83 @@ public sealed class LabSocket(LabRegistry registry, int maxMessageBytes)
         }
         finally
         {
+            queue.Writer.TryComplete();
             await done.CancelAsync();
             try { await frames; } catch (OperationCanceledException) { }
             registry.Leave(lab, channel);
             await channel.CloseAsync(WebSocketCloseStatus.NormalClosure, "lab closed");
         }
+    }
+
+    /// <summary>Commands answered at once, beside a command in flight (a <c>cancel</c> must reach the training it stops).</summary>
+    public static readonly IReadOnlySet<string> AtOnce = new HashSet<string>(StringComparer.Ordinal) { "cancel", "state" };
+
+    /// <summary>Most commands a page may have waiting behind the one in flight (then the socket reads no more until one ends).</summary>
+    const int MaxQueued = 32;
+
+    /// <summary>Most <see cref="AtOnce"/> commands of one page in flight together.</summary>
+    const int MaxQuick = 4;
+
+    /// <summary>Runs a page's commands one at a time, in the order sent, until the socket ends.</summary>
+    static async Task HandleInOrderAsync(ChannelReader<(JsonObject Command, JsonNode? Request)> queue, SharedLab lab, SocketChannel channel, CancellationToken cancel)
+    {
+        try
+        {
+            await foreach (var (command, request) in queue.ReadAllAsync(cancel))
+                await channel.SendAsync(await ReplyAsync(command, request, lab, channel, cancel), cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+        }
+    }
+
+    static async Task HandleAtOnceAsync(JsonObject command, JsonNode? request, SharedLab lab, SocketChannel channel, SemaphoreSlim quick, CancellationToken cancel)
+    {
+        try
+        {
+            await channel.SendAsync(await ReplyAsync(command, request, lab, channel, cancel), cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            quick.Release();
+        }
+    }
+
+    /// <summary>The reply to one command, or the error it met, carrying the command's <c>request</c> back.</summary>
+    static async Task<JsonObject> ReplyAsync(JsonObject command, JsonNode? request, SharedLab lab, SocketChannel channel, CancellationToken cancel)
+    {
+        JsonObject reply;
+        try
+        {
+            reply = await lab.HandleAsync(command, channel, cancel);
+        }
+        catch (Exception e) when (e is BadMessageException or UserInputException)
+        {
+            reply = ErrorOf(e);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+        {
+            reply = Error($"internal error in the lab: {e.Message.Split('\n')[0]}");             // a bug; the page keeps its socket
+        }
+        if (request is not null) reply["request"] = request.DeepClone();
+        return reply;
+    }
+
+    /// <summary>Removes the command's <c>request</c>, a tag of the page's own (a number, or text up to 64 characters) that
+    /// its reply carries back: replies to <see cref="AtOnce"/> commands may overtake the reply to a command in flight.</summary>
+    /// <exception cref="BadMessageException">A <c>request</c> of another kind.</exception>
+    public static JsonNode? TakeRequest(JsonObject command)
+    {
+        if (!command.Remove("request", out var request) || request is null) return null;
+        return request.GetValueKind() switch
+        {
+            System.Text.Json.JsonValueKind.Number => request,
+            System.Text.Json.JsonValueKind.String when request.GetValue<string>().Length <= 64 => request,
+            _ => throw new BadMessageException("request: expected a number or a text of at most 64 characters (the reply carries it back)"),
+        };
     }
 
     /// <summary>The lab id and the settings from a URL query. Values are text there: <c>true</c> and <c>false</c> become

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticFiles;
 
@@ -69,21 +70,35 @@ static class RunsApi
         });
     }
 
+    /// <summary>The most of an oversized body that is read and dropped before the 413 goes out, so that a client still
+    /// sending it reads the 413 rather than a reset connection; a longer one is refused without reading it.</summary>
+    public const int DrainBytes = 1 << 20;
+
     /// <summary>The request body as one JSON object, at most <paramref name="maxBytes"/> long.</summary>
+    /// <remarks>An oversized body (by its Content-Length or as it arrives) is read to its end, up to <see cref="DrainBytes"/>,
+    /// before the 413: a client such as <c>fetch</c> or <c>HttpClient</c> sends the whole body before it reads the reply, and a
+    /// server that answers and closes while bytes are still coming makes the client's TCP stack see a reset instead of the
+    /// reply. Kestrel's own limit (the same <paramref name="maxBytes"/>) is raised to <see cref="DrainBytes"/> for this request
+    /// only, so reading the rest does not throw.</remarks>
     /// <exception cref="BadMessageException">Not JSON (415), too large (413), malformed (400).</exception>
     static async Task<JsonObject> ReadBodyAsync(HttpContext context, int maxBytes)
     {
         if (context.Request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             throw new BadMessageException("expected a JSON body (Content-Type: application/json)", StatusCodes.Status415UnsupportedMediaType);
-        if (context.Request.ContentLength > maxBytes) throw TooLarge(maxBytes);
+        if (context.Request.ContentLength > DrainBytes) throw TooLarge(maxBytes);
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = Math.Max(maxBytes, DrainBytes);
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];
+        long total = 0;
         int read;
         while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > maxBytes) throw TooLarge(maxBytes);
+            total += read;
+            if (total <= maxBytes) buffer.Write(chunk, 0, read);
+            else if (total > DrainBytes) throw TooLarge(maxBytes);   // Kestrel stops it here too
         }
+        if (total > maxBytes) throw TooLarge(maxBytes);
         return Messages.ParseObject(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 

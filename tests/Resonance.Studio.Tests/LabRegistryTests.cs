@@ -184,4 +184,25 @@ public sealed class LabRegistryTests : IAsyncLifetime
         Assert.Equal(16, (int)reply["settings"]!["neurons"]!);
         Assert.Equal("hebbian", (string)reply["settings"]!["left_rule"]!);
     }
+    [Fact]
+    public async Task A_cancel_overtakes_the_training_it_stops_and_the_configure_ends_in_an_error_reply()
+    {
+        await using var page = await SocketClient.ConnectAsync(studio.Server.Address, "/ws/labs/attractor?neurons=16&memories=2&left_rule=hebbian&level=0");
+        await Welcome(page);
+        await page.SendAsync("""{"type": "configure", "settings": {"left_rule": "learned-dense", "epochs": 5000}, "request": 1}""");
+        var before = await page.WaitForFrameAsync(f => System.Text.Encoding.UTF8.GetString(f).Contains("\"type\":\"training\""));
+        Assert.Empty(before);                                                            // the configure is still in flight
+        var cancelled = await Command(page, """{"type": "cancel", "request": "stop-it"}""");   // the first reply: before the configure's
+        Assert.Equal("stop-it", (string)cancelled["request"]!);
+        Assert.True((bool)cancelled["cancelled"]!);
+        var configure = await page.WaitForAsync(m => m["type"] is null || (string?)m["type"] == "error");
+        Assert.Equal("error", (string)configure["type"]!);
+        Assert.Equal(1, (int)configure["request"]!);
+        Assert.Equal("configure: cancelled; the lab keeps the settings and nets it had.", (string)configure["message"]!);
+        var state = await Command(page, """{"type": "state"}""");
+        Assert.Equal("hebbian", (string)state["settings"]!["left_rule"]!);
+        Assert.False(state.ContainsKey("request"));
+        var refused = await Command(page, """{"type": "state", "request": [1]}""");
+        Assert.Equal("request: expected a number or a text of at most 64 characters (the reply carries it back)", (string)refused["message"]!);
+    }
 }

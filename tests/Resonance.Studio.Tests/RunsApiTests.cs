@@ -135,6 +135,44 @@ public sealed class RunsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
     }
 
+    /// <summary>The client sends the whole body before it reads the reply; the server reads an oversized body to its end
+    /// before answering, so the client reads the 413 (and keeps its connection) rather than a reset.</summary>
+    [Fact]
+    public async Task An_oversized_body_sent_whole_reads_its_413_every_time_with_or_without_a_length()
+    {
+        byte[] huge = System.Text.Encoding.UTF8.GetBytes("{\"experiment\": \"" + new string('x', 300_000) + "\"}");
+        for (int attempt = 0; attempt < 8; attempt++)
+        {
+            HttpContent content = attempt % 2 == 0
+                ? new ByteArrayContent(huge)
+                : new StreamContent(new UnknownLengthStream(huge));   // chunked: the size shows only as it arrives
+            content.Headers.ContentType = new("application/json");
+            var response = await studio.Http.PostAsync("/api/runs", content);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Contains("at most 65,536 bytes", (string)(await TestStudio.ReadJsonAsync(response))["error"]!);
+            Assert.Equal(HttpStatusCode.OK, (await studio.Http.GetAsync("/api/runs")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_body_past_the_drain_limit_with_expect_continue_is_413_before_it_is_sent()
+    {
+        using var handler = new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient(handler) { BaseAddress = studio.Server.Address, Timeout = TimeSpan.FromSeconds(30) };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/runs") { Content = new ByteArrayContent(new byte[RunsApi.DrainBytes + 1]) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.ExpectContinue = true;
+        var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("at most 65,536 bytes", (string)(await TestStudio.ReadJsonAsync(response))["error"]!);
+    }
+
+    /// <summary>A readable stream that does not tell its length, so HttpClient sends it chunked.</summary>
+    sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes, writable: false)
+    {
+        public override bool CanSeek => false;
+    }
+
     [Fact]
     public async Task Stopping_a_run_this_studio_did_not_start_is_refused()
     {

@@ -103,6 +103,11 @@ public sealed partial class AttractorLab : ILab
         {
             return await thread.InvokeAsync(act, cancel).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            // a cancel command stopped the training of a configure: the lab keeps the nets and settings it had
+            throw new LabInputException(null, $"{read.Type}: cancelled; the lab keeps the settings and nets it had.");
+        }
         catch (ObjectDisposedException)
         {
             throw new LabInputException(null, $"{read.Type}: the lab has ended; start a new one.");
@@ -122,7 +127,11 @@ public sealed partial class AttractorLab : ILab
             var before = settings;
             settings = next;
             try { Build(rebuild); }
-            catch { settings = before; Build(rebuildNets: true); throw; }
+            catch
+            {
+                settings = before;                                              // Build changed nothing (its nets are built aside)
+                throw;
+            }
             revision++;
             return Reply(full: true);
         };
@@ -197,16 +206,9 @@ public sealed partial class AttractorLab : ILab
         thread.SetIdle(null);
         if (rebuildNets || bank is null)
         {
+            var (nextBank, nextLeft, nextRight) = BuildNets(options);
             DisposeNets();
-            bank = MemoryPatterns.Bank(options.Seed, options.Neurons, options.Memories).to(device).DetachFromDisposeScope();
-            using (NewDisposeScope())
-            {
-                var memories = bank.unsqueeze(0);
-                var mask = ones(1, options.Memories, device: device);
-                var token = Renew();
-                left = AttractorLabNet.Build(options.LeftRule, options, memories, mask, device, Progress("left", options), token);
-                right = AttractorLabNet.Build(options.RightRule, options, memories, mask, device, Progress("right", options), token);
-            }
+            (bank, left, right) = (nextBank, nextLeft, nextRight);
             target?.Dispose();
             target = bank[0].clone().DetachFromDisposeScope();
             targetIndex = 0;
@@ -217,12 +219,54 @@ public sealed partial class AttractorLab : ILab
             using var scope = NewDisposeScope();
             var memories = bank.unsqueeze(0);
             var mask = ones(1, options.Memories, device: device);
-            if (left.Rule != AttractorLabRule.LearnedDense) { left.Dispose(); left = AttractorLabNet.Build(options.LeftRule, options, memories, mask, device, null, default); }
-            if (right!.Rule != AttractorLabRule.LearnedDense) { right.Dispose(); right = AttractorLabNet.Build(options.RightRule, options, memories, mask, device, null, default); }
+            AttractorLabNet? nextLeft = null, nextRight = null;
+            try
+            {
+                if (left.Rule != AttractorLabRule.LearnedDense) nextLeft = AttractorLabNet.Build(options.LeftRule, options, memories, mask, device, null, default);
+                if (right!.Rule != AttractorLabRule.LearnedDense) nextRight = AttractorLabNet.Build(options.RightRule, options, memories, mask, device, null, default);
+            }
+            catch
+            {
+                nextLeft?.Dispose();
+                throw;
+            }
+            if (nextLeft is not null) { left.Dispose(); left = nextLeft; }
+            if (nextRight is not null) { right.Dispose(); right = nextRight; }
         }
         cueStream?.Dispose();
         cueStream = RandomStreams.Generator(RandomStreams.Derive(options.Seed, "lab.cues"));
         NewCue();
+    }
+
+    /// <summary>The memories and both nets for <paramref name="options"/>, built aside: when a training is cancelled or a rule
+    /// refuses the settings, what was built is freed and the lab's own nets are untouched.</summary>
+    (Tensor Bank, AttractorLabNet Left, AttractorLabNet Right) BuildNets(AttractorLabOptions options)
+    {
+        Tensor? nextBank = null;
+        AttractorLabNet? nextLeft = null;
+        try
+        {
+            nextBank = MemoryPatterns.Bank(options.Seed, options.Neurons, options.Memories).to(device).DetachFromDisposeScope();
+            using var scope = NewDisposeScope();
+            var memories = nextBank.unsqueeze(0);
+            var mask = ones(1, options.Memories, device: device);
+            var token = Renew();
+            nextLeft = AttractorLabNet.Build(options.LeftRule, options, memories, mask, device, Progress("left", options), token);
+            token.ThrowIfCancellationRequested();                               // a cancelled training returns early, not trained
+            var nextRight = AttractorLabNet.Build(options.RightRule, options, memories, mask, device, Progress("right", options), token);
+            if (token.IsCancellationRequested)
+            {
+                nextRight.Dispose();
+                token.ThrowIfCancellationRequested();
+            }
+            return (nextBank, nextLeft, nextRight);
+        }
+        catch
+        {
+            nextLeft?.Dispose();
+            nextBank?.Dispose();
+            throw;
+        }
     }
 
     void NewCue()

@@ -193,4 +193,45 @@ public sealed class AttractorPageTests(BrowserFixture fixture) : IClassFixture<B
         await Shot("attractor-sweep");
         Assert.Empty(problems);
     }
+    [Fact]
+    public async Task A_reload_joins_the_same_lab_with_its_id_in_the_url()
+    {
+        await OpenAsync("#/attractor?neurons=64&memories=3&left=hebbian&right=storkey&level=0.1&steps=10&speed=0");
+        string id = (await page.GetAttributeAsync("[data-lab-id]", "data-lab-id"))!;
+        Assert.StartsWith("attractor-", id);
+        await page.ClickAsync("button.thumbnail[data-memory='2']");
+        await Assertions.Expect(page.Locator("button.thumbnail[data-memory='2']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("picked"));
+        Assert.Contains($"lab={id}", page.Url);
+        for (int reload = 0; reload < 5; reload++)                                              // more reloads than the lab cap (4)
+        {
+            await page.ReloadAsync();
+            await Ready();
+            await Assertions.Expect(page.Locator("[data-lab-id]")).ToHaveAttributeAsync("data-lab-id", id);
+        }
+        await Assertions.Expect(page.Locator("[data-net=right]")).ToHaveAttributeAsync("data-rule", "storkey");
+        await Assertions.Expect(page.Locator("button.thumbnail[data-memory='2']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("picked"));
+        Assert.Equal([id], studio.Server.Labs.List().Select(l => l.Id));
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task Cancel_stops_a_training_and_the_lab_keeps_the_nets_it_had()
+    {
+        await OpenAsync("#/attractor?neurons=64&memories=3&left=hebbian&right=hebbian&epochs=5000&level=0.1&steps=10&speed=0");
+        await Assertions.Expect(page.Locator("button[data-action=cancel]")).ToBeHiddenAsync();
+        await page.SelectOptionAsync("select[name=left_rule]", "learned-dense");               // 5,000 epochs: seconds of training
+        await Assertions.Expect(page.Locator("button[data-action=cancel]")).ToBeVisibleAsync();
+        await page.WaitForSelectorAsync("[data-net=left][data-training-epoch]");
+        await page.ClickAsync("button[data-action=cancel]");
+        await Assertions.Expect(page.Locator(".lab-message")).ToHaveTextAsync("configure: cancelled; the lab keeps the settings and nets it had.");
+        await Ready();
+        await Assertions.Expect(page.Locator("button[data-action=cancel]")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("select[name=left_rule]")).ToHaveValueAsync("hebbian");
+        await Assertions.Expect(page.Locator("[data-net=left]")).ToHaveAttributeAsync("data-rule", "hebbian");
+        Assert.Contains("left=hebbian", page.Url);
+        await Shot("attractor-cancelled");
+        await page.ClickAsync("button[data-action=run]");                                         // the lab still retrieves
+        await Assertions.Expect(page.Locator("section.net[data-net=left]")).ToHaveAttributeAsync("data-step", "10");
+        Assert.Empty(problems);
+    }
 }

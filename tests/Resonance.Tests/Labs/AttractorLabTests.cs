@@ -127,4 +127,28 @@ public class AttractorLabTests
         Assert.Equal(steps.Order(), steps);
         Assert.Equal("ready", (string)(await lab.Send("state"))["state"]!);
     }
+    [Fact]
+    public async Task A_cancelled_configure_is_a_clean_error_and_the_lab_keeps_its_nets_and_settings()
+    {
+        await using var lab = Lab(new JsonObject { ["neurons"] = 16, ["memories"] = 2, ["left_rule"] = "hebbian", ["level"] = 0.0, ["speed"] = 0 });
+        long version = lab.Frames.Version;
+        var configure = lab.HandleAsync(new JsonObject
+        {
+            ["type"] = "configure", ["settings"] = new JsonObject { ["left_rule"] = "learned-dense", ["epochs"] = 5000 },
+        });
+        while (true)
+        {
+            (version, var bytes) = await lab.Frames.NextAsync(version, CancellationToken.None);
+            if ((string)JsonNode.Parse(bytes)!["type"]! == "training") break;               // the learned net is training now
+        }
+        var cancelled = await lab.Send("cancel");                                           // answered while configure runs
+        Assert.True((bool)cancelled["cancelled"]!);
+        var error = await Assert.ThrowsAsync<LabInputException>(() => configure);
+        Assert.Equal("configure: cancelled; the lab keeps the settings and nets it had.", error.Message);
+        var state = await lab.Send("state");
+        Assert.Equal("hebbian", (string)state["settings"]!["left_rule"]!);
+        Assert.Equal(0, (int)state["revision"]!);
+        var run = Frame(await lab.Send("run", ("steps", 3)));
+        Assert.Equal(1.0, (double)Net(run, 0)["target_overlap"]!, 6);                      // the hebbian net still retrieves
+    }
 }

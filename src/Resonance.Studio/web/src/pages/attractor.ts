@@ -1,7 +1,9 @@
 // #/attractor: the attractor lab. Pick a stored memory (or draw one), corrupt the cue with a slider, and watch retrieval
 // unfold step by step in two nets side by side (a learned net and a classical rule by default): state, overlap with every
 // memory, energy. P, N and the rules are editable; a load sweep shows where retrieval breaks. Every setting is in the URL:
-// #/attractor?neurons=100&memories=8&left=learned-dense&right=hebbian&corruption=flips&level=0.2 restores the view.
+// #/attractor?neurons=100&memories=8&left=learned-dense&right=hebbian&corruption=flips&level=0.2 restores the view. The lab is
+// shared (docs/studio.md, "Shared labs"): its id goes into the URL as lab=ID, so a reload or a second tab joins it rather than
+// opening another; a lab that has ended is made again from the URL's settings.
 import './attractor.css';
 import { append, h } from '../dom';
 import { setQuery } from '../route';
@@ -35,6 +37,8 @@ class AttractorPage {
   private readonly runButton = h('button', { type: 'button', 'data-action': 'run' }, 'Run');
   private readonly stepButton = h('button', { type: 'button', 'data-action': 'step' }, 'Step');
   private readonly resetButton = h('button', { type: 'button', 'data-action': 'reset' }, 'Reset');
+  private readonly cancelButton = h('button', { type: 'button', 'data-action': 'cancel', hidden: true, title: 'stop the training or the sweep after its current epoch or rule' }, 'Cancel');
+  private readonly labShown = h('span', { class: 'muted', 'data-lab-id': '' });
   private readonly nets = [new NetPanel('left'), new NetPanel('right')] as const;
   private readonly sweep: SweepPanel;
   private readonly history = new RetrievalHistory();
@@ -46,6 +50,8 @@ class AttractorPage {
   private latest: RetrievalFrame | null = null;
   private drawPending = false;
   private busy = 0;
+  private cancellable = 0;
+  private labId: string | null = null;
   private runUntil: number | null = null;
   private cueInFlight = false;
   private cueAgain = false;
@@ -64,23 +70,59 @@ class AttractorPage {
     this.runButton.addEventListener('click', () => this.command({ type: 'run' }));
     this.stepButton.addEventListener('click', () => this.command({ type: 'step' }));
     this.resetButton.addEventListener('click', () => this.command({ type: 'reset' }));
+    this.cancelButton.addEventListener('click', () => this.cancel());
     this.sweep.pMax.addEventListener('change', () => this.writeUrl());
     append(main, h('section', { class: 'attractor-lab' },
-      h('h1', {}, 'Attractor lab ', this.status),
+      h('h1', {}, 'Attractor lab ', this.status, ' ', this.labShown),
       this.message,
       h('div', { class: 'lab-settings' },
         h('fieldset', {}, h('legend', {}, 'Memories and nets'), ...netKeys.map((k) => this.form.field(k))),
         h('fieldset', {}, h('legend', {}, 'Retrieval'), ...retrievalKeys.map((k) => this.form.field(k)))),
       this.cuePanel(),
-      h('div', { class: 'toolbar run-controls' }, this.runButton, ' ', this.stepButton, ' ', this.resetButton,
+      h('div', { class: 'toolbar run-controls' }, this.runButton, ' ', this.stepButton, ' ', this.resetButton, ' ', this.cancelButton,
         h('span', { class: 'muted' }, '  both nets start from the same cue; one update per step')),
       h('div', { class: 'nets' }, this.nets[0].element, this.nets[1].element),
       this.sweep.element));
     this.editor.load(8);
-    // The lab starts with two cheap rules; the settings wanted (and their training) come with the first configure.
-    this.lab = new AttractorLabConnection(new URLSearchParams({ left_rule: 'hebbian', right_rule: 'hebbian' }),
-      (frame) => this.frame(frame), (problem) => this.problem(problem));
-    void this.start(wanted);
+    // A new lab starts with two cheap rules; the settings wanted (and their training) come with the first configure.
+    const labQuery = new URLSearchParams({ left_rule: 'hebbian', right_rule: 'hebbian' });
+    const id = query.get('lab');
+    if (id) labQuery.set('lab', id);
+    this.lab = new AttractorLabConnection(labQuery, {
+      lab: (labId, joined) => {
+        this.labId = labId;
+        this.labShown.textContent = labId;
+        this.labShown.dataset.labId = labId;
+        void (joined ? this.join() : this.start(wanted));
+      },
+      state: (reply) => this.configured(reply),
+      frame: (frame) => this.frame(frame),
+      problem: (problem) => this.problem(problem),
+    });
+  }
+
+  /** Joined a lab that lives (a reload, a second tab): the lab's own settings and cue win over the URL's. */
+  private async join(): Promise<void> {
+    this.setBusy(+1, 'joining the lab...');
+    try {
+      this.configured(await this.lab.send({ type: 'state' }));
+    } catch (error) {
+      this.refused(error);
+    } finally {
+      this.setBusy(-1);
+    }
+  }
+
+  /** Asks the lab to stop the training or sweep in flight; that command then ends with the lab's message. */
+  private cancel(): void {
+    this.cancelButton.disabled = true;
+    this.lab.send({ type: 'cancel' }).catch((error) => this.refused(error));
+  }
+
+  private setCancellable(change: number): void {
+    this.cancellable += change;
+    this.cancelButton.hidden = this.cancellable === 0;
+    this.cancelButton.disabled = false;
   }
 
   dispose(): void {
@@ -133,14 +175,19 @@ class AttractorPage {
     if (clearErrors) this.form.showError(null);
     this.lastErrorField = null;
     this.setBusy(+1, 'building the nets...');
+    this.setCancellable(+1);
     try {
       const reply = await this.lab.send({ type: 'configure', settings });
       this.configured(reply);
       return reply;
     } catch (error) {
       this.refused(error);
+      if (error instanceof LabError && error.field === null) this.form.set(this.applied);   // (cancelled: the lab kept what it had)
+      this.nets[0].finishTraining(this.applied.left_rule === 'learned-dense');
+      this.nets[1].finishTraining(this.applied.right_rule === 'learned-dense');
       return null;
     } finally {
+      this.setCancellable(-1);
       this.setBusy(-1);
     }
   }
@@ -226,8 +273,10 @@ class AttractorPage {
     if (text) command.p_max = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
     this.sweep.pMaxError.textContent = '';
     this.setBusy(+1, 'sweeping the load...');
+    this.setCancellable(+1);
     try {
       const reply = await this.lab.send(command);
+      if (reply.cancelled) this.message.textContent = 'the sweep was cancelled';
       if (reply.sweep) this.sweep.show(reply.sweep);
       this.countPoints();
       this.nets[0].finishTraining(this.applied.left_rule === 'learned-dense');
@@ -237,6 +286,7 @@ class AttractorPage {
       if (error instanceof LabError && (error.field === 'p_max' || error.field === 'p_values')) this.sweep.pMaxError.textContent = error.message;
       else this.refused(error);
     } finally {
+      this.setCancellable(-1);
       this.setBusy(-1);
     }
   }
@@ -340,6 +390,6 @@ class AttractorPage {
   private writeUrl(): void {
     if (this.disposed) return;
     const pMax = this.sweep.pMax.value.trim();
-    setQuery(queryFromSettings(this.applied, { memory: this.target, p_max: /^\d+$/.test(pMax) ? pMax : null }));
+    setQuery(queryFromSettings(this.applied, { memory: this.target, p_max: /^\d+$/.test(pMax) ? pMax : null, lab: this.labId }));
   }
 }

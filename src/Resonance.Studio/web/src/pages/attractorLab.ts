@@ -1,5 +1,7 @@
-// The page's connection to an attractor lab (/ws/labs/attractor): commands go out as JSON text and their replies come
-// back in order; frames come as binary messages holding UTF-8 JSON (retrieval, training, sweep), the newest only.
+// The page's connection to a shared attractor lab (/ws/labs/attractor?lab=ID): commands go out as JSON text with a
+// `request` number that their replies carry back (a `cancel` is answered beside the configure or sweep it stops); the
+// first message names the lab, other pages' changes come as `state` pushes, and frames as binary messages holding UTF-8 JSON
+// (retrieval, training, sweep), the newest only.
 import type { Settings } from './attractorSettings';
 
 /** One net of a retrieval frame. */
@@ -90,18 +92,26 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+export interface LabEvents {
+  /** The lab this page is on: made for it, or joined (`lab=ID` in the URL, a reload or a second tab). */
+  lab(id: string, joined: boolean): void;
+  /** Another page changed the lab (its whole state). */
+  state(reply: LabReply): void;
+  /** Every frame received, newest only. */
+  frame(frame: LabFrame): void;
+  /** A message that answers no command (a refused lab, a closed socket). */
+  problem(message: string): void;
+}
+
 export class AttractorLabConnection {
   private readonly socket: WebSocket;
-  private readonly pending: Pending[] = [];
+  private readonly pending = new Map<number, Pending>();
   private readonly opened: Promise<void>;
+  private nextRequest = 1;
   private closed = false;
 
-  /**
-   * @param query the settings the lab is made with (the rest come by `configure`)
-   * @param onFrame every frame received, newest only
-   * @param onProblem a message that answers no command (a refused lab, a closed socket)
-   */
-  constructor(query: URLSearchParams, private readonly onFrame: (frame: LabFrame) => void, private readonly onProblem: (message: string) => void) {
+  /** @param query `lab=ID` to join, and the settings a new lab is made with (the rest come by `configure`) */
+  constructor(query: URLSearchParams, private readonly events: LabEvents) {
     const text = query.toString();
     this.socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/labs/attractor${text ? '?' + text : ''}`);
     this.socket.binaryType = 'arraybuffer';
@@ -113,24 +123,34 @@ export class AttractorLabConnection {
     const decoder = new TextDecoder();
     this.socket.onmessage = (event) => {
       if (typeof event.data !== 'string') {
-        this.onFrame(JSON.parse(decoder.decode(event.data as ArrayBuffer)) as LabFrame);
+        this.events.frame(JSON.parse(decoder.decode(event.data as ArrayBuffer)) as LabFrame);
         return;
       }
       const message = JSON.parse(event.data) as Record<string, unknown>;
       const type = message.type;
-      if (type !== undefined && type !== 'error' && type !== 'reply') return; // pushes for other pages of a shared lab
-      const waiting = this.pending.shift();
+      if (type === 'lab') {
+        this.events.lab(String(message.id), message.joined === true);
+        return;
+      }
+      if (type === 'state') {
+        this.events.state(message as unknown as LabReply);
+        return;
+      }
+      const request = typeof message.request === 'number' ? message.request : null;
+      const waiting = request === null ? undefined : this.pending.get(request);
+      if (request !== null) this.pending.delete(request);
       if (type === 'error') {
         const error = new LabError(String(message.message), typeof message.field === 'string' ? message.field : null);
         if (waiting) waiting.reject(error);
-        else this.onProblem(error.message);
+        else this.events.problem(error.message);
       } else waiting?.resolve(message as unknown as LabReply);
     };
     this.socket.onclose = () => {
       const wasOpen = !this.closed;
       this.closed = true;
-      for (const waiting of this.pending.splice(0)) waiting.reject(new LabError('the lab closed', null));
-      if (wasOpen) this.onProblem('the lab closed; reload the page for a new one');
+      for (const waiting of this.pending.values()) waiting.reject(new LabError('the lab closed', null));
+      this.pending.clear();
+      if (wasOpen) this.events.problem('the lab closed; reload the page for a new one');
     };
   }
 
@@ -138,9 +158,10 @@ export class AttractorLabConnection {
   async send(command: { type: string; [key: string]: unknown }): Promise<LabReply> {
     await this.opened;
     if (this.closed) throw new LabError('the lab closed; reload the page for a new one', null);
+    const request = this.nextRequest++;
     return new Promise<LabReply>((resolve, reject) => {
-      this.pending.push({ resolve, reject });
-      this.socket.send(JSON.stringify(command));
+      this.pending.set(request, { resolve, reject });
+      this.socket.send(JSON.stringify({ ...command, request }));
     });
   }
 

@@ -1,4 +1,5 @@
-// The page's socket to a shared spark lab (/ws/labs/sparks?lab=ID&settings): commands answered in order, the lab's
+// The page's socket to a shared spark lab (/ws/labs/sparks?lab=ID&settings): commands carry a `request` number that
+// their replies carry back (`state` may overtake a command in flight), the lab's
 // `state` pushes (another tab played, paused, edited), and binary frames handed on as they come (the page keeps the newest).
 import type { Settings } from './editor';
 
@@ -33,7 +34,8 @@ export interface LabEvents {
 
 export class LabConnection {
   private readonly socket: WebSocket;
-  private readonly pending: { resolve: (reply: LabReply) => void; reject: (error: Error) => void }[] = [];
+  private readonly pending = new Map<number, { resolve: (reply: LabReply) => void; reject: (error: Error) => void }>();
+  private nextRequest = 1;
   private readonly opened: Promise<void>;
   private closed = false;
 
@@ -54,17 +56,22 @@ export class LabConnection {
       const message = JSON.parse(event.data) as Record<string, unknown>;
       if (message.type === 'lab') this.events.lab(String(message.id), message.joined === true);
       else if (message.type === 'state') this.events.state(message as unknown as LabReply);
-      else if (message.type === 'error') {
-        const error = new LabError(String(message.message), typeof message.field === 'string' ? message.field : null);
-        const waiting = this.pending.shift();
-        if (waiting) waiting.reject(error);
-        else this.events.problem(error.message, error.field);
-      } else this.pending.shift()?.resolve(message as unknown as LabReply);
+      else {
+        const request = typeof message.request === 'number' ? message.request : null;
+        const waiting = request === null ? undefined : this.pending.get(request);
+        if (request !== null) this.pending.delete(request);
+        if (message.type === 'error') {
+          const error = new LabError(String(message.message), typeof message.field === 'string' ? message.field : null);
+          if (waiting) waiting.reject(error);
+          else this.events.problem(error.message, error.field);
+        } else waiting?.resolve(message as unknown as LabReply);
+      }
     };
     this.socket.onclose = () => {
       const wasOpen = !this.closed;
       this.closed = true;
-      for (const waiting of this.pending.splice(0)) waiting.reject(new LabError('the lab closed', null));
+      for (const waiting of this.pending.values()) waiting.reject(new LabError('the lab closed', null));
+      this.pending.clear();
       if (wasOpen) this.events.problem('the connection to the lab closed; reload the page to join it again', null);
     };
   }
@@ -73,9 +80,10 @@ export class LabConnection {
   async send(command: { type: string; [key: string]: unknown }): Promise<LabReply> {
     await this.opened;
     if (this.closed) throw new LabError('the lab closed; reload the page', null);
+    const request = this.nextRequest++;
     return new Promise<LabReply>((resolve, reject) => {
-      this.pending.push({ resolve, reject });
-      this.socket.send(JSON.stringify(command));
+      this.pending.set(request, { resolve, reject });
+      this.socket.send(JSON.stringify({ ...command, request }));
     });
   }
 
