@@ -1,0 +1,100 @@
+using Xunit.Abstractions;
+using System.Text.Json.Nodes;
+
+namespace Resonance.Studio.Tests;
+
+/// <summary>
+/// Many pages on one spark lab sending play / pause / step / edit / state as fast as they can, good values and bad, through
+/// the real server: every command is answered (a reply or a one-line error), no answer is an internal error, every socket
+/// stays open, and afterwards the lab still plays and sends frames. A few seconds in the suite;
+/// <c>RESONANCE_STUDIO_STRESS_SECONDS=60</c> for the minute the issue asks for.
+/// </summary>
+public sealed class LabSocketStressTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    const int Pages = 6;
+
+    readonly TestRuns runs = new();
+    TestStudio studio = null!;
+
+    public async Task InitializeAsync() => studio = await TestStudio.StartAsync(runs.Root);
+
+    public async Task DisposeAsync()
+    {
+        await studio.DisposeAsync();
+        runs.Dispose();
+    }
+
+    static double Seconds =>
+        double.TryParse(Environment.GetEnvironmentVariable("RESONANCE_STUDIO_STRESS_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out double seconds) && seconds > 0
+            ? seconds : 4;
+
+    // What a page sends: well-formed commands (some refused by the lab's state, e.g. an edit while playing) and bad values.
+    static readonly string[] Commands =
+    [
+        """{"type":"play"}""",
+        """{"type":"pause"}""",
+        """{"type":"step","steps":3}""",
+        """{"type":"state"}""",
+        """{"type":"edit","settings":{"sparks.temperature":0.2}}""",
+        """{"type":"edit","settings":{"sparks.epsilon":2}}""",
+        """{"type":"edit","settings":{"sparks.nonsense":1}}""",
+        """{"type":"step","steps":-1}""",
+        """{"type":"warp"}""",
+    ];
+
+    [Fact]
+    public async Task Pages_hammering_one_lab_get_an_answer_to_every_command_and_no_internal_error()
+    {
+        var first = await SocketClient.ConnectAsync(studio.Server.Address, "/ws/labs/sparks?sparks.neurons=64&sparks.spark_count=8&measures.every=50");
+        var welcome = await first.WaitForAsync(m => (string?)m["type"] is "lab" or "error");
+        Assert.Equal("lab", (string?)welcome["type"]);
+        string id = (string)welcome["id"]!;
+        var pages = new List<SocketClient> { first };
+        for (int i = 1; i < Pages; i++)
+        {
+            var page = await SocketClient.ConnectAsync(studio.Server.Address, "/ws/labs/sparks?lab=" + id);
+            Assert.Equal(id, (string?)(await page.WaitForAsync(m => (string?)m["type"] is "lab" or "error"))["id"]);
+            pages.Add(page);
+        }
+
+        var until = DateTime.UtcNow.AddSeconds(Seconds);
+        var results = await Task.WhenAll(pages.Select((page, index) => Hammer(page, index, until)));
+
+        output.WriteLine($"{Pages} pages, {Seconds:0} s: {results.Sum(r => r.Sent)} commands sent, {results.Sum(r => r.Answered)} answered, " +
+            $"{results.Sum(r => r.Refused)} of them refused in one line, {results.Sum(r => r.Internal.Count)} internal errors");
+        foreach (string error in results.SelectMany(r => r.Internal)) output.WriteLine(error);
+        Assert.All(results, result => Assert.Empty(result.Internal));
+        Assert.All(results, result => Assert.Equal(result.Sent, result.Answered));
+        Assert.True(results.Sum(r => r.Sent) >= Pages * 10, $"only {results.Sum(r => r.Sent)} commands were sent");
+        Assert.All(pages, page => Assert.Null(page.CloseStatus));
+
+        await first.SendAsync("""{"type":"play","request":"after"}""");
+        var reply = await first.WaitForAsync(m => (string?)m["request"] == "after");
+        Assert.Null(reply["type"]);
+        int framesBefore = first.Frames.Count;
+        await first.WaitForFrameAsync(_ => first.Frames.Count > framesBefore + 3);
+        foreach (var page in pages) await page.DisposeAsync();
+    }
+
+    /// <summary>One page: send a command, read until its tagged answer arrives, again and again until the deadline.</summary>
+    static async Task<(int Sent, int Answered, int Refused, List<string> Internal)> Hammer(SocketClient page, int index, DateTime until)
+    {
+        var random = new Random(17 + index);
+        var internalErrors = new List<string>();
+        int sent = 0, answered = 0, refused = 0;
+        while (DateTime.UtcNow < until)
+        {
+            var command = JsonNode.Parse(Commands[random.Next(Commands.Length)])!.AsObject();
+            string tag = $"{index}-{sent}";
+            command["request"] = tag;
+            await page.SendAsync(command.ToJsonString());
+            sent++;
+            var answer = await page.WaitForAsync(m => (string?)m["request"] == tag, seconds: 30);
+            answered++;
+            if ((string?)answer["type"] == "error") refused++;
+            if ((string?)answer["type"] == "error" && ((string?)answer["message"] ?? "").Contains("internal error", StringComparison.Ordinal))
+                internalErrors.Add((string)answer["message"]!);
+        }
+        return (sent, answered, refused, internalErrors);
+    }
+}
