@@ -78,17 +78,10 @@ public static partial class NpyReader
         int itemSize = dtype switch { "<f4" => 4, "<f8" => 8, _ => 0 };
         if (itemSize == 0)
             throw Bad($"dtype {Printable(dtype)}, expected float32 (<f4) or float64 (<f8), little-endian", "convert it with a.astype(np.float32) before numpy.save");
-        var dims = new List<long>();
-        foreach (string dimension in shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!long.TryParse(dimension, NumberStyles.None, CultureInfo.InvariantCulture, out long size) || size > int.MaxValue)
-                throw Bad($"a .npy shape that is not a list of sizes: ({Printable(shape.Groups[1].Value)})");
-            dims.Add(size);
-        }
         long dataLength = bytes.Length - start - headerLength;
-        long count = 1;
-        foreach (long size in dims)
-            count = count == 0 || size == 0 ? 0 : count > dataLength / size ? dataLength + 1 : count * size;
+        if (Sparks.NpzArchive.NpyShape(shape.Groups[1].Value, dataLength) is not { } parsed)
+            throw Bad($"a .npy shape that is not a list of sizes: ({Printable(shape.Groups[1].Value)})");
+        var (dims, count) = parsed;
         if (count * itemSize != dataLength)
             throw Bad($"shape ({string.Join(", ", dims)}) of {dtype} needs {count * itemSize} bytes of data but the file has {dataLength} (cut short or padded)");
         return new NpyArray(dtype, [.. dims], bytes[(int)(start + headerLength)..]);

@@ -116,6 +116,23 @@ internal static partial class NpzArchive
         return bytes;
     }
 
+    /// <summary>The sizes in a .npy header's shape text (<c>3, 4</c>) and their product, or null when it is not a list of sizes;
+    /// the product is capped just above <paramref name="dataLength"/> so a huge shape cannot overflow.</summary>
+    internal static (long[] Dims, long Count)? NpyShape(string shapeText, long dataLength)
+    {
+        var dims = new List<long>();
+        foreach (string dimension in shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!long.TryParse(dimension, NumberStyles.None, CultureInfo.InvariantCulture, out long size) || size > int.MaxValue)
+                return null;
+            dims.Add(size);
+        }
+        long count = 1;
+        foreach (long size in dims)
+            count = count == 0 || size == 0 ? 0 : count > dataLength / size ? dataLength + 1 : count * size;
+        return ([.. dims], count);
+    }
+
     // The header is checked before anything is read by it: magic, version, a length inside the member, a known dtype,
     // non-negative dimensions, and exactly the data bytes the shape asks for.
     static Array ParseNpy(byte[] bytes, string path, string name)
@@ -138,17 +155,10 @@ internal static partial class NpzArchive
         int itemSize = descr.Groups[1].Value switch { "<f4" or "<i4" => 4, "|u1" => 1, "<f8" or "<i8" => 8, _ => 0 };
         if (itemSize == 0)
             throw Broken($"has dtype {Printable(descr.Groups[1].Value)}, which no snapshot array has");
-        var dims = new List<long>();
-        foreach (string dimension in shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!long.TryParse(dimension, NumberStyles.None, CultureInfo.InvariantCulture, out long size) || size > int.MaxValue)
-                throw Broken($"has a .npy shape that is not a list of sizes: ({Printable(shape.Groups[1].Value)})");
-            dims.Add(size);
-        }
         long dataLength = bytes.Length - start - headerLength;
-        long count = 1;
-        foreach (long size in dims)
-            count = count == 0 || size == 0 ? 0 : count > dataLength / size ? dataLength + 1 : count * size;
+        if (NpyShape(shape.Groups[1].Value, dataLength) is not { } parsed)
+            throw Broken($"has a .npy shape that is not a list of sizes: ({Printable(shape.Groups[1].Value)})");
+        var (dims, count) = parsed;
         if (count * itemSize != dataLength)
             throw Broken($"has shape ({string.Join(", ", dims)}) but {dataLength} bytes of data, which do not fit it (cut short or padded)");
         return new Array(descr.Groups[1].Value, dims.ToArray(), bytes[(int)(start + headerLength)..]);
