@@ -56,6 +56,8 @@ internal static class RunCommand
                 return Execute(console, parse, context => RunLauncher.Resume(kinds, new RunDirectory(resumeDir), context));
             }
             var document = LoadExperiment(experimentArg ?? EmbeddedExperiments.Default, out string defaultName);
+            if (document.Root.Children.ContainsKey(new YamlDotNet.RepresentationModel.YamlScalarNode(Sweeps.SweepSetup.SweepKey)))
+                throw Sweeps.SweepKind.UseSweepCommand(document.Source);
             var (kind, bare) = kinds.Detect(document);
             var prepared = kind.Prepare(bare, overrides, parse.GetValue(seed), defaultName);
             return Start(console, parse, kind, prepared, parse.GetValue(outDir));

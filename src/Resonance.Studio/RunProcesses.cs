@@ -1,3 +1,4 @@
+using Resonance.Runtime;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 

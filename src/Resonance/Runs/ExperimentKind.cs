@@ -90,10 +90,13 @@ public interface IExperimentKind
 public static class Headlines
 {
     /// <summary>The first few of <paramref name="keys"/> present in <paramref name="summary"/>, as <c>key value</c> pairs. A key
-    /// written <c>*_p</c> stands for every summary key that ends in <c>_p</c> (a study's P* for each rule and size).</summary>
+    /// written <c>*_p</c> stands for every summary key that ends in <c>_p</c> (a study's P* for each rule and size), one written
+    /// <c>best_*</c> for every key that starts with <c>best_</c>.</summary>
     public static IReadOnlyList<(string Key, JsonNode Value)> Pick(JsonObject summary, IReadOnlyList<string> keys, int most = 3) =>
         keys.SelectMany(k => k.StartsWith('*')
                 ? summary.Where(pair => pair.Key.EndsWith(k[1..], StringComparison.Ordinal)).Select(pair => pair.Key)
+                : k.EndsWith('*')
+                ? summary.Where(pair => pair.Key.StartsWith(k[..^1], StringComparison.Ordinal)).Select(pair => pair.Key)
                 : [k])
             .Where(k => summary[k] is not null).Distinct().Take(most).Select(k => (k, summary[k]!)).ToList();
 }

@@ -15,9 +15,10 @@ public sealed class ExperimentKinds
 
     readonly List<IExperimentKind> kinds = [];
 
-    /// <summary>Every kind that ships: attractor studies and spark simulations, recognised by their keys, then training.</summary>
+    /// <summary>Every kind that ships: sweeps (a <c>sweep:</c> section), attractor studies and spark simulations, recognised by their keys, then training.</summary>
     /// <param name="models">Where training files look up <c>model.type</c> (the built-in catalogue when null).</param>
     public static ExperimentKinds CreateDefault(Models.ModelRegistry? models = null) => new ExperimentKinds()
+        .Add(new Sweeps.SweepKind())
         .Add(new Attractors.Studies.AttractorExperimentKind())
         .Add(new Sparks.SparkExperimentKind())
         .Add(new TrainingKind(models ?? Models.ModelCatalog.CreateDefault()));

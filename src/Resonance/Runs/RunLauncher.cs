@@ -72,7 +72,7 @@ public static class RunLauncher
     }
 
     /// <summary>The resolved config with <c>kind: NAME</c> as its first key.</summary>
-    static string WithKind(IExperimentKind kind, string resolvedYaml)
+    public static string WithKind(IExperimentKind kind, string resolvedYaml)
     {
         var document = ConfigDocument.Parse(resolvedYaml, "config.yaml");
         var root = new YamlMappingNode { { ExperimentKinds.KindKey, kind.Name } };

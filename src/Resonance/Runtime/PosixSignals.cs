@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Resonance.Studio;
+namespace Resonance.Runtime;
 
 /// <summary>Sends a signal to a child process.</summary>
 /// <remarks>
@@ -9,7 +9,7 @@ namespace Resonance.Studio;
 /// The signal is SIGTERM, which the CLI handles exactly as Ctrl-C's SIGINT: a studio started in the background of a
 /// shell without job control inherits SIGINT as ignored, passes that on to its children, and SIGINT then does nothing.
 /// </remarks>
-static partial class PosixSignals
+public static partial class PosixSignals
 {
     /// <summary>SIGTERM on Linux and macOS.</summary>
     public const int Terminate = 15;
