@@ -30,7 +30,8 @@ public static class LocalSweep
     /// <param name="cli">How to start this CLI: the executable and its leading arguments.</param>
     /// <param name="events">Told when each point starts and ends, and the count done.</param>
     /// <param name="stop">Stops the sweep: children are asked to save and end.</param>
-    public static bool Run(SweepDirectory folder, IReadOnlyList<PointTask> tasks, int parallel, IReadOnlyList<string> cli, IRunEvents events, CancellationToken stop)
+    /// <param name="pointEnded">Called on this thread after each child ends (the runner logs the point).</param>
+    public static bool Run(SweepDirectory folder, IReadOnlyList<PointTask> tasks, int parallel, IReadOnlyList<string> cli, IRunEvents events, CancellationToken stop, Action? pointEnded = null)
     {
         var queue = new Queue<PointTask>(tasks.Where(t => t.Action != PointAction.Skip));
         int total = tasks.Count, done = total - queue.Count, threads = ThreadsPerChild(parallel);
@@ -59,6 +60,7 @@ public static class LocalSweep
             done++;
             finishedHere++;
             var state = folder.State(ended.Task.Point);
+            pointEnded?.Invoke();
             string figures = folder.PointRun(ended.Task.Point).ReadSummary() is { } summary
                 ? string.Join("  ", Headlines.Pick(summary, ["test_accuracy", "test_loss", "status"], most: 2).Select(p => $"{p.Key.Replace('_', ' ')} {SummaryFormat.Format(p.Key, p.Value)}"))
                 : "";

@@ -158,3 +158,38 @@ public sealed record SweepResults(IReadOnlyList<string> Keys, IReadOnlyList<stri
 
     static string Whole(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>
+/// The sweep's <c>metrics.jsonl</c>: one line per point when it is first seen finished
+/// (<c>{"kind": "point", "step": i, "point": "p003", "state": "completed", "seed": 2, "training.lr": "0.004", "test_accuracy": 0.97, ...}</c>),
+/// appended only, so the studio follows a sweep as it follows any run.
+/// </summary>
+public static class SweepLog
+{
+    /// <summary>Appends a line for each finished point not yet in the log; returns how many were added.</summary>
+    public static int Record(SweepDirectory folder, SweepResults results)
+    {
+        var logged = MetricsLog.Read(folder.Run.MetricsPath)
+            .Select(line => line["point"] is JsonValue v && v.TryGetValue(out string? name) ? name : null).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var fresh = results.Points.Where(p => p.State is PointState.Completed or PointState.Failed && !logged.Contains(p.Point.Name)).ToList();
+        if (fresh.Count == 0) return 0;
+        using var log = folder.Run.OpenMetrics();
+        foreach (var point in fresh)
+        {
+            var line = new Dictionary<string, object?>
+            {
+                ["kind"] = "point",
+                ["step"] = (long)(logged.Count + 1),
+                ["point"] = point.Point.Name,
+                ["state"] = point.State.ToString().ToLowerInvariant(),
+                ["seed"] = point.Point.Seed,
+            };
+            foreach (var (key, value) in point.Point.Values) line[key] = value;
+            foreach (string key in results.FigureKeys)
+                if (point.Figure(key) is double figure) line[key] = figure;
+            log.Write(line);
+            logged.Add(point.Point.Name);
+        }
+        return fresh.Count;
+    }
+}

@@ -41,9 +41,11 @@ public static class SweepRunner
             return new RunOutcome(RunStatus.Completed, message, submitted.Summary(), [table]);
         }
 
-        bool finished = LocalSweep.Run(folder, tasks, spec.Parallel, cli, context.Events, context.Stop);
+        var childKind = prepared.Kind;
+        bool finished = LocalSweep.Run(folder, tasks, spec.Parallel, cli, context.Events, context.Stop,
+            pointEnded: () => SweepLog.Record(folder, SweepResults.Read(folder, plan, childKind.HeadlineKeys)));
         var (results, settings) = Collect(folder, kinds, statusOverride: finished ? null : RunStatus.Interrupted);
-        var status = Status(results, finished);
+        var status = finished ? Status(results, finished: true) : RunStatus.Interrupted;
         string outcome = status switch
         {
             RunStatus.Completed => $"sweep completed: {results.Points.Count} points",
@@ -68,10 +70,11 @@ public static class SweepRunner
         var (experiment, spec) = SweepSetup.Split(folder.Run.Guard("read config.yaml", () => ConfigDocument.Load(folder.Run.ConfigPath)));
         var (kind, _) = kinds.Detect(experiment);
         var results = SweepResults.Read(folder, plan, kind.HeadlineKeys);
-        var table = results.SettingsTable($"{Path.GetFileName(folder.Path)}: {kind.Name} runs, mean over seeds");
+        var table = results.SettingsTable("mean over seeds");
         folder.Write(folder.TableMarkdownPath, table.ToMarkdown());
         folder.Write(folder.TablePath, results.SettingsCsv());
         folder.Write(folder.RunsTablePath, results.PointsCsv());
+        SweepLog.Record(folder, results);
         foreach (string plot in SweepPlots.Write(results, spec, folder.Run.PlotsPath))
             folder.Run.Events.Report(new FigureWritten(plot));
         bool submitted = File.Exists(folder.SlurmJobPath); // points may still wait in the queue, with no folder yet
