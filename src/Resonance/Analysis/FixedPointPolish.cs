@@ -12,6 +12,7 @@ namespace Resonance.Analysis;
 /// Newton (Levenberg–Marquardt):  (J_Gᵀ J_G + μ_i s_i I) d = −J_Gᵀ G(h),   h_N = h + d,   s_i = mean diag(J_Gᵀ J_G)
 /// iteration (maps only):          h_F = F(h) = h + G(h)
 /// h ← the candidate with the lower q when it is below q(h); μ_i ← μ_i / 3 when the Newton step was taken, · 4 when not
+/// a state stops after 2 steps in a row that did not halve its q (a slow point, or an inexact Jacobian)
 /// </code>
 /// Before the Newton steps a map is iterated, <c>h ← F(h)</c>, while that lowers a state's q (<c>polish_iterations</c> at
 /// most; one forward pass each): it brings the stable points of a contracting map to <c>tol_q</c> cheaply.
@@ -23,6 +24,12 @@ namespace Resonance.Analysis;
 internal static class FixedPointPolish
 {
     const double DampingShrink = 1 / 3.0, DampingGrowth = 4, SmallestDamping = 1e-15, LargestDamping = 1e6;
+    /// <summary>A state is left as it is after this many steps in a row that lowered its q by less than <see cref="Progress"/>:
+    /// a Newton step near a regular fixed point cuts q by orders of magnitude, so such a state is a slow point (or its
+    /// Jacobian is inexact, as a spiking neuron's surrogate is) and more steps only cost time.</summary>
+    const int StallLimit = 2;
+    /// <summary>The least relative fall of q that counts as progress.</summary>
+    const double Progress = 0.5;
     /// <summary>States per batched Jacobian and solve: bounds the memory of one step (128 states of 384: 150 MB per float64 Jacobian).</summary>
     const long ChunkStates = 128;
 
@@ -41,17 +48,18 @@ internal static class FixedPointPolish
         if (!options.Continuous && options.PolishIterations > 0) Iterate(function, states, q, options);
         long size = states.shape[1];
         Tensor damping = full(states.shape[0], options.PolishDamping, dtype: states.dtype, device: states.device); // μ_i
+        Tensor stalls = zeros(states.shape[0], dtype: ScalarType.Int32, device: states.device);     // steps in a row without progress
         using var identity = eye(size, dtype: states.dtype, device: states.device);                  // (S, S)
         int steps = 0;
         for (; steps < options.PolishSteps; steps++)
         {
             using var scope = NewDisposeScope();
-            Tensor active = nonzero((q >= options.TolQ) & q.isfinite()).reshape(-1);                // (A)
+            Tensor active = nonzero((q >= options.TolQ) & q.isfinite() & (stalls < StallLimit)).reshape(-1); // (A)
             if (active.shape[0] == 0) break;
             for (long start = 0; start < active.shape[0]; start += ChunkStates)
             {
                 using var chunkScope = NewDisposeScope();
-                Step(residual, states, q, damping, identity, active.narrow(0, start, Math.Min(ChunkStates, active.shape[0] - start)), options);
+                Step(residual, states, q, damping, stalls, identity, active.narrow(0, start, Math.Min(ChunkStates, active.shape[0] - start)), options);
             }
         }
         return (states, q, steps);
@@ -89,7 +97,7 @@ internal static class FixedPointPolish
 
     /// <summary>One damped Newton step (or iteration) for the states at <paramref name="index"/>, written into
     /// <paramref name="states"/>, <paramref name="q"/> and <paramref name="damping"/> in place.</summary>
-    static void Step(Func<Tensor, Tensor> residual, Tensor states, Tensor q, Tensor damping, Tensor identity, Tensor index, FixedPointOptions options)
+    static void Step(Func<Tensor, Tensor> residual, Tensor states, Tensor q, Tensor damping, Tensor stalls, Tensor identity, Tensor index, FixedPointOptions options)
     {
         Tensor h = states.index_select(0, index);                                                     // (A, S)
         Tensor current = q.index_select(0, index);                                                    // (A)
@@ -115,6 +123,8 @@ internal static class FixedPointPolish
         Tensor improved = bestQ < current;                                                            // (A)
         states.index_copy_(0, index, where(improved.unsqueeze(1), best, h));
         q.index_copy_(0, index, where(improved, bestQ, current));
+        Tensor progressed = bestQ < current * Progress;
+        stalls.index_copy_(0, index, where(progressed, zeros_like(progressed, dtype: ScalarType.Int32), stalls.index_select(0, index) + 1));
         Tensor newtonTaken = newtonQ < current;
         damping.index_copy_(0, index, where(newtonTaken, mu * DampingShrink, mu * DampingGrowth).clamp(SmallestDamping, LargestDamping));
     }
