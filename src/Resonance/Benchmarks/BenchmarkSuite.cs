@@ -14,12 +14,12 @@ public static class BenchmarkSuite
     public static readonly IReadOnlyList<SequenceBenchmarkShape> StandardShapes = [SequenceBenchmarkShape.RowWise, SequenceBenchmarkShape.PixelWise];
 
     /// <summary>The looped models compared with their fused references.</summary>
-    public static readonly IReadOnlyList<(string Looped, string Fused)> StandardComparisons = [("lstm", "lstm-fused"), ("gru", "gru-fused"), ("resonator", "lstm"), ("resonator-leak-gate", "lstm")];
+    public static readonly IReadOnlyList<(string Looped, string Fused)> StandardComparisons = [("lstm", "lstm-fused"), ("gru", "gru-fused"), ("resonator", "lstm"), ("resonator-leak-gate", "lstm"), (TemporalAveragingBenchmark.TemporalName, TemporalAveragingBenchmark.MlpName)];
 
     /// <summary>The default cases: every model of <see cref="ModelCatalog.CreateDefault"/> at every standard shape.
     /// Other parts append their own cases to this list.</summary>
     public static List<BenchmarkCase> StandardCases() =>
-        [.. SequenceBenchmark.CasesFor(ModelCatalog.CreateDefault(), StandardShapes), .. LeakGatedResonatorCases(), Sparks.SparkBenchmark.Case(), Labs.SparkLabBenchmark.Case(), Attractors.AttractorBenchmark.Case(), Analysis.FixedPointBenchmark.Case()];
+        [.. SequenceBenchmark.CasesFor(ModelCatalog.CreateDefault(), StandardShapes), .. LeakGatedResonatorCases(), .. TemporalAveragingBenchmark.Cases(), Sparks.SparkBenchmark.Case(), Labs.SparkLabBenchmark.Case(), Attractors.AttractorBenchmark.Case(), Analysis.FixedPointBenchmark.Case()];
 
     /// <summary>The resonator as the experiment files run it (input-driven leak, <c>leak_gate: true</c>), at every standard shape.</summary>
     static IEnumerable<BenchmarkCase> LeakGatedResonatorCases() =>

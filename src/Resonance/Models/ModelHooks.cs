@@ -30,3 +30,13 @@ public interface INeuronDiagnostics
     /// <summary>Runs <paramref name="input"/> <c>(batch, steps, InputSize)</c> without gradients and returns the figures.</summary>
     IReadOnlyList<NeuronDiagnostic> Diagnose(Tensor input);
 }
+
+/// <summary>A model that sets its own training loss (one-hot squared error, say) instead of the trainer's usual one
+/// (cross-entropy for classification, mean squared error for regression); the trainer uses it for training and evaluation.</summary>
+public interface IModelLoss
+{
+    /// <summary>The loss of a batch, a scalar.</summary>
+    /// <param name="output">The model's output for the batch.</param>
+    /// <param name="targets">The batch's targets (labels <c>(batch)</c> for classification).</param>
+    Tensor Loss(Tensor output, Tensor targets);
+}

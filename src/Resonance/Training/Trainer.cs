@@ -43,7 +43,8 @@ public sealed record TrainingResult(TrainingStatus Status, string Message, IRead
 /// loss (<see cref="TrainingOptions.SpikeFactor"/>): <c>spike</c> and <c>spike_recovery</c> metrics lines, a summary in
 /// summary.json; its memory is checkpointed, so resume stays exact.
 /// Classification minimises cross-entropy of logits <c>(batch, classes)</c> against labels <c>(batch)</c>;
-/// regression minimises mean squared error of <c>(batch, steps, outputs)</c>. Validation accuracy (or negative
+/// regression minimises mean squared error of <c>(batch, steps, outputs)</c>; a model that implements <see cref="IModelLoss"/>
+/// sets its own loss instead. Validation accuracy (or negative
 /// validation loss for regression) drives early stopping and the best checkpoint.
 /// </remarks>
 public sealed class Trainer
@@ -446,7 +447,8 @@ public sealed class Trainer
     }
 
     Tensor Loss(Tensor output, Tensor targets) =>
-        classification ? nn.functional.cross_entropy(output, targets) : nn.functional.mse_loss(output, targets);
+        model is IModelLoss own ? own.Loss(output, targets)
+        : classification ? nn.functional.cross_entropy(output, targets) : nn.functional.mse_loss(output, targets);
 
     static double GradientNorm(IEnumerable<Parameter> parameters)
     {

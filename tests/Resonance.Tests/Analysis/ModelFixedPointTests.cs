@@ -14,6 +14,7 @@ public class ModelFixedPointTests
     {
         { "rnn", new RecurrentBaselineOptions { Hidden = 8 } },
         { "resonator", new EmergentResonatorOptions { Hidden = 8 } },
+        { "temporal-averaging", new TemporalAveragingOptions { Hidden = 8, Feedback = true } },
     };
 
     [Theory]

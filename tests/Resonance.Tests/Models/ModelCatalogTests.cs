@@ -21,12 +21,17 @@ public class ModelCatalogTests
     {
         RecurrentBaselineOptions baseline => baseline with { Hidden = 6, Layers = 2 },
         EmergentResonatorOptions resonator => resonator with { Hidden = 6, Layers = 2, InitialThreshold = 0.05, Refractory = 0.1 },
+        TemporalAveragingOptions temporal => temporal with { Hidden = 6, Layers = 2, Iterations = 3, Feedback = true },
+        MlpOptions mlp => mlp with { Hidden = 6, Layers = 2 },
         var other => other!,
     };
 
     // Per-neuron constants (the resonator's leak, threshold, reset and refractory: *_raw) start at configured values, the
     // same for every seed and neuron; the draw-based checks are about weights and biases.
     static bool Drawn(string name) => !name.EndsWith("_raw", StringComparison.Ordinal);
+
+    // Models that classify whole inputs and refuse regression data, saying so.
+    static readonly string[] ClassificationOnly = ["temporal-averaging"];
 
     static bool Identical(Tensor a, Tensor b) => a.eq(b).all().item<bool>();
 
@@ -39,7 +44,7 @@ public class ModelCatalogTests
     [Fact]
     public void The_default_catalogue_holds_the_baselines()
     {
-        Assert.Equal(["gru", "gru-fused", "lstm", "lstm-fused", "resonator", "rnn"], ModelCatalog.CreateDefault().Entries.Select(e => e.Type).Order(StringComparer.Ordinal));
+        Assert.Equal(["gru", "gru-fused", "lstm", "lstm-fused", "mlp", "resonator", "rnn", "temporal-averaging"], ModelCatalog.CreateDefault().Entries.Select(e => e.Type).Order(StringComparer.Ordinal));
     }
 
     [Theory, MemberData(nameof(Types))]
@@ -51,12 +56,15 @@ public class ModelCatalogTests
     }
 
     [Theory, MemberData(nameof(Types))]
-    public void Classification_gives_batch_by_classes_and_regression_batch_by_steps_by_outputs(string type)
+    public void Classification_gives_batch_by_classes_and_regression_batch_by_steps_by_outputs_or_a_clear_refusal(string type)
     {
         using var scope = NewDisposeScope();
         Tensor input = Randn(1, Batch, Steps, Inputs);
         Shape(Build(type, TaskKind.Classification, seed: 1).call(input), Batch, Outputs);
-        Shape(Build(type, TaskKind.Regression, seed: 1).call(input), Batch, Steps, Outputs);
+        if (ClassificationOnly.Contains(type))
+            Assert.Contains("regression", Assert.Throws<UserInputException>(() => Build(type, TaskKind.Regression, seed: 1)).Message);
+        else
+            Shape(Build(type, TaskKind.Regression, seed: 1).call(input), Batch, Steps, Outputs);
     }
 
     [Theory, MemberData(nameof(Types))]

@@ -24,3 +24,10 @@ internal static class TensorAssert
     /// <summary>Fails unless the shape is exactly <paramref name="expected"/>.</summary>
     public static void Shape(Tensor tensor, params long[] expected) => Assert.Equal(expected, tensor.shape);
 }
+
+/// <summary>Exact comparisons of tensors.</summary>
+internal static class TensorEquality
+{
+    /// <summary>True when both have the same shape and every element is equal.</summary>
+    public static bool SameAs(this Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+}
