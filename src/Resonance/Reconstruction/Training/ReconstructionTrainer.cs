@@ -54,9 +54,8 @@ public static class ReconstructionTrainer
         var parameters = model.parameters().Concat(observation.parameters()).Where(p => p.requires_grad).ToList();
         var dtype = parameters[0].dtype;
         Tensor data = series.detach().to(dtype);
-        using var optimizer = options.Optimizer == ReconstructionOptimizer.RAdam
-            ? (optim.Optimizer)optim.RAdam(parameters, lr: options.Lr)
-            : optim.Adam(parameters, lr: options.Lr);
+        using var radam = options.Optimizer == ReconstructionOptimizer.RAdam ? new RectifiedAdam(parameters) : null;
+        using var adam = options.Optimizer == ReconstructionOptimizer.Adam ? optim.Adam(parameters, lr: options.Lr) : null;
         using var windowStream = RandomStreams.Generator(RandomStreams.Derive(seed, "reconstruction.windows"));
         using var noiseStream = RandomStreams.Generator(RandomStreams.Derive(seed, "reconstruction.noise"));
         double alpha = options.Forcing == ForcingKind.Generalized ? options.Alpha : 0;
@@ -67,7 +66,7 @@ public static class ReconstructionTrainer
         {
             var clock = Stopwatch.StartNew();
             double lr = options.LearningRate(epoch);
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            if (adam is not null) foreach (var group in adam.ParamGroups) group.LearningRate = lr;
             double lossSum = 0;
             for (int batch = 1; batch <= options.BatchesPerEpoch; batch++)
             {
@@ -82,7 +81,8 @@ public static class ReconstructionTrainer
                     alpha = GtfAlpha.Anneal(alpha, estimate, options.AlphaDecay);
                 }
                 double stepAlpha = alpha;
-                optimizer.zero_grad();
+                radam?.ZeroGrad();
+                adam?.zero_grad();
                 Tensor predictions = TeacherForcing.Unroll(model, observation, windows,
                     t => TeacherForcing.AlphaAt(options.Forcing, t, stepAlpha, options.ForcingInterval));
                 Tensor loss = TeacherForcing.Loss(observation, predictions, windows);
@@ -93,7 +93,8 @@ public static class ReconstructionTrainer
                 if (!double.IsFinite(value)) return new ReconstructionTrainingResult(epochs, Diverged: true, alpha);
                 objective.backward();
                 if (options.ClipGradNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipGradNorm);
-                optimizer.step();
+                radam?.Step(lr);
+                adam?.step();
                 lossSum += value;
             }
             if (!ParametersFinite(parameters)) return new ReconstructionTrainingResult(epochs, Diverged: true, alpha);
