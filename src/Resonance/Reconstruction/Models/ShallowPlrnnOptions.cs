@@ -10,9 +10,12 @@ public sealed record ShallowPlrnnOptions
     /// <summary>Use the clipped nonlinearity <c>relu(W₂z + h₂) − relu(W₂z)</c> (<c>clipped</c>), bounded orbits when <c>‖diag A‖₂ &lt; 1</c>.</summary>
     public bool Clipped { get; init; }
 
+    /// <summary>Refuses impossible values under the default section (what the experiment binder calls).</summary>
+    public void Validate() => Validate("model");
+
     /// <summary>Refuses impossible sizes, naming the key under <paramref name="section"/>.</summary>
     /// <exception cref="UserInputException">A size is below 1.</exception>
-    public void Validate(string section = "model")
+    public void Validate(string section)
     {
         OptionChecks.WholeAtLeast($"{section}.latent_size", LatentSize, 1);
         OptionChecks.WholeAtLeast($"{section}.hidden_size", HiddenSize, 1);

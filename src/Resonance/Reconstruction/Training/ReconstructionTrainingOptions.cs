@@ -72,11 +72,14 @@ public sealed record ReconstructionTrainingOptions
     /// <summary>Standard deviation of Gaussian noise added to each training window (<c>noise_level</c>), in data units.</summary>
     public double NoiseLevel { get; init; }
 
+    /// <summary>Refuses impossible values under the default section (what the experiment binder calls).</summary>
+    public void Validate() => Validate(null, "training");
+
     /// <summary>Refuses impossible values, naming the key under <paramref name="section"/>.</summary>
     /// <param name="seriesLength">The training series' length when known: a window of <c>sequence_length + 1</c> must fit.</param>
     /// <param name="section">Prefix of the key names.</param>
     /// <exception cref="UserInputException">A key holds a value outside its range.</exception>
-    public void Validate(int? seriesLength = null, string section = "training")
+    public void Validate(int? seriesLength, string section = "training")
     {
         OptionChecks.InRange($"{section}.alpha", Alpha, 0, 1);
         OptionChecks.InRange($"{section}.alpha_decay", AlphaDecay, 0, 1);
