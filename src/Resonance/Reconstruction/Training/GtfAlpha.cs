@@ -1,0 +1,66 @@
+using static TorchSharp.torch;
+
+namespace Resonance.Reconstruction;
+
+/// <summary>
+/// The adaptive forcing strength of generalized teacher forcing (Hess et al. 2023): a bound <c>σ</c> on the growth of the
+/// Jacobian product along each training sequence gives the smallest <c>α</c> that keeps gradients bounded.
+/// </summary>
+/// <remarks>
+/// Under forcing the Jacobian of one step is <c>(1 − α) J_t</c>, so the product over <c>T</c> steps is bounded by
+/// <c>(1 − α)^T Π_t ‖J_t‖</c>; it stays bounded when <c>(1 − α) σ ≤ 1</c>, with <c>σ</c> the geometric mean of the spectral norms:
+/// <code>
+/// σ_b = (Π_{t=1}^{T} ‖J(ẑ_{b,t})‖₂)^{1/T}    per sequence b, Jacobians at the states the data imply
+/// σ   = max_b σ_b                                 (DurstewitzLab/GTF-shPLRNN, "product_upper_bound")
+/// α*  = max(0, 1 − 1/σ)
+/// α ← α*                  if α* &gt; α            (raised at once)
+/// α ← γ α + (1 − γ) α*    otherwise               (lowered by an exponential average, γ = alpha_decay)
+/// </code>
+/// </remarks>
+public static class GtfAlpha
+{
+    /// <summary><c>α* = max(0, 1 − 1/σ)</c>.</summary>
+    /// <param name="bound"><c>σ</c>, positive.</param>
+    public static double Optimal(double bound) => bound > 0 ? Math.Max(0, 1 - 1 / bound) : 0;
+
+    /// <summary>One update of <c>α</c>: raised at once to a larger estimate, else lowered by an exponential average.</summary>
+    /// <param name="current">The <c>α</c> in use.</param>
+    /// <param name="estimate"><c>α*</c> from the latest batch.</param>
+    /// <param name="decay"><c>γ</c> in [0, 1).</param>
+    public static double Anneal(double current, double estimate, double decay) =>
+        estimate > current ? estimate : decay * current + (1 - decay) * estimate;
+
+    /// <summary><c>σ = max_b exp(mean_t log ‖J_{b,t}‖₂)</c>, the largest per-sequence geometric mean of spectral norms.</summary>
+    /// <param name="spectralNorms"><c>‖J_{b,t}‖₂</c>, <c>(B, T)</c>, positive.</param>
+    public static double ProductUpperBound(Tensor spectralNorms)
+    {
+        if (spectralNorms.dim() != 2) throw new ArgumentException($"spectralNorms: expected (B, T), got ({string.Join(", ", spectralNorms.shape)})", nameof(spectralNorms));
+        using var scope = NewDisposeScope();
+        return spectralNorms.to(ScalarType.Float64).log().mean([1]).max().exp().item<double>();
+    }
+
+    /// <summary>The spectral norm (largest singular value) of the model's Jacobian at each state.</summary>
+    /// <param name="model">The latent model.</param>
+    /// <param name="latents"><c>(B, T, M)</c>.</param>
+    /// <returns><c>(B, T)</c>.</returns>
+    public static Tensor SpectralNorms(LatentModel model, Tensor latents)
+    {
+        using var scope = NewDisposeScope();
+        long batch = latents.shape[0], steps = latents.shape[1];
+        Tensor jacobians = model.Jacobian(latents.reshape(batch * steps, model.LatentSize));       // (B·T, M, M)
+        return linalg.svdvals(jacobians).select(-1, 0).reshape(batch, steps).MoveToOuterDisposeScope();
+    }
+
+    /// <summary><c>α*</c> for a batch of windows: Jacobians at the latent estimates of the observations after the first.</summary>
+    /// <param name="model">The latent model.</param>
+    /// <param name="observation">Gives the latent estimates (<see cref="ObservationModel.LatentEstimate"/>).</param>
+    /// <param name="windows"><c>(B, T + 1, N)</c>.</param>
+    /// <returns><c>σ</c> and <c>α*</c>.</returns>
+    public static (double Bound, double Alpha) Estimate(LatentModel model, ObservationModel observation, Tensor windows)
+    {
+        using var scope = NewDisposeScope();
+        Tensor latents = observation.LatentEstimate(windows.narrow(1, 1, windows.shape[1] - 1));  // (B, T, M)
+        double bound = ProductUpperBound(SpectralNorms(model, latents));
+        return (bound, Optimal(bound));
+    }
+}

@@ -1,0 +1,77 @@
+using Resonance.Reconstruction;
+using static Resonance.Tests.Reconstruction.LinearModels;
+using static TorchSharp.torch;
+
+namespace Resonance.Tests.Reconstruction.Training;
+
+public class GtfAlphaTests
+{
+    [Theory]
+    [InlineData(2.0, 0.5)]
+    [InlineData(4.0, 0.75)]
+    [InlineData(1.0, 0.0)]
+    [InlineData(0.5, 0.0)]
+    public void The_optimal_alpha_is_one_minus_the_inverse_bound_and_never_negative(double bound, double alpha) =>
+        Assert.Equal(alpha, GtfAlpha.Optimal(bound), 12);
+
+    [Fact]
+    public void The_bound_is_the_largest_geometric_mean_of_the_spectral_norms_along_a_sequence()
+    {
+        using var scope = NewDisposeScope();
+        // sequence 0: (1 · 4)^(1/2) = 2; sequence 1: (2 · 8)^(1/2) = 4
+        Tensor norms = tensor(new double[] { 1, 4, 2, 8 }).reshape(2, 2);
+        Assert.Equal(4, GtfAlpha.ProductUpperBound(norms), 12);
+    }
+
+    [Fact]
+    public void Alpha_is_raised_at_once_and_lowered_by_an_exponential_average()
+    {
+        Assert.Equal(0.75, GtfAlpha.Anneal(0.2, 0.75, 0.999), 12);
+        Assert.Equal(0.9 * 0.5 + 0.1 * 0.1, GtfAlpha.Anneal(0.5, 0.1, 0.9), 12);
+        Assert.Equal(0.3, GtfAlpha.Anneal(0.3, 0.3, 0.9), 12);
+    }
+
+    [Fact]
+    public void Spectral_norms_of_a_known_Jacobian_give_the_known_alpha()
+    {
+        using var scope = NewDisposeScope();
+        // J = diag(A) + W = [[1.5, 0], [0, 0.5]] + [[0, 0.5], [0, 0]] → largest singular value of [[1.5, 0.5], [0, 0.5]]
+        using var model = Linear([1.5f, 0.5f], [0, 0.5f, 0, 0]);
+        double expected = linalg.svdvals(tensor(new double[] { 1.5, 0.5, 0, 0.5 }).reshape(2, 2))[0].item<double>();
+        Tensor norms = GtfAlpha.SpectralNorms(model, ones(3, 7, 2));
+        Assert.Equal(new long[] { 3, 7 }, norms.shape);
+        Assert.Equal(expected, norms.max().item<float>(), 5);
+        Assert.Equal(expected, norms.min().item<float>(), 5);
+        using var observation = new IdentityObservation(2, 2, seed: 0);
+        var (bound, alpha) = GtfAlpha.Estimate(model, observation, ones(3, 8, 2));
+        Assert.Equal(expected, bound, 5);
+        Assert.Equal(1 - 1 / expected, alpha, 5);
+    }
+
+    [Fact]
+    public void The_trainer_raises_alpha_at_the_first_update_and_then_lowers_it_by_the_decay()
+    {
+        using var scope = NewDisposeScope();
+        Tensor series = PlrnnTestSeries.Lorenz(300).narrow(1, 0, 2);
+        // J = diag(2, 0.5) everywhere: σ = 2 whatever the data, α* = 0.5; a vanishing learning rate keeps J fixed.
+        var options = new ReconstructionTrainingOptions
+        {
+            SequenceLength = 10, BatchSize = 2, BatchesPerEpoch = 4, Epochs = 2, AlphaUpdateInterval = 2, Lr = 1e-30, EndLr = 1e-30,
+            LatentRegularization = 0, Alpha = 0.1, AlphaDecay = 0.9,
+        };
+        using (var model = Linear([2f, 0.5f]))
+        using (var observation = new IdentityObservation(2, 2, seed: 0))
+        {
+            var result = ReconstructionTrainer.Train(model, observation, series, options, seed: 1);
+            Assert.Equal(0.5, result.Epochs[0].Alpha, 5);                                            // raised at once at batch 2, kept at batch 4
+            Assert.Equal(2, result.Epochs[0].Bound, 5);
+        }
+        using (var model = Linear([2f, 0.5f]))
+        using (var observation = new IdentityObservation(2, 2, seed: 0))
+        {
+            var result = ReconstructionTrainer.Train(model, observation, series, options with { Alpha = 0.9, Epochs = 1 }, seed: 1);
+            double once = 0.9 * 0.9 + 0.1 * 0.5, twice = 0.9 * once + 0.1 * 0.5;                      // two updates in the epoch
+            Assert.Equal(twice, result.Epochs[0].Alpha, 5);
+        }
+    }
+}
