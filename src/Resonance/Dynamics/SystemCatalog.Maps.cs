@@ -31,7 +31,7 @@ public static partial class SystemCatalog
             (s, p) => { Tensor x = C(s, 0), y = C(s, 1); return Join(x * x - y * y + p["a"] * x + p["b"] * y, 2 * x * y + p["c"] * x + p["d"] * y); }) with
         { PublishedLargestExponent = 0.1890, Source = Sprott2003, Note = "Nusse & Yorke 1994; spectrum (0.1890, −0.5205)" };
 
-        yield return Map("standard-map", "theta p", "p' = p + K sin θ (mod 2π), θ' = θ + p' (mod 2π)", P(("K", 1.5)), [0.1, 3], 100,
+        yield return Map("standard-map", "theta p", "p' = p + K sin θ (mod 2π), θ' = θ + p' (mod 2π)", P(("K", 1.5)), [0.1, 0.1], 100,
             (s, p) =>
             {
                 Tensor theta = C(s, 0), momentum = C(s, 1);

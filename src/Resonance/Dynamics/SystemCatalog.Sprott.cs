@@ -9,7 +9,7 @@ public static partial class SystemCatalog
     /// <summary>One of the 19 flows of Sprott 1994 (cases A to S), with its table exponent.</summary>
     static DynamicalSystem Sprott(char letter, string equations, (string, double)[] parameters, double[] initial, double exponent, SystemField field,
         int lyapunovSteps = 16000) =>
-        Flow($"sprott-{char.ToLowerInvariant(letter)}", "x y z", equations, parameters, initial, 0.05, 2000, field) with
+        Flow($"sprott-{char.ToLowerInvariant(letter)}", "x y z", equations, parameters, initial, 0.05, letter == 'A' ? 2000 : 200, field) with
         {
             PublishedLargestExponent = exponent, Source = Sprott1994, LyapunovSteps = lyapunovSteps,
             Note = $"Sprott 1994, case {letter}" + (letter == 'A' ? ": Nosé–Hoover at a = 1, conservative; its chaotic sea coexists with tori" : ""),

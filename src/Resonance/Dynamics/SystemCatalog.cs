@@ -11,7 +11,8 @@ namespace Resonance.Dynamics;
 /// <c>chaotic_attractors.json</c>) holds the same system, its parameters and a point on its attractor were compared.
 /// Published largest exponents come from papers and books, never from dysts' own estimates (which miss Lorenz-63's by
 /// 20%). Left out: the Mackey–Glass equation, a delay differential equation whose state is a function on
-/// <c>[t − τ, t]</c>, not a vector (these integrators step vectors); Baker's map and the doubling map, whose binary
+/// <c>[t − τ, t]</c>, not a vector (these integrators step vectors); the Nosé–Hoover oscillator as its own entry (at a = 1 it is sprott-a; at dysts' a = 1.5 the orbit from their point
+/// is quasi-periodic here, with no positive exponent); Baker's map and the doubling map, whose binary
 /// shift empties a float's mantissa in about 53 steps, so every orbit ends at 0 in floating point.
 /// </remarks>
 public static partial class SystemCatalog
