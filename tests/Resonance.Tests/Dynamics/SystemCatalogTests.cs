@@ -38,23 +38,26 @@ public class SystemCatalogTests(ITestOutputHelper output)
     [MemberData(nameof(Names))]
     public void The_autograd_Jacobian_of_the_field_matches_central_differences(string name)
     {
-        var system = SystemCatalog.Get(name);
-        var parameters = system.DefaultParameters;
-        using var scope = NewDisposeScope();
-        Tensor points = OnAttractor(system, 3);                                              // (3, D)
-        Func<Tensor, Tensor> field = state => system.Field(state, parameters);
-        var (jacobian, _) = Jacobians.Compute(field, points);                                // (3, D, D)
-        const double h = 1e-6;
-        for (int c = 0; c < system.Dimension; c++)
+        NoCollections.Run(() =>
         {
-            Tensor shift = zeros(system.Dimension, dtype: ScalarType.Float64);
-            shift[c] = h;
-            Tensor difference = (field(points + shift) - field(points - shift)) / (2 * h);    // (3, D): column c
-            Tensor analytic = jacobian.select(2, c);
-            double error = (difference - analytic).abs().max().item<double>();
-            double size = 1 + analytic.abs().max().item<double>();
-            Assert.True(error < 1e-5 * size, $"{name}: column {c} differs from finite differences by {error:G3}");
-        }
+            var system = SystemCatalog.Get(name);
+            var parameters = system.DefaultParameters;
+            using var scope = NewDisposeScope();
+            Tensor points = OnAttractor(system, 3);                                              // (3, D)
+            Func<Tensor, Tensor> field = state => system.Field(state, parameters);
+            var (jacobian, _) = Jacobians.Compute(field, points);                                // (3, D, D)
+            const double h = 1e-6;
+            for (int c = 0; c < system.Dimension; c++)
+            {
+                Tensor shift = zeros(system.Dimension, dtype: ScalarType.Float64);
+                shift[c] = h;
+                Tensor difference = (field(points + shift) - field(points - shift)) / (2 * h);    // (3, D): column c
+                Tensor analytic = jacobian.select(2, c);
+                double error = (difference - analytic).abs().max().item<double>();
+                double size = 1 + analytic.abs().max().item<double>();
+                Assert.True(error < 1e-5 * size, $"{name}: column {c} differs from finite differences by {error:G3}");
+            }
+        });
     }
 
     /// <summary>One run per system: bounded, not at rest, and chaotic by a short estimate of λ₁ (one tangent vector
@@ -64,18 +67,21 @@ public class SystemCatalogTests(ITestOutputHelper output)
     [MemberData(nameof(Names))]
     public void From_the_default_initial_condition_the_run_stays_bounded_and_its_largest_exponent_is_positive(string name)
     {
-        var system = SystemCatalog.Get(name);
-        using var scope = NewDisposeScope();
-        var step = SystemSimulation.Step(system, system.DefaultParameters, system.TimeStep);
-        Tensor start = SystemSimulation.Advance(step, tensor(system.InitialCondition, dtype: ScalarType.Float64).unsqueeze(0), system.TransientSteps, name);
-        int steps = system.Kind == SystemKind.Map ? 1000 : Math.Max(1500, system.LyapunovSteps / 8);   // slow exponents need longer runs
+        NoCollections.Run(() =>
+        {
+            var system = SystemCatalog.Get(name);
+            using var scope = NewDisposeScope();
+            var step = SystemSimulation.Step(system, system.DefaultParameters, system.TimeStep);
+            Tensor start = SystemSimulation.Advance(step, tensor(system.InitialCondition, dtype: ScalarType.Float64).unsqueeze(0), system.TransientSteps, name);
+            int steps = system.Kind == SystemKind.Map ? 1000 : Math.Max(1500, system.LyapunovSteps / 8);   // slow exponents need longer runs
 
-        var estimate = TangentLyapunov.Largest(step, start, steps / 10, steps, system.TimeStep, seed: 1, name);
-        output.WriteLine($"{name}: λ1 = {estimate.Exponent:F4} (published {system.PublishedLargestExponent?.ToString("F4") ?? "-"}), |x| <= {estimate.LargestMagnitude:G3}");
+            var estimate = TangentLyapunov.Largest(step, start, steps / 10, steps, system.TimeStep, seed: 1, name);
+            output.WriteLine($"{name}: λ1 = {estimate.Exponent:F4} (published {system.PublishedLargestExponent?.ToString("F4") ?? "-"}), |x| <= {estimate.LargestMagnitude:G3}");
 
-        Assert.True(estimate.LargestMagnitude < 1e3, $"{name}: |x| reached {estimate.LargestMagnitude:G3}");
-        Assert.True(estimate.SmallestSpread > 1e-3, $"{name}: a variable came to rest (spread {estimate.SmallestSpread:G3})");
-        Assert.True(estimate.Exponent > 0, $"{name}: λ1 = {estimate.Exponent:F4}");
+            Assert.True(estimate.LargestMagnitude < 1e3, $"{name}: |x| reached {estimate.LargestMagnitude:G3}");
+            Assert.True(estimate.SmallestSpread > 1e-3, $"{name}: a variable came to rest (spread {estimate.SmallestSpread:G3})");
+            Assert.True(estimate.Exponent > 0, $"{name}: λ1 = {estimate.Exponent:F4}");
+        });
     }
 
     /// <summary>Three points along the trajectory from the system's initial condition, 37 steps apart.</summary>
