@@ -105,9 +105,9 @@ internal static class DataGenCommand
                 string difference = "-";
                 if (entry.PublishedLargestExponent is double published)
                 {
-                    double relative = result.Exponents[0] / published - 1;
+                    double relative = Math.Round(result.Exponents[0] / published - 1, 3);
                     if (Math.Abs(relative) > 0.05) missed++;
-                    difference = (Math.Abs(relative) > 0.05 ? "[yellow]" : "") + relative.ToString("+0.0%;-0.0%", CultureInfo.InvariantCulture) + (Math.Abs(relative) > 0.05 ? "[/]" : "");
+                    difference = (Math.Abs(relative) > 0.05 ? "[yellow]" : "") + relative.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture) + (Math.Abs(relative) > 0.05 ? "[/]" : "");
                 }
                 table.AddRow(entry.Name, steps.ToString("N0", CultureInfo.InvariantCulture), result.Exponents[0].ToString("F4", CultureInfo.InvariantCulture),
                     spread.ToString("F4", CultureInfo.InvariantCulture), entry.PublishedLargestExponent?.ToString("F4", CultureInfo.InvariantCulture) ?? "-", difference);
