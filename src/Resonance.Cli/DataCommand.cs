@@ -5,14 +5,17 @@ using Spectre.Console;
 
 namespace Resonance.Cli;
 
-/// <summary><c>resonance data fetch mnist [--from DIR] [--force]</c> and <c>resonance data list</c>.</summary>
+/// <summary><c>resonance data fetch mnist [--from DIR] [--force]</c>, <c>resonance data list</c>, and the chaotic systems' <c>gen</c>, <c>systems</c> and <c>lyapunov</c> (<see cref="DataGenCommand"/>).</summary>
 internal static class DataCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var data = new Command("data", "Manage the data cache ($RESONANCE_HOME, else ~/.cache/resonance).");
+        var data = new Command("data", "Manage the data cache ($RESONANCE_HOME, else ~/.cache/resonance) and generate series of chaotic systems.");
         data.Subcommands.Add(CreateFetch(console));
         data.Subcommands.Add(CreateList(console));
+        data.Subcommands.Add(DataGenCommand.CreateGen(console));
+        data.Subcommands.Add(DataGenCommand.CreateSystems(console));
+        data.Subcommands.Add(DataGenCommand.CreateLyapunov(console));
         return data;
     }
 

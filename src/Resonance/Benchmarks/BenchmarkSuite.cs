@@ -28,6 +28,7 @@ public static class BenchmarkSuite
             Attractors.AttractorBenchmark.Case(),
             Analysis.FixedPointBenchmark.Case(),
             Reconstruction.GtfBenchmark.Case(),
+            Dynamics.IntegratorBenchmark.Case(),
         ];
 
     /// <summary>The resonator as the experiment files run it (input-driven leak, <c>leak_gate: true</c>), at every standard shape.</summary>
