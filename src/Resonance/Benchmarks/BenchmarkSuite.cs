@@ -19,7 +19,7 @@ public static class BenchmarkSuite
     /// <summary>The default cases: every model of <see cref="ModelCatalog.CreateDefault"/> at every standard shape.
     /// Other parts append their own cases to this list.</summary>
     public static List<BenchmarkCase> StandardCases() =>
-        [.. SequenceBenchmark.CasesFor(ModelCatalog.CreateDefault(), StandardShapes), .. LeakGatedResonatorCases(), Sparks.SparkBenchmark.Case(), Labs.SparkLabBenchmark.Case(), Attractors.AttractorBenchmark.Case(), Analysis.FixedPointBenchmark.Case()];
+        [.. SequenceBenchmark.CasesFor(ModelCatalog.CreateDefault(), StandardShapes), .. LeakGatedResonatorCases(), Sparks.SparkBenchmark.Case(), Labs.SparkLabBenchmark.Case(), Attractors.AttractorBenchmark.Case(), Analysis.FixedPointBenchmark.Case(), Reconstruction.EchoStateBenchmark.Case()];
 
     /// <summary>The resonator as the experiment files run it (input-driven leak, <c>leak_gate: true</c>), at every standard shape.</summary>
     static IEnumerable<BenchmarkCase> LeakGatedResonatorCases() =>

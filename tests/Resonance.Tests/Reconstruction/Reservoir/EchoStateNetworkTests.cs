@@ -125,21 +125,4 @@ public class EchoStateNetworkTests(ITestOutputHelper output)
         using var network = new EchoStateNetwork(Small with { Washout = 50 }, 3, seed: 1);
         Assert.StartsWith("model.washout:", Assert.Throws<UserInputException>(() => network.FitForecaster(zeros(40, 3))).Message);
     }
-
-    [Fact]
-    public void Timing_probe()
-    {
-        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-        var wall = System.Diagnostics.Stopwatch.StartNew();
-        using (var network = new EchoStateNetwork(new EchoStateOptions { Units = 1000 }, 3, 0))
-        {
-            var built = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-            output.WriteLine($"build cpu {(built - cpu).TotalSeconds:F3} s wall {wall.Elapsed.TotalSeconds:F3}");
-            wall.Restart();
-            network.Harvest(zeros(5000, 3));
-            output.WriteLine($"harvest 5000 cpu {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - built).TotalSeconds:F3} s wall {wall.Elapsed.TotalSeconds:F3}");
-        }
-        var r = EchoStateBenchmark.Measure(0, steps: 5000);
-        output.WriteLine($"build {r.BuildSeconds:F3} harvest {r.HarvestSeconds:F3} ({r.HarvestSeconds / 5000 * 1e6:F1} us/step) solve {r.SolveSeconds:F3} run {r.RunSeconds:F3} mse {r.RunMeanSquaredError:E2}");
-    }
 }
