@@ -29,6 +29,7 @@ public static class BenchmarkSuite
             Analysis.FixedPointBenchmark.Case(),
             Reconstruction.GtfBenchmark.Case(),
             Dynamics.IntegratorBenchmark.Case(),
+            Reconstruction.EchoStateBenchmark.Case(),
         ];
 
     /// <summary>The resonator as the experiment files run it (input-driven leak, <c>leak_gate: true</c>), at every standard shape.</summary>

@@ -1,0 +1,71 @@
+using static TorchSharp.torch;
+
+namespace Resonance.Reconstruction;
+
+/// <summary>
+/// The ridge-regression readout of reservoir computers, solved in closed form in float64:
+/// <c>W_out = Yᵀ F (Fᵀ F + λ I)⁻¹</c>.
+/// </summary>
+/// <remarks>
+/// The Gram matrix <c>Fᵀ F</c> is accumulated over blocks of rows in float64, and the normal equations
+/// <c>(Fᵀ F + λ I) W_outᵀ = Fᵀ Y</c> are solved by a Cholesky factorisation (the matrix is symmetric positive definite for
+/// λ &gt; 0, and for λ = 0 when F has full column rank). λ is applied to every weight, the constant's too, as ReservoirPy does.
+/// Forming <c>Fᵀ F</c> squares the condition number of F; for features of very different scales (NG-RC's monomials of raw data,
+/// up to thousands against ones) use <see cref="SolveByLeastSquares"/>, which solves the same problem from F itself.
+/// </remarks>
+public static class RidgeReadout
+{
+    /// <summary>Rows of <c>F</c> per block of the Gram accumulation.</summary>
+    const int Block = 8192;
+
+    /// <summary>The readout weights that map features to targets.</summary>
+    /// <param name="features">F, <c>(T, P)</c>, float32 or float64.</param>
+    /// <param name="targets">Y, <c>(T, O)</c>.</param>
+    /// <param name="ridge">λ ≥ 0.</param>
+    /// <returns><c>W_out</c>, <c>(O, P)</c>, float64, on the features' device.</returns>
+    /// <exception cref="UserInputException">The normal equations are singular (λ = 0 and F rank-deficient): raise <c>model.ridge</c>.</exception>
+    public static Tensor Solve(Tensor features, Tensor targets, double ridge)
+    {
+        if (features.dim() != 2 || targets.dim() != 2 || features.shape[0] != targets.shape[0])
+            throw new ArgumentException($"expected features (T, P) and targets (T, O) with the same T, got ({string.Join(", ", features.shape)}) and ({string.Join(", ", targets.shape)}).");
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        long rows = features.shape[0], width = features.shape[1];
+        Tensor gram = zeros(width, width, dtype: ScalarType.Float64, device: features.device);          // (P, P)
+        Tensor moments = zeros(width, targets.shape[1], dtype: ScalarType.Float64, device: features.device); // (P, O)
+        for (long start = 0; start < rows; start += Block)
+        {
+            using var blockScope = NewDisposeScope();
+            Tensor f = features[(int)start..(int)Math.Min(rows, start + Block)].to(ScalarType.Float64);  // (B, P)
+            Tensor y = targets[(int)start..(int)Math.Min(rows, start + Block)].to(ScalarType.Float64);   // (B, O)
+            gram.addmm_(f.T, f);
+            moments.addmm_(f.T, y);
+        }
+        gram.diagonal().add_(ridge);
+        var (factor, info) = linalg.cholesky_ex(gram);
+        if (info.item<int>() != 0)
+            throw new UserInputException($"model.ridge: the readout's normal equations are singular with ridge {OptionChecks.Format(ridge)}; use a ridge > 0 (e.g. 1e-6).");
+        return cholesky_solve(moments, factor).T.contiguous().MoveToOuterDisposeScope();                      // (O, P)
+    }
+
+    /// <summary>The same readout from the stacked least-squares problem <c>[F; √λ I] W_outᵀ ≈ [Y; 0]</c>, solved by QR with column
+    /// pivoting (LAPACK <c>gelsy</c>, through <c>torch.linalg.lstsq</c>): accurate where <c>Fᵀ F</c> is too ill-conditioned for
+    /// <see cref="Solve"/>; it costs about twice as much, so it suits few features.</summary>
+    /// <param name="features">F, <c>(T, P)</c>.</param>
+    /// <param name="targets">Y, <c>(T, O)</c>.</param>
+    /// <param name="ridge">λ ≥ 0.</param>
+    /// <returns><c>W_out</c>, <c>(O, P)</c>, float64, on the CPU.</returns>
+    public static Tensor SolveByLeastSquares(Tensor features, Tensor targets, double ridge)
+    {
+        if (features.dim() != 2 || targets.dim() != 2 || features.shape[0] != targets.shape[0])
+            throw new ArgumentException($"expected features (T, P) and targets (T, O) with the same T, got ({string.Join(", ", features.shape)}) and ({string.Join(", ", targets.shape)}).");
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        long width = features.shape[1];
+        Tensor f = features.to(ScalarType.Float64).cpu(), y = targets.to(ScalarType.Float64).cpu();
+        Tensor stacked = cat([f, Math.Sqrt(ridge) * eye(width, dtype: ScalarType.Float64)], 0);                 // (T + P, P)
+        Tensor right = cat([y, zeros(width, y.shape[1], dtype: ScalarType.Float64)], 0);                          // (T + P, O)
+        var (solution, _, _, _) = linalg.lstsq(stacked, right);                                                  // (P, O)
+        return solution.T.contiguous().MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,128 @@
+using Resonance.Reconstruction;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace Resonance.Tests.Reconstruction.Reservoir;
+
+public class EchoStateNetworkTests(ITestOutputHelper output)
+{
+    static readonly EchoStateOptions Small = new() { Units = 60, SpectralRadius = 0.9, Connectivity = 0.2, InputScaling = 0.5, BiasScaling = 0.2, Washout = 20 };
+
+    [Fact]
+    public void The_recurrent_matrix_is_scaled_to_the_spectral_radius()
+    {
+        using var scope = NewDisposeScope();
+        using var network = new EchoStateNetwork(Small with { SpectralRadius = 1.25 }, inputs: 3, seed: 1);
+        double radius = linalg.eigvals(network.Recurrent.to(ScalarType.Float64)).abs().max().item<double>();
+        Assert.Equal(1.25, radius, 1e-5);
+        double nonzero = network.Recurrent.count_nonzero().item<long>() / (60.0 * 60);
+        Assert.InRange(nonzero, 0.15, 0.25);  // connectivity 0.2; 3,600 Bernoulli draws
+    }
+
+    [Fact]
+    public void The_same_seed_draws_the_same_reservoir_and_another_seed_another()
+    {
+        using var scope = NewDisposeScope();
+        using EchoStateNetwork a = new(Small, 3, seed: 7), b = new(Small, 3, seed: 7), c = new(Small, 3, seed: 8);
+        Assert.True(Same(a.Recurrent, b.Recurrent) && Same(a.Input, b.Input) && Same(a.Bias, b.Bias));
+        Assert.False(Same(a.Recurrent, c.Recurrent));
+        Assert.False(Same(a.Input, c.Input));
+    }
+
+    static bool Same(Tensor a, Tensor b) => (a == b).all().item<bool>();
+
+    /// <summary>From x = 0 the first state is <c>a tanh(W_in u_0 + b)</c>, the second <c>(1 − a) x_0 + a tanh(W x_0 + W_in u_1 + b)</c>.</summary>
+    [Fact]
+    public void Harvest_follows_the_leaky_update()
+    {
+        using var scope = NewDisposeScope();
+        using var network = new EchoStateNetwork(Small with { LeakRate = 0.3 }, 3, seed: 2);
+        Tensor inputs = tensor(new float[] { 0.5f, -1, 2, 1, 0, -0.5f }).reshape(2, 3);
+        Tensor states = network.Harvest(inputs);
+        Tensor x0 = 0.3f * tanh(network.Input.matmul(inputs[0]) + network.Bias);
+        Tensor x1 = 0.7f * x0 + 0.3f * tanh(network.Recurrent.matmul(x0) + network.Input.matmul(inputs[1]) + network.Bias);
+        Assert.True(states[0].allclose(x0, rtol: 1e-5, atol: 1e-6));
+        Assert.True(states[1].allclose(x1, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void The_ridge_solve_recovers_a_linear_map_exactly()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(3);
+        Tensor features = randn([400, 25], dtype: ScalarType.Float64, generator: generator);
+        Tensor map = randn([4, 25], dtype: ScalarType.Float64, generator: generator);
+        Tensor weights = RidgeReadout.Solve(features, features.matmul(map.T), ridge: 0);
+        Assert.True((weights - map).abs().max().item<double>() < 1e-10);
+    }
+
+    /// <summary>Targets that are a fixed linear map of the network's own features <c>[1; u; x]</c> are fitted with that map, to 1e-6.</summary>
+    [Fact]
+    public void The_readout_recovers_a_linear_map_of_the_reservoir_features()
+    {
+        using var scope = NewDisposeScope();
+        using var network = new EchoStateNetwork(Small with { Ridge = 0 }, 3, seed: 4);
+        Tensor inputs = TestSeries.Standardised(TestSeries.Lorenz(1500));
+        using var generator = new Generator(5);
+        Tensor map = randn([2, network.FeatureSize], dtype: ScalarType.Float64, generator: generator);   // (2, 1 + 3 + 60)
+        Tensor targets = network.Features(inputs, network.Harvest(inputs)).to(ScalarType.Float64).matmul(map.T);
+
+        Tensor readout = network.Fit(inputs, targets);
+
+        double error = (readout - map).abs().max().item<double>();
+        output.WriteLine($"largest weight error {error:E2}");
+        Assert.True(error < 1e-6, $"largest weight error {error:E2}");
+    }
+
+    [Fact]
+    public void A_short_lorenz_forecast_beats_persistence()
+    {
+        using var scope = NewDisposeScope();
+        Tensor series = TestSeries.Standardised(TestSeries.Lorenz(6000));
+        Tensor train = series[..5000], truth = series[5000..5100];
+        using var network = new EchoStateNetwork(new EchoStateOptions { Units = 300, SpectralRadius = 0.9, Connectivity = 0.1, InputScaling = 0.5, Ridge = 1e-6 }, 3, seed: 6);
+        network.FitForecaster(train);
+
+        Tensor forecast = network.Forecast(train, 100).to(ScalarType.Float64);
+        double esn = (forecast - truth).square().mean().item<double>();
+        double persistence = (train[-1] - truth).square().mean().item<double>();
+        int valid = ValidPredictionTime.Steps(truth, forecast);
+        output.WriteLine($"forecast MSE {esn:E2}, persistence MSE {persistence:E2}, valid for {valid} steps ({valid * 0.01 * TestSeries.LorenzLargestExponent:F2} Lyapunov times)");
+        Assert.True(esn < 0.01 * persistence, $"ESN {esn:E2} vs persistence {persistence:E2}");
+        Assert.True(valid >= 50, $"valid for {valid} steps");
+    }
+
+    [Fact]
+    public void Forecasting_before_fitting_is_refused()
+    {
+        using var scope = NewDisposeScope();
+        using var network = new EchoStateNetwork(Small, 3, seed: 1);
+        Assert.Throws<InvalidOperationException>(() => network.Forecast(zeros(5, 3), 3));
+    }
+
+    public static TheoryData<EchoStateOptions, string> BadOptions => new()
+    {
+        { new EchoStateOptions { Units = 0 }, "model.units" },
+        { new EchoStateOptions { SpectralRadius = 0 }, "model.spectral_radius" },
+        { new EchoStateOptions { Connectivity = 0 }, "model.connectivity" },
+        { new EchoStateOptions { Connectivity = 1.5 }, "model.connectivity" },
+        { new EchoStateOptions { LeakRate = 0 }, "model.leak_rate" },
+        { new EchoStateOptions { InputScaling = -1 }, "model.input_scaling" },
+        { new EchoStateOptions { BiasScaling = double.NaN }, "model.bias_scaling" },
+        { new EchoStateOptions { Ridge = -1e-3 }, "model.ridge" },
+        { new EchoStateOptions { Washout = -1 }, "model.washout" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOptions))]
+    public void A_bad_option_is_refused_naming_its_key(EchoStateOptions options, string key) =>
+        Assert.StartsWith(key + ":", Assert.Throws<UserInputException>(() => options.Validate()).Message);
+
+    [Fact]
+    public void A_washout_longer_than_the_series_is_refused_naming_the_key()
+    {
+        using var scope = NewDisposeScope();
+        using var network = new EchoStateNetwork(Small with { Washout = 50 }, 3, seed: 1);
+        Assert.StartsWith("model.washout:", Assert.Throws<UserInputException>(() => network.FitForecaster(zeros(40, 3))).Message);
+    }
+}
