@@ -57,6 +57,7 @@ public sealed class SweepPageTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(points.Nth(3).Locator("[data-status]")).ToHaveTextAsync("running");
         // the sweep's own metrics (a line per finished point) are charted like any run's
         await Assertions.Expect(page.Locator(".chart[data-chart=test_loss] canvas")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(".chart[data-chart=seed]")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("a.sweep-compare")).ToHaveAttributeAsync("href",
             $"#/compare?runs={Uri.EscapeDataString($"{Sweep}/runs/p000")},{Uri.EscapeDataString($"{Sweep}/runs/p001")},{Uri.EscapeDataString($"{Sweep}/runs/p002")}");
         await Shot("sweep");

@@ -41,8 +41,10 @@ export const runPage: PageFactory = (main, route: Route) => {
 
   const lines: MetricsLine[] = [];
   const chartByKey = new Map<string, LineChart>();
+  // a sweep's lines are its finished points; their seed is no curve
+  const skipped = new Set<string>();
   const redraw = () => {
-    const keys = numericKeys(lines).filter((k) => only.length === 0 || only.includes(k));
+    const keys = numericKeys(lines).filter((k) => (only.length === 0 || only.includes(k)) && !skipped.has(k));
     for (const key of keys) if (!chartByKey.has(key)) {
       const chart = new LineChart(key, [key]);
       chartByKey.set(key, chart);
@@ -71,6 +73,13 @@ export const runPage: PageFactory = (main, route: Route) => {
       status.appendChild(statusBadge(details));
     }
     if (details.sweep) {
+      if (!skipped.has('seed')) {
+        skipped.add('seed');
+        chartByKey.get('seed')?.element.remove();
+        chartByKey.get('seed')?.dispose();
+        chartByKey.delete('seed');
+        redraw();
+      }
       if (!sweep) {
         sweep = new SweepSection();
         sweepHolder.appendChild(sweep.element);
