@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Resonance.Runs;
+using Resonance.Sweeps;
 
 namespace Resonance.Studio;
 
@@ -21,47 +22,54 @@ public sealed class RunViews(string root, ExperimentKinds kinds, RunProcesses pr
         return array;
     }
 
-    /// <summary>One run's list entry: name, kind, status, start time, problem, headline figures, and whether this studio runs it.</summary>
-    public JsonObject Entry(RunEntry run)
+    /// <summary>One run's list entry: name, kind, status, start time, problem, headline figures, whether this studio runs
+    /// it, and for a sweep its point counts (<see cref="SweepView.Progress"/>).</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="name">Its name in the studio when it is not the folder's (a sweep's point: <c>SWEEP/runs/POINT</c>).</param>
+    public JsonObject Entry(RunEntry run, string? name = null)
     {
         var headline = new JsonArray();
         if (run.Summary is not null && kinds.All.FirstOrDefault(k => k.Name == run.Kind) is { } kind)
             foreach (var (key, value) in Headlines.Pick(run.Summary, kind.HeadlineKeys, most: 4))
                 headline.Add(new JsonObject { ["key"] = key, ["value"] = value.DeepClone(), ["text"] = SummaryFormat.Format(key, value) });
-        return new JsonObject
+        var entry = new JsonObject
         {
-            ["name"] = run.Name,
+            ["name"] = name ?? run.Name,
             ["kind"] = run.Kind,
             ["status"] = run.Status,
             ["startedAt"] = run.StartedAt.ToString("O"),
             ["problem"] = run.Problem,
             ["headline"] = headline,
-            ["live"] = processes.IsRunning(run.Name),
+            ["live"] = name is null && processes.IsRunning(run.Name),
         };
+        if (run.Kind == SweepKind.Name) entry["progress"] = SweepView.Progress(run);
+        return entry;
     }
 
-    /// <summary>A whole run, or null when <paramref name="name"/> is no run under the root.</summary>
-    /// <exception cref="UserInputException">The name is not a plain folder name.</exception>
+    /// <summary>A whole run, or null when <paramref name="name"/> is no run under the root. A sweep's run also has
+    /// <c>sweep</c> (<see cref="SweepView.Details"/>).</summary>
+    /// <param name="name">A run folder's name, or a sweep's point as <c>SWEEP/runs/POINT</c> (<see cref="RunNames"/>).</param>
+    /// <exception cref="UserInputException">The name is neither.</exception>
     public JsonObject? Run(string name)
     {
-        RunDirectory.CheckName(name);
-        string folder = Path.Combine(root, name);
-        if (!Directory.Exists(folder) || RunListing.Read(folder) is not { } run) return null;
+        RunNames.Check(name);
+        if (RunNames.Folder(root, name) is not { } folder || !Directory.Exists(folder) || RunListing.Read(folder) is not { } run) return null;
         var directory = new RunDirectory(folder);
-        var view = Entry(run);
+        var view = Entry(run, name);
         view["config"] = ReadText(directory.ConfigPath);
         view["summary"] = run.Summary?.DeepClone();
         var metrics = MetricsLog.Read(directory.MetricsPath);
         view["metrics"] = new JsonArray(metrics.Skip(Math.Max(0, metrics.Count - MaxMetricsLines)).Select(JsonNode (line) => line).ToArray());
-        view["plots"] = new JsonArray(Plots(directory).Select(p => (JsonNode)p).ToArray());
-        view["launch"] = processes.Describe(run.Name);
+        view["plots"] = new JsonArray(Plots(directory, name).Select(p => (JsonNode)p).ToArray());
+        view["launch"] = processes.Describe(name);
+        if (run.Kind == SweepKind.Name) view["sweep"] = SweepView.Details(folder, name, kinds);
         return view;
     }
 
     /// <summary>The run's pictures as paths relative to the root (<c>NAME/plots/x.png</c>), sorted.</summary>
-    static IEnumerable<string> Plots(RunDirectory run) =>
+    static IEnumerable<string> Plots(RunDirectory run, string name) =>
         Directory.Exists(run.PlotsPath)
-            ? Directory.EnumerateFiles(run.PlotsPath, "*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal).Select(file => $"{run.Name}/plots/{file}")
+            ? Directory.EnumerateFiles(run.PlotsPath, "*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal).Select(file => $"{name}/plots/{file}")
             : [];
 
     static string? ReadText(string path)

@@ -9,7 +9,7 @@ namespace Resonance.Studio;
 
 /// <summary>
 /// The HTTP endpoints of the Runs pages (JSON, the studio's own keys in camelCase):
-/// <c>GET /api/runs</c>, <c>GET /api/runs/{name}</c>, <c>POST /api/runs</c> (start), <c>POST /api/runs/{name}/stop</c>,
+/// <c>GET /api/runs</c>, <c>GET /api/runs/{name}</c> (and <c>/api/runs/{sweep}/runs/{point}</c>, a sweep's point), <c>POST /api/runs</c> (start), <c>POST /api/runs/{name}/stop</c>,
 /// <c>GET /api/experiments</c>, and <c>GET /files/{path}</c> (a file inside the runs folder).
 /// </summary>
 static class RunsApi
@@ -20,9 +20,10 @@ static class RunsApi
     {
         app.MapGet("/api/runs", () => Json(new JsonObject { ["root"] = studio.Files.Root, ["runs"] = studio.Views.List() }));
 
-        app.MapGet("/api/runs/{name}", (string name) => studio.Views.Run(name) is { } run
-            ? Json(run)
-            : Json(Messages.Error($"no run called \"{name}\" in the runs folder"), StatusCodes.Status404NotFound));
+        app.MapGet("/api/runs/{name}", (string name) => RunDetails(studio, name));
+
+        // a sweep's point: its run folder is SWEEP/runs/POINT
+        app.MapGet("/api/runs/{sweep}/runs/{point}", (string sweep, string point) => RunDetails(studio, RunNames.Child(sweep, point)));
 
         app.MapGet("/api/experiments", () => Json(new JsonObject
         {
@@ -69,6 +70,10 @@ static class RunsApi
             return Results.File(file, type);
         });
     }
+
+    static IResult RunDetails(StudioServices studio, string name) => studio.Views.Run(name) is { } run
+        ? Json(run)
+        : Json(Messages.Error($"no run called \"{name}\" in the runs folder"), StatusCodes.Status404NotFound);
 
     /// <summary>The most of an oversized body that is read and dropped before the 413 goes out, so that a client still
     /// sending it reads the 413 rather than a reset connection; a longer one is refused without reading it.</summary>

@@ -9,7 +9,7 @@ namespace Resonance.Studio;
 /// <c>/ws/runs</c>: the server push of the Runs pages. The server sends <c>{"type": "runs", "runs": [...]}</c> when the
 /// list changes (and on connect), and <c>{"type": "metrics", "run": NAME, "start": I, "lines": [...]}</c> with the lines
 /// a followed run appended (<c>start</c> is the index of the first; 0 means "from the top": drop what you had). The page
-/// sends <c>{"follow": NAME}</c> or <c>{"unfollow": NAME}</c>; anything else is answered with <c>{"type": "error"}</c>.
+/// sends <c>{"follow": NAME}</c> (NAME may be a sweep's point, <c>SWEEP/runs/POINT</c>) or <c>{"unfollow": NAME}</c>; anything else is answered with <c>{"type": "error"}</c>.
 /// </summary>
 public sealed class RunsSocket(string root, RunListWatcher watcher, RunProcesses processes, TimeSpan pollInterval, int maxMessageBytes)
 {
@@ -58,12 +58,13 @@ public sealed class RunsSocket(string root, RunListWatcher watcher, RunProcesses
             return;
         }
         string name = Messages.Text(message, "follow");
-        RunDirectory.CheckName(name);
+        RunNames.Check(name);
         // a run started from the page a moment ago may not have made its folder yet
-        if (!Directory.Exists(Path.Combine(root, name)) && !processes.Knows(name)) throw new BadMessageException($"follow: no run called \"{name}\"");
+        string? folder = RunNames.Folder(root, name);
+        if ((folder is null || !Directory.Exists(folder)) && !processes.Knows(name)) throw new BadMessageException($"follow: no run called \"{name}\"");
         if (followed.Count >= MaxFollowed && !followed.ContainsKey(name))
             throw new BadMessageException($"follow: at most {MaxFollowed} runs at once; unfollow one first");
-        followed[name] = new MetricsFollower(Path.Combine(root, name, "metrics.jsonl"));
+        followed[name] = new MetricsFollower(Path.Combine(folder ?? Path.Combine(root, name), "metrics.jsonl"));
     }
 
     async Task PushAsync(SocketChannel channel, ConcurrentDictionary<string, MetricsFollower> followed, CancellationToken cancel)

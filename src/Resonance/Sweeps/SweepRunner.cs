@@ -64,12 +64,7 @@ public static class SweepRunner
     /// <exception cref="UserInputException">Not a sweep folder, or its files are damaged.</exception>
     public static (SweepResults Results, StudyTable Table) Collect(SweepDirectory folder, ExperimentKinds kinds, RunStatus? statusOverride = null)
     {
-        var plan = folder.ReadPlan();
-        if (!folder.Run.Exists)
-            throw new UserInputException($"{folder.Path}: no config.yaml; this sweep folder is damaged (points.json without its config).");
-        var (experiment, spec) = SweepSetup.Split(folder.Run.Guard("read config.yaml", () => ConfigDocument.Load(folder.Run.ConfigPath)));
-        var (kind, _) = kinds.Detect(experiment);
-        var results = SweepResults.Read(folder, plan, kind.HeadlineKeys);
+        var (results, spec) = Open(folder, kinds);
         var table = results.SettingsTable("mean over seeds");
         folder.Write(folder.TableMarkdownPath, table.ToMarkdown());
         folder.Write(folder.TablePath, results.SettingsCsv());
@@ -84,6 +79,24 @@ public static class SweepRunner
         summary["status"] = status.ToString().ToLowerInvariant();
         folder.Run.WriteSummary(summary);
         return (results, table);
+    }
+
+    /// <summary>A sweep folder's results as they stand (every point's state and figures, the settings with their means and
+    /// intervals), read without writing anything: for the studio, which shows a sweep while it runs.</summary>
+    /// <param name="folder">The sweep folder.</param>
+    /// <param name="kinds">For the children's headline figures.</param>
+    /// <exception cref="UserInputException">Not a sweep folder, or its files are damaged.</exception>
+    public static SweepResults Results(SweepDirectory folder, ExperimentKinds kinds) => Open(folder, kinds).Results;
+
+    /// <summary>Reads the plan, the spec and every point's run.</summary>
+    static (SweepResults Results, SweepSpec Spec) Open(SweepDirectory folder, ExperimentKinds kinds)
+    {
+        var plan = folder.ReadPlan();
+        if (!folder.Run.Exists)
+            throw new UserInputException($"{folder.Path}: no config.yaml; this sweep folder is damaged (points.json without its config).");
+        var (experiment, spec) = SweepSetup.Split(folder.Run.Guard("read config.yaml", () => ConfigDocument.Load(folder.Run.ConfigPath)));
+        var (kind, _) = kinds.Detect(experiment);
+        return (SweepResults.Read(folder, plan, kind.HeadlineKeys), spec);
     }
 
     /// <summary>Completed when every point completed; failed when every point finished and some failed; else interrupted

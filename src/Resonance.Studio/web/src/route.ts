@@ -1,4 +1,4 @@
-// Hash routes: #/runs, #/runs/NAME, #/compare?runs=a,b&key=loss, #/sparks, #/attractor. A page's settings live in the
+// Hash routes: #/runs, #/runs/NAME (#/runs/SWEEP/runs/POINT for a sweep's point), #/compare?runs=a,b&key=loss, #/sparks, #/attractor. A page's settings live in the
 // query part, so a shared link restores the view.
 export interface Route {
   path: string[];
@@ -18,6 +18,7 @@ export function setQuery(query: URLSearchParams): void {
   history.replaceState(null, '', `#${hash}${text ? '?' + text : ''}`);
 }
 
+/** The page of a run; a sweep's point (SWEEP/runs/POINT) keeps its slashes: #/runs/SWEEP/runs/POINT. */
 export function runLink(name: string): string {
-  return `#/runs/${encodeURIComponent(name)}`;
+  return `#/runs/${name.split('/').map(encodeURIComponent).join('/')}`;
 }

@@ -31,12 +31,20 @@ export const runsPage: PageFactory = (main) => {
         h('td', {}, run.kind ?? '?'),
         h('td', {}, statusBadge(run)),
         h('td', { class: 'number' }, age(run.startedAt)),
-        h('td', { class: run.problem ? 'problem' : 'figures' }, run.problem ?? run.headline.map((f) => `${f.key.replace(/_/g, ' ')} ${f.text}`).join('   '))));
+        h('td', { class: run.problem ? 'problem' : 'figures' }, run.problem ?? figures(run))));
     }
   };
   const unsubscribe = live.subscribeRuns(render);
   return { dispose: unsubscribe };
 };
+
+/** The headline figures; a sweep that is still going shows its points done instead of its summary's stale counts. */
+function figures(run: RunEntry): string {
+  const text = run.headline.map((f) => `${f.key.replace(/_/g, ' ')} ${f.text}`).join('   ');
+  const progress = run.progress;
+  if (!progress || run.status !== 'running') return text;
+  return `points ${progress.completed ?? 0}/${progress.points ?? 0} done` + (progress.running ? `, ${progress.running} running` : '');
+}
 
 export function statusBadge(run: { status: string | null; live?: boolean }): HTMLElement {
   const status = run.status ?? '?';
