@@ -8,38 +8,11 @@ namespace Resonance.Studio.Tests.Browser;
 /// beside its field, a URL restores its settings, and a load sweep draws success against P with where retrieval breaks.
 /// Small labs (N = 64 or 100, a few memories, a short training) keep each test to seconds. Screenshots go to
 /// <see cref="BrowserFixture.Screenshots"/>.</summary>
-public sealed class AttractorPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>, IAsyncLifetime
+public sealed class AttractorPageTests(BrowserFixture fixture) : StudioPageSession(fixture, timeoutMs: 20_000)
 {
     /// <summary>A small lab: N = 64, P = 3, a learned net of 60 epochs beside Hebbian weights, 10% of the bits flipped.</summary>
     const string Small = "#/attractor?neurons=64&memories=3&epochs=60&left=learned-dense&right=hebbian&corruption=flips&level=0.1&steps=10&speed=40";
 
-    readonly TestRuns runs = new();
-    readonly List<string> problems = [];
-    TestStudio studio = null!;
-    IBrowserContext context = null!;
-    IPage page = null!;
-
-    public async Task InitializeAsync()
-    {
-        studio = await TestStudio.StartAsync(runs.Root);
-        context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        page = await context.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
-        page.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add($"console {message.Type}: {message.Text}"); };
-        page.PageError += (_, error) => problems.Add($"page error: {error}");
-        page.RequestFailed += (_, request) => problems.Add($"request failed: {request.Url} {request.Failure}");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await studio.DisposeAsync();
-        runs.Dispose();
-    }
-
-    string Url(string hash) => new Uri(studio.Server.Address, "/" + hash).ToString();
-
-    Task Shot(string name) => page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, name + ".png"), FullPage = true });
 
     /// <summary>Opens the page and waits until the lab has applied the URL's settings and drawn a retrieval frame.</summary>
     async Task OpenAsync(string hash)

@@ -6,37 +6,14 @@ namespace Resonance.Studio.Tests.Browser;
 /// <summary>The studio in headless Chromium: every page loads with no console error, the runs list shows runs, a live run's
 /// chart grows and Stop stops it, a compare URL restores its selection, traversal is refused. Screenshots go to
 /// <see cref="BrowserFixture.Screenshots"/>.</summary>
-public sealed class StudioPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>, IAsyncLifetime
+public sealed class StudioPageTests(BrowserFixture fixture) : StudioPageSession(fixture)
 {
-    readonly TestRuns runs = new();
-    readonly List<string> problems = [];
-    TestStudio studio = null!;
-    IBrowserContext context = null!;
-    IPage page = null!;
 
-    public async Task InitializeAsync()
+    protected override void Arrange()
     {
         runs.AddRun("sparks-a", "completed", DateTimeOffset.Parse("2026-11-01T10:00:00Z"), steps: 40, modularity: 0.3);
         runs.AddRun("sparks-b", "interrupted", DateTimeOffset.Parse("2026-11-02T10:00:00Z"), steps: 25, modularity: 0.6);
-        studio = await TestStudio.StartAsync(runs.Root);
-        context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
-        page.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add($"console {message.Type}: {message.Text}"); };
-        page.PageError += (_, error) => problems.Add($"page error: {error}");
-        page.RequestFailed += (_, request) => problems.Add($"request failed: {request.Url} {request.Failure}");
     }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await studio.DisposeAsync();
-        runs.Dispose();
-    }
-
-    string Url(string hash) => new Uri(studio.Server.Address, "/" + hash).ToString();
-
-    Task Shot(string name) => page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, name + ".png"), FullPage = true });
 
     [Fact]
     public async Task Every_page_loads_with_no_console_error()

@@ -5,37 +5,14 @@ namespace Resonance.Studio.Tests.Browser;
 
 /// <summary>A sweep's page in headless Chromium: the settings table (mean ± 95% over seeds), the points with their states
 /// and links, a point's own page with its chart, the compare link, and the page following the sweep as a point ends.</summary>
-public sealed class SweepPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>, IAsyncLifetime
+public sealed class SweepPageTests(BrowserFixture fixture) : StudioPageSession(fixture)
 {
     const string Sweep = "demo-sweep";
-    readonly TestRuns runs = new();
-    readonly List<string> problems = [];
-    TestStudio studio = null!;
-    IBrowserContext context = null!;
-    IPage page = null!;
 
-    public async Task InitializeAsync()
+    protected override void Arrange()
     {
         TestSweeps.Add(runs.Root, Sweep, completed: 3);
-        studio = await TestStudio.StartAsync(runs.Root);
-        context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
-        page.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add($"console {message.Type}: {message.Text}"); };
-        page.PageError += (_, error) => problems.Add($"page error: {error}");
-        page.RequestFailed += (_, request) => problems.Add($"request failed: {request.Url} {request.Failure}");
     }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await studio.DisposeAsync();
-        runs.Dispose();
-    }
-
-    string Url(string hash) => new Uri(studio.Server.Address, "/" + hash).ToString();
-
-    Task Shot(string name) => page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, name + ".png"), FullPage = true });
 
     [Fact]
     public async Task The_sweep_page_shows_settings_and_points_and_a_point_link_opens_its_run_page_with_its_chart()
