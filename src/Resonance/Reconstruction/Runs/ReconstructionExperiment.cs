@@ -96,9 +96,16 @@ public sealed record ReconstructionExperiment(
     public ReconstructionExperiment Validate()
     {
         foreach (string name in Systems) SystemCatalog.Get(name);
-        if (Systems.Count > 0 && Data.File is not null)
-            throw new UserInputException("systems: a benchmark generates each system's series; remove data.file (data.system is taken from the list).");
-        if (Systems.Count == 0) Data.Validate();
+        if (Systems.Count > 0 && (Data.File ?? Data.System) is not null)
+            throw new UserInputException("systems: a benchmark generates each system's series from the list; remove data.system and data.file.");
+        if (Systems.Count > 0 && (Data.Dt is not null || Data.Params.Count > 0))
+            throw new UserInputException("systems: each system of a benchmark runs at its own default step and parameters; remove data.dt and data.params.");
+        if (Systems.Count == 0) Data.ValidateSource();
+        if (Data.System is not null)
+        {
+            var system = SystemCatalog.Get(Data.System);
+            Data.Simulation(system, Seed).Validate(system);
+        }
         int train = (int)(Data.TrainFraction * Data.Steps), test = Data.Steps - train;
         var e = Evaluation;
         int need = Math.Max(e.Warmup + e.TestSteps, e.Warmup + e.Horizon + e.Starts - 1);

@@ -48,10 +48,12 @@ public sealed class ReconstructionKind : IExperimentKind
             return $"reconstruction: {ReconstructionExperiment.TypeName(experiment.ModelType)} on {data}, seed {experiment.Seed}, device cpu";
         }
 
-        public IBuiltRun Build(RunContext context, bool resume) => new Built(experiment);
+        /// <summary>Generates or reads the series of a one-series run here, so a missing file or a diverging system leaves no folder.</summary>
+        public IBuiltRun Build(RunContext context, bool resume) =>
+            new Built(experiment, experiment.Systems.Count > 0 ? null : ReconstructionData.Load(experiment, experiment.Data.System));
     }
 
-    sealed class Built(ReconstructionExperiment experiment) : IBuiltRun
+    sealed class Built(ReconstructionExperiment experiment, ReconstructionData? data) : IBuiltRun
     {
         public RunOutcome Execute(RunDirectory run, RunContext context, bool resume)
         {
@@ -63,18 +65,17 @@ public sealed class ReconstructionKind : IExperimentKind
         RunOutcome Single(RunDirectory run, RunContext context, MetricsLog metrics)
         {
             var clock = Stopwatch.StartNew();
-            var data = ReconstructionData.Load(experiment, experiment.Data.System);
-            var (scores, model, fitSeconds) = FitAndScore(data, context, metrics, stage: null);
+            var (scores, model, fitSeconds) = FitAndScore(data!, context, metrics, stage: null);
             using var _ = model;
             var plots = new List<string>
             {
-                ReconstructionPlots.Attractors(scores.Truth, scores.Generated, run.PlotsPath, data.Name),
+                ReconstructionPlots.Attractors(scores.Truth, scores.Generated, run.PlotsPath, data!.Name),
                 ReconstructionPlots.Spectra(scores.Truth, scores.Generated, experiment.Metrics.SpectrumSmoothing, run.PlotsPath),
             };
-            var summary = new Dictionary<string, object?> { ["model"] = ReconstructionExperiment.TypeName(experiment.ModelType), ["data"] = data.Name, ["seed"] = experiment.Seed };
+            var summary = new Dictionary<string, object?> { ["model"] = ReconstructionExperiment.TypeName(experiment.ModelType), ["data"] = data!.Name, ["seed"] = experiment.Seed };
             foreach (var (key, value) in scores.Figures) summary[key] = Round(value);
             var rows = scores.Figures.Select(kv => (IReadOnlyList<string>)[kv.Key, StudyTable.Compact(kv.Value)]).ToList();
-            if (model.Regions(data.Test[experiment.Evaluation.Warmup - 1], experiment.Evaluation.TestSteps) is var (regions, observed))
+            if (model.Regions(data!.Test[experiment.Evaluation.Warmup - 1], experiment.Evaluation.TestSteps) is var (regions, observed))
             {
                 plots.Add(ReconstructionPlots.Regions(regions, observed, run.PlotsPath));
                 var visits = regions.GroupBy(r => r).OrderByDescending(g => g.Count()).ToList();
@@ -93,7 +94,7 @@ public sealed class ReconstructionKind : IExperimentKind
             summary["fit_s"] = Round(fitSeconds);
             summary["wall_s"] = Round(clock.Elapsed.TotalSeconds);
             foreach (string plot in plots) context.Events.Report(new FigureWritten(plot));
-            var table = new StudyTable("reconstruction", $"{ReconstructionExperiment.TypeName(experiment.ModelType)} on {data.Name}", ["figure", "value"], rows, scores.Notes);
+            var table = new StudyTable("reconstruction", $"{ReconstructionExperiment.TypeName(experiment.ModelType)} on {data!.Name}", ["figure", "value"], rows, scores.Notes);
             WriteTables(run, table);
             var f = scores.Figures;
             string message = FormattableString.Invariant($"D_stsp {f["d_stsp"]:0.###} (floor {f["floor_d_stsp"]:0.###}), D_H {f["d_h"]:0.###} (floor {f["floor_d_h"]:0.###}), VPT ") +
@@ -196,7 +197,11 @@ public sealed class ReconstructionKind : IExperimentKind
 
         static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 6) : value;
 
-        public void Dispose() { }
+        public void Dispose()
+        {
+            data?.Train.Dispose();
+            data?.Test.Dispose();
+        }
     }
 
     /// <summary>Reports each epoch on the training thread (no synchronisation context hop, unlike <see cref="Progress{T}"/>).</summary>

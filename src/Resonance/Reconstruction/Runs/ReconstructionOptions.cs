@@ -43,19 +43,26 @@ public sealed record ReconstructionDataOptions
     /// <summary>Fraction of the rows that train; the rest test.</summary>
     public double TrainFraction { get; init; } = 0.8;
 
-    /// <exception cref="UserInputException">Neither or both sources, a value out of range, or a malformed parameter.</exception>
+    /// <summary>Refuses a value out of range or a malformed parameter (the source is checked by <see cref="ValidateSource"/>).</summary>
+    /// <exception cref="UserInputException">The first problem.</exception>
     public void Validate()
     {
-        if ((System is null) == (File is null))
-            throw new UserInputException(System is null
-                ? "data: give data.system (a catalogue name, e.g. lorenz63) or data.file (a CSV or .npy series)."
-                : "data: give data.system or data.file, not both; set the other to ~.");
         OptionChecks.WholeInRange("data.steps", Steps, 10, 10_000_000);
         if (Dt is double dt) OptionChecks.Positive("data.dt", dt);
         if (Transient is int transient) OptionChecks.WholeAtLeast("data.transient", transient, 0);
         OptionChecks.NonNegative("data.noise", Noise);
         OptionChecks.InRange("data.train_fraction", TrainFraction, 0.05, 0.95);
         ParameterValues();
+    }
+
+    /// <summary>Refuses neither or both of <see cref="System"/> and <see cref="File"/> (a run of one series needs exactly one).</summary>
+    /// <exception cref="UserInputException">Neither or both.</exception>
+    public void ValidateSource()
+    {
+        if ((System is null) == (File is null))
+            throw new UserInputException(System is null
+                ? "data: give data.system (a catalogue name, e.g. lorenz63) or data.file (a CSV or .npy series)."
+                : "data: give data.system or data.file, not both; set the other to ~.");
     }
 
     /// <summary><see cref="Params"/> as a dictionary.</summary>
