@@ -115,7 +115,39 @@ public sealed record ReconstructionExperiment(
         if (Data.File is null && train < e.TestSteps)
             throw new UserInputException($"evaluation.test_steps: the floor compares {e.TestSteps} test rows with as many training rows, but only {train} train; raise data.steps or lower evaluation.test_steps.");
         Training?.Validate(Data.File is null ? train : null);
+        EnsureFits(Runtime.MemoryBudget.AvailableBytes);
         return this;
+    }
+
+    /// <summary>An upper estimate of the bytes a run holds at once: the series (float64, a few copies), and for a reservoir
+    /// the dense recurrent matrix and the harvested training features (float32 states, float64 features and their Gram
+    /// matrix). A latent model's windows and parameters are small beside the series. A file's columns count as 1 here
+    /// (its size is checked when it is read).</summary>
+    public long MemoryBytes()
+    {
+        int dimension = Systems.Count > 0 ? Systems.Max(s => SystemCatalog.Get(s).Dimension)
+            : Data.System is not null ? SystemCatalog.Get(Data.System).Dimension : 1;
+        long rows = Data.Steps, train = (long)(Data.TrainFraction * rows);
+        long bytes = 4 * rows * dimension * sizeof(double);
+        long features = ModelOptions switch
+        {
+            EchoStateOptions o => 1 + dimension + o.Units,
+            NextGenerationOptions o => 1 + o.Delays * dimension + (o.Quadratic ? o.Delays * dimension * (o.Delays * dimension + 1) / 2 : 0),
+            _ => 0,
+        };
+        if (ModelOptions is EchoStateOptions esn) bytes += (long)esn.Units * esn.Units * sizeof(float) + train * esn.Units * sizeof(float);
+        bytes += 2 * train * features * sizeof(double) + 2 * features * features * sizeof(double);
+        return bytes + (64L << 20);
+    }
+
+    /// <summary>Refuses an experiment larger than <paramref name="budgetBytes"/>.</summary>
+    /// <exception cref="UserInputException">Too large; the message names the keys to lower.</exception>
+    public void EnsureFits(long budgetBytes)
+    {
+        long need = MemoryBytes();
+        if (need > budgetBytes)
+            throw new UserInputException($"model: this reconstruction needs about {need / (double)(1L << 30):0.#} GiB (data.steps, model.units or model.delays), " +
+                $"more than the {budgetBytes / (double)(1L << 30):0.#} GiB here; lower data.steps or the model's size.");
     }
 
     /// <summary>The experiment as YAML, every key written (what a run saves as <c>config.yaml</c>).</summary>
