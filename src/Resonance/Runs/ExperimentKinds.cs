@@ -21,6 +21,7 @@ public sealed class ExperimentKinds
         .Add(new Sweeps.SweepKind())
         .Add(new Attractors.Studies.AttractorExperimentKind())
         .Add(new Sparks.SparkExperimentKind())
+        .Add(new Reconstruction.ReconstructionKind())
         .Add(new TrainingKind(models ?? Models.ModelCatalog.CreateDefault()));
 
     /// <summary>The kinds in registration order; the last is the fallback for files without <c>kind:</c>.</summary>

@@ -41,6 +41,14 @@ public class EveryExperimentFileTests
             case "sparks":
                 return (kind.Name, ["sparks.neurons=24", "sparks.spark_count=4", "run.steps=12", "run.picture_steps=[12]", "run.frame_every=6",
                     "run.snapshot_every=6", "run.image_size=200", "measures.every=6"]);
+            case "reconstruction":
+                var reconstruction = Resonance.Reconstruction.ReconstructionExperiment.From(bare);
+                return (kind.Name, [
+                    "data.steps=1500", "evaluation.test_steps=200", "evaluation.warmup=20", "evaluation.starts=3", "evaluation.horizon=100",
+                    "evaluation.lyapunov_steps=100",
+                    .. reconstruction.Trained ? new[] { "training.epochs=2", "training.batches_per_epoch=3", "training.sequence_length=20" } : [],
+                    .. reconstruction.ModelType == Resonance.Reconstruction.ReconstructionModelType.Esn ? new[] { "model.units=40" } : [],
+                    .. reconstruction.Systems.Count > 0 ? new[] { "systems=[lorenz63,rossler]" } : []]);
             default:
                 throw new InvalidOperationException($"no tiny form for kind {kind.Name}; add one here");
         }

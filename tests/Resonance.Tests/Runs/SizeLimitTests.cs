@@ -132,6 +132,9 @@ public class SizeLimitTests
             case "sparks":
                 SparkConfig.From(bare).Validate(SmallMachine);
                 break;
+            case "reconstruction":
+                Resonance.Reconstruction.ReconstructionExperiment.From(bare).EnsureFits(SmallMachine);
+                break;
             default:
                 throw new InvalidOperationException($"no size check for kind {kind.Name}; add one here");
         }

@@ -58,27 +58,7 @@ public static class GtfBenchmark
         return ([.. result.Epochs.Select(e => e.Seconds)], result.Alpha);
     }
 
-    /// <summary>Lorenz-63 by RK4 (<c>dt = 0.01</c>, 1,000 transient steps from (1, 1, 20) dropped), each column z-scored; float32 <c>(steps, 3)</c>.
-    /// A stand-in until the systems catalogue provides the series.</summary>
-    static Tensor Lorenz(int steps)
-    {
-        const double sigma = 10, rho = 28, beta = 8.0 / 3, dt = 0.01;
-        static (double, double, double) Field(double x, double y, double z) => (sigma * (y - x), x * (rho - z) - y, x * y - beta * z);
-        double px = 1, py = 1, pz = 20;
-        var rows = new float[steps * 3];
-        for (int t = 0; t < 1000 + steps; t++)
-        {
-            if (t >= 1000) { rows[(t - 1000) * 3] = (float)px; rows[(t - 1000) * 3 + 1] = (float)py; rows[(t - 1000) * 3 + 2] = (float)pz; }
-            var (ax, ay, az) = Field(px, py, pz);
-            var (bx, by, bz) = Field(px + dt / 2 * ax, py + dt / 2 * ay, pz + dt / 2 * az);
-            var (cx, cy, cz) = Field(px + dt / 2 * bx, py + dt / 2 * by, pz + dt / 2 * bz);
-            var (ex, ey, ez) = Field(px + dt * cx, py + dt * cy, pz + dt * cz);
-            px += dt / 6 * (ax + 2 * bx + 2 * cx + ex);
-            py += dt / 6 * (ay + 2 * by + 2 * cy + ey);
-            pz += dt / 6 * (az + 2 * bz + 2 * cz + ez);
-        }
-        using var scope = NewDisposeScope();
-        Tensor series = tensor(rows).reshape(steps, 3);
-        return ((series - series.mean([0])) / series.std(0)).MoveToOuterDisposeScope();
-    }
+    /// <summary>Lorenz-63 from the systems catalogue (<c>dt = 0.01</c>, 1,000 transient steps from (1, 1, 20) dropped), each column
+    /// z-scored; float32 <c>(steps, 3)</c>.</summary>
+    static Tensor Lorenz(int steps) => BenchmarkLorenz.Standardised(steps, [1, 1, 20]);
 }
