@@ -2,9 +2,11 @@ using System.Text.Json.Nodes;
 using Resonance.Attractors.Studies;
 using Resonance.Experiments;
 using Resonance.Runs;
+using Resonance.Studies.TemporalAveraging;
 using Resonance.Tests.Attractors;
 using Resonance.Tests.Cli;
 using Resonance.Tests.Experiments;
+using Resonance.Tests.Studies;
 
 namespace Resonance.Tests.Runs;
 
@@ -41,6 +43,8 @@ public class EveryExperimentFileTests
             case "sparks":
                 return (kind.Name, ["sparks.neurons=24", "sparks.spark_count=4", "run.steps=12", "run.picture_steps=[12]", "run.frame_every=6",
                     "run.snapshot_every=6", "run.image_size=200", "measures.every=6"]);
+            case "temporal-study":
+                return (kind.Name, [.. TemporalStudyTests.TinyCommon, .. TemporalStudyTests.Tiny[TemporalStudy.From(bare, "probe").Kind]]);
             default:
                 throw new InvalidOperationException($"no tiny form for kind {kind.Name}; add one here");
         }

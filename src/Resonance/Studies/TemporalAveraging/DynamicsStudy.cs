@@ -26,8 +26,6 @@ internal static class DynamicsStudy
         var options = (DynamicsOptions)study.Options;
         var images = context.Images;
         int layers = study.Model.Layers, iterations = options.Iterations;
-        if (options.RasterLayer >= layers)
-            throw new UserInputException($"dynamics.raster_layer: the net has {layers} layer(s) (model.layers), so the layer drawn is 0 to {layers - 1}; got {options.RasterLayer}.");
         long steps = StudyTraining.Budget(images.TrainCount, study.Training.Epochs, study.Training.BatchSize);
         long observed = options.Images > 0 ? Math.Min(options.Images, images.TestCount) : images.TestCount;
         var figures = Arms.ToDictionary(a => a.Name, _ => new List<ArmFigures>());

@@ -112,6 +112,8 @@ public sealed record TemporalStudy(string Name, TemporalStudyKind Kind, long See
         var dataSize = new DataOptions { Dataset = DatasetKind.Mnist, View = MnistView.Row, Normalise = false, TrainLimit = data.TrainLimit, TestLimit = data.TestLimit };
         training.EnsureFits(model, dataSize, MemoryBudget.AvailableBytes);
         training.EnsureFits(mlp, dataSize, MemoryBudget.AvailableBytes);
+        if (options is DynamicsOptions dynamics && dynamics.RasterLayer >= model.Layers)
+            throw new UserInputException($"dynamics.raster_layer: the net has {model.Layers} layer(s) (model.layers), so the layer drawn is 0 to {model.Layers - 1}; got {dynamics.RasterLayer}.");
         return new TemporalStudy(name, kind, seed, seeds, model, mlp, data, training, options);
     }
 
