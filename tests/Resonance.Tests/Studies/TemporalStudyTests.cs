@@ -65,6 +65,8 @@ public class TemporalStudyTests
         Assert.All(main.Rows, row => Assert.Equal("2", row[^1]));
         Assert.All(main.Rows, row => Assert.InRange(double.Parse(row[5], System.Globalization.CultureInfo.InvariantCulture), 0, 1));
         Assert.All(comparison.Rows, row => Assert.Contains(row[5], new[] { "temporal higher", "mlp higher", "no difference" }));
+        Assert.Equal(2 * Conditions, outcome.Tables[2].Rows.Count);   // the temporal nets' averaged answer at T = 1, 4 (trained) and 6
+        Assert.Equal(["net", "corruption", "level", "T = 1", "T = 4", "T = 6", "T = 4 vs T = 1"], outcome.Tables[2].Columns);
         Assert.True(System.IO.File.Exists(Path.Combine(run, "table-comparison.csv")));
         AssertPlots(run, "accuracy-vs-level.png", "accuracy-vs-iterations.png");
     }

@@ -111,6 +111,19 @@ internal static class RobustnessStudy
              $"Parameters: temporal {Count(study.Model with { Feedback = false })}, temporal+feedback {Count(study.Model with { Feedback = true })}, " +
              $"mlp {study.Mlp.Parameters(StudyNets.Shape).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}."]);
 
+        var iterationRows = new List<IReadOnlyList<string>>();
+        foreach (string net in temporalNets)
+            for (int c = 0; c < conditions.Count; c++)
+            {
+                var once = At(net, c, 0);
+                var averaged = At(net, c, trained);
+                iterationRows.Add([net, Kind(conditions[c]), Level(conditions[c]), Comparison.Format(once), Comparison.Format(averaged),
+                    Comparison.Format(At(net, c, iterations.Length - 1)), Comparison.Describe(Comparison.Of(averaged, once), $"T = {trainedT}", $"T = {iterations[0]}")]);
+            }
+        var iterationTable = new StudyTable("iterations", $"Does averaging over iterations help? The averaged answer at T = {iterations[0]}, the trained T = {trainedT} " +
+            $"and T = {iterations[^1]} (same weights)", ["net", "corruption", "level", $"T = {iterations[0]}", $"T = {trainedT}", $"T = {iterations[^1]}",
+            $"T = {trainedT} vs T = {iterations[0]}"], iterationRows);
+
         var plots = new List<string>
         {
             Figures.SaveSheet(LevelPanels(conditions, iterations, trained, At), Path.Combine(context.PlotsPath, "accuracy-vs-level.png"), 2),
@@ -125,7 +138,7 @@ internal static class RobustnessStudy
         };
         int wins = comparisons.Count(row => row[5] == "temporal higher"), losses = comparisons.Count(row => row[5] == "mlp higher");
         string message = $"{conditions.Count} conditions: temporal higher than mlp in {wins}, lower in {losses}, no difference in {conditions.Count - wins - losses}";
-        return new TemporalStudyOutcome([main, comparison], summary, plots, message);
+        return new TemporalStudyOutcome([main, comparison, iterationTable], summary, plots, message);
     }
 
     static string Count(TemporalAveragingOptions options) => options.Parameters(StudyNets.Shape).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
