@@ -135,6 +135,8 @@ internal static class CompletionStudy
         for (int c = 0; c < classes; c++)
             for (int t = 0; t < iterations; t++) grid[c, t] = evidence[c * iterations + t];
         return [TemporalStudyPlots.Heatmap($"{title}: image, then layer 0 at t = 1..{iterations}", strip, "", ""),
-            TemporalStudyPlots.Heatmap("class evidence softmax(ȳ(t)), class 0 at the top", grid, "iteration", "class")];
+            TemporalStudyPlots.Heatmap("class evidence softmax(ȳ(t)), white = 1", grid, "iteration t", "class",
+                [.. Enumerable.Range(1, iterations).Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                [.. Enumerable.Range(0, classes).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))])];
     }
 }

@@ -158,6 +158,7 @@ internal static class DynamicsStudy
         var grid = new double[hidden, iterations];
         for (int u = 0; u < hidden; u++)
             for (int t = 0; t < iterations; t++) grid[u, t] = values[u * iterations + t];
-        return TemporalStudyPlots.Heatmap(title, grid, "iteration", "unit");
+        return TemporalStudyPlots.Heatmap(title, grid, "iteration t", "unit (0 at the top), white = firing",
+            [.. Enumerable.Range(1, iterations).Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
     }
 }

@@ -48,8 +48,9 @@ internal static class TemporalStudyPlots
         return plot;
     }
 
-    /// <summary>A heatmap of <paramref name="values"/> (row 0 at the top), e.g. units × iterations.</summary>
-    public static Plot Heatmap(string title, double[,] values, string xLabel, string yLabel)
+    /// <summary>A heatmap of <paramref name="values"/> (row 0 at the top), e.g. units × iterations; optional tick labels per
+    /// column and per row (row 0's at the top).</summary>
+    public static Plot Heatmap(string title, double[,] values, string xLabel, string yLabel, string[]? columnLabels = null, string[]? rowLabels = null)
     {
         var plot = new Plot();
         plot.Title(title, size: 12);
@@ -57,6 +58,10 @@ internal static class TemporalStudyPlots
         plot.YLabel(yLabel);
         var map = plot.Add.Heatmap(values);
         map.Colormap = new ScottPlot.Colormaps.Grayscale();
+        int rows = values.GetLength(0);
+        // Cells are centred on whole coordinates, row 0 drawn at y = rows − 1.
+        if (columnLabels is not null) plot.Axes.Bottom.SetTicks([.. columnLabels.Select((_, c) => (double)c)], columnLabels);
+        if (rowLabels is not null) plot.Axes.Left.SetTicks([.. rowLabels.Select((_, r) => (double)(rows - 1 - r))], rowLabels);
         return plot;
     }
 }
