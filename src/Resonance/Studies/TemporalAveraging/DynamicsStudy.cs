@@ -157,8 +157,8 @@ internal static class DynamicsStudy
         float[] values = states.narrow(2, layer * hidden, hidden).squeeze(1).t().contiguous().cpu().data<float>().ToArray(); // (H, T)
         var grid = new double[hidden, iterations];
         for (int u = 0; u < hidden; u++)
-            for (int t = 0; t < iterations; t++) grid[u, t] = values[u * iterations + t];
-        return TemporalStudyPlots.Heatmap(title, grid, "iteration t", "unit (0 at the top), white = firing",
+            for (int t = 0; t < iterations; t++) grid[hidden - 1 - u, t] = values[u * iterations + t]; // row 0 is drawn at the top: unit 0 at the bottom
+        return TemporalStudyPlots.Heatmap(title, grid, "iteration t", "unit, white = firing",
             [.. Enumerable.Range(1, iterations).Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
     }
 }
