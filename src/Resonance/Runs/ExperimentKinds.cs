@@ -20,6 +20,7 @@ public sealed class ExperimentKinds
     public static ExperimentKinds CreateDefault(Models.ModelRegistry? models = null) => new ExperimentKinds()
         .Add(new Sweeps.SweepKind())
         .Add(new Attractors.Studies.AttractorExperimentKind())
+        .Add(new Studies.TemporalAveraging.TemporalStudyExperimentKind())
         .Add(new Sparks.SparkExperimentKind())
         .Add(new Reconstruction.ReconstructionKind())
         .Add(new TrainingKind(models ?? Models.ModelCatalog.CreateDefault()));

@@ -2,9 +2,11 @@ using System.Text.Json.Nodes;
 using Resonance.Attractors.Studies;
 using Resonance.Experiments;
 using Resonance.Runs;
+using Resonance.Studies.TemporalAveraging;
 using Resonance.Tests.Attractors;
 using Resonance.Tests.Cli;
 using Resonance.Tests.Experiments;
+using Resonance.Tests.Studies;
 
 namespace Resonance.Tests.Runs;
 
@@ -49,6 +51,8 @@ public class EveryExperimentFileTests
                     .. reconstruction.Trained ? new[] { "training.epochs=2", "training.batches_per_epoch=3", "training.sequence_length=20" } : [],
                     .. reconstruction.ModelType == Resonance.Reconstruction.ReconstructionModelType.Esn ? new[] { "model.units=40" } : [],
                     .. reconstruction.Systems.Count > 0 ? new[] { "systems=[lorenz63,rossler]" } : []]);
+            case "temporal-study":
+                return (kind.Name, [.. TemporalStudyTests.TinyCommon, .. TemporalStudyTests.Tiny[TemporalStudy.From(bare, "probe").Kind]]);
             default:
                 throw new InvalidOperationException($"no tiny form for kind {kind.Name}; add one here");
         }

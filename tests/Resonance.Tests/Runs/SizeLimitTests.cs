@@ -135,6 +135,13 @@ public class SizeLimitTests
             case "reconstruction":
                 Resonance.Reconstruction.ReconstructionExperiment.From(bare).EnsureFits(SmallMachine);
                 break;
+            case "temporal-study":
+                var study = Resonance.Studies.TemporalAveraging.TemporalStudy.From(bare, "probe");
+                var data = new DataOptions { Dataset = DatasetKind.Mnist, View = MnistView.Row, Normalise = false, TrainLimit = study.Data.TrainLimit };
+                study.Training.EnsureFits(study.Model, data, SmallMachine);
+                study.Training.EnsureFits(study.Model with { Feedback = true }, data, SmallMachine);
+                study.Training.EnsureFits(study.Mlp, data, SmallMachine);
+                break;
             default:
                 throw new InvalidOperationException($"no size check for kind {kind.Name}; add one here");
         }
