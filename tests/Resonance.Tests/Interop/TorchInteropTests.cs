@@ -99,6 +99,25 @@ public class TorchInteropTests
         Assert.InRange(MaxDifference(Logits(source), Logits(target)), 0, Tolerance);
     }
 
+    [Theory]
+    [InlineData(WeightFormat.Safetensors)]
+    [InlineData(WeightFormat.Npz)]
+    public void A_resonator_imports_from_its_own_export_and_gives_the_same_logits(WeightFormat format)
+    {
+        using var folder = new TempFolder();
+        var options = new EmergentResonatorOptions { Hidden = 6, LeakGate = true, ReasoningSteps = 2 };
+        var shape = new ModelShape(Features, Classes, Steps, TaskKind.Classification);
+        using var source = new EmergentResonator(options, shape, seed: 4);
+        using var target = new EmergentResonator(options, shape, seed: 9);
+        Assert.True(MaxDifference(Logits(source), Logits(target)) > 1e-3); // different seeds, different nets
+        string file = folder.Combine("resonator." + (format == WeightFormat.Npz ? "npz" : "safetensors"));
+        WeightExport.Write(source, "resonator", options, file, format);
+
+        WeightImport.Load(target, file, "model.type resonator");
+
+        Assert.Equal(Logits(source), Logits(target));
+    }
+
     [Fact]
     public void A_fused_lstm_is_not_exported_for_pytorch_while_its_logits_disagree()
     {

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace Resonance.Tests.Studies;
 
 /// <summary>The studies' estimators and rules on hand-made numbers with known answers.</summary>
+[NoCollections]
 public class TemporalStudyMeasuresTests
 {
     /// <summary>States <c>(T, B, S)</c> from rows of 0/1 strings, one string per iteration, one array per image.</summary>

@@ -8,6 +8,7 @@ namespace Resonance.Tests.Studies;
 
 /// <summary>Each temporal study in a tiny form, on a small synthetic MNIST, produces its tables with the right rows and its plots;
 /// bad files are refused with one line naming the key.</summary>
+[NoCollections]
 public class TemporalStudyTests
 {
     /// <summary>Overrides that shrink any temporal study to seconds: 2 seeds, few images, one epoch, small nets.</summary>

@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace Resonance.Tests.Reconstruction.Metrics;
 
+[NoCollections]
 public class PowerSpectrumDistanceTests
 {
     const int Steps = 4000;

@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace Resonance.Tests.Reconstruction.Metrics;
 
+[NoCollections]
 public class PredictionErrorTests
 {
     /// <summary>The series <c>x_t = 0.9ᵗ (1, 2)</c>, <c>t = 0 … 29</c>.</summary>

@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace Resonance.Tests.Reconstruction.Metrics;
 
+[NoCollections]
 public class ValidPredictionTimeTests
 {
     [Fact]

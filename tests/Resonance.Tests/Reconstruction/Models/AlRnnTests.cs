@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Resonance.Tests.Reconstruction.Models;
 
+[NoCollections]
 public class AlRnnTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace Resonance.Tests.Reconstruction.Models;
 
+[NoCollections]
 public class FreeRunTests
 {
     [Fact]

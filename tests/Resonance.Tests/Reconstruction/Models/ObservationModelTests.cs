@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Resonance.Tests.Reconstruction.Models;
 
+[NoCollections]
 public class ObservationModelTests
 {
     [Fact]

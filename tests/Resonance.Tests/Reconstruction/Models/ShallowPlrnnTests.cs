@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace Resonance.Tests.Reconstruction.Models;
 
+[NoCollections]
 public class ShallowPlrnnTests
 {
     /// <summary>M = 2, L = 3 with hand-set parameters.</summary>

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Resonance.Tests.Reconstruction.Reservoir;
 
+[NoCollections]
 public class EchoStateNetworkTests(ITestOutputHelper output)
 {
     static readonly EchoStateOptions Small = new() { Units = 60, SpectralRadius = 0.9, Connectivity = 0.2, InputScaling = 0.5, BiasScaling = 0.2, Washout = 20 };

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Resonance.Tests.Reconstruction.Reservoir;
 
+[NoCollections]
 public class NextGenerationReservoirTests(ITestOutputHelper output)
 {
     /// <summary>k = 2, s = 1, D = 1: history (…, 2, 3) gives <c>[1; 3, 2; 9, 6, 4]</c>.</summary>

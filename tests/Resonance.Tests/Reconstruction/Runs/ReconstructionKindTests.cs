@@ -11,6 +11,7 @@ namespace Resonance.Tests.Reconstruction.Runs;
 
 /// <summary>The <c>reconstruction</c> run kind: validation at the edge, an ESN and a PLRNN run end to end in tiny form, the floor,
 /// a series file as data, and the benchmark over two systems.</summary>
+[NoCollections]
 public class ReconstructionKindTests
 {
     static string Experiment(string file) => Path.Combine(ExperimentConfigTests.RepositoryRoot(), "experiments", file);

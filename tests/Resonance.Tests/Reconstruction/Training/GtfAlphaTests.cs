@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Resonance.Tests.Reconstruction.Training;
 
+[NoCollections]
 public class GtfAlphaTests
 {
     [Theory]

@@ -2,6 +2,7 @@ using Resonance.Benchmarks;
 
 namespace Resonance.Tests.Reconstruction.Training;
 
+[NoCollections]
 public class GtfBenchmarkTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Resonance.Tests.Reconstruction.Training;
 
+[NoCollections]
 public class ReconstructionOptionsBindingTests
 {
     [Fact]

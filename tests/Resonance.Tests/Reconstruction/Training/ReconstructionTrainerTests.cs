@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace Resonance.Tests.Reconstruction.Training;
 
+[NoCollections]
 public class ReconstructionTrainerTests(ITestOutputHelper output)
 {
     /// <summary>The mean squared error of free-running predictions over <paramref name="steps"/> steps from 64 held-out starts

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Resonance.Tests.Reconstruction.Training;
 
+[NoCollections]
 public class TeacherForcingTests
 {
     /// <summary><c>z_t = z_{t-1} + 1</c> observed through the identity on data that are all zero: forcing pulls the count back.</summary>
