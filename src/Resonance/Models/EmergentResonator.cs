@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Resonance.Models;
 
 /// <summary>
-/// The Emergent Resonator (seed 000): stacked <see cref="PulseTgauCell"/> layers read the sequence through an input gate
+/// The Emergent Resonator (from its original README): stacked <see cref="PulseTgauCell"/> layers read the sequence through an input gate
 /// that sees only the input, then run <see cref="ReasoningSteps"/> steps of pure recurrence, and a linear readout
 /// classifies from the final state.
 /// </summary>

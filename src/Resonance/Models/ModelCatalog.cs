@@ -12,7 +12,7 @@ public static class ModelCatalog
         ModelEntries.Of<EmergentResonatorOptions>("resonator", (options, shape, seed) => new EmergentResonator(options, shape, seed),
                                                                                   "Emergent Resonator (from its original README): PulseTgau spiking layers, input-only gate, reasoning steps of pure recurrence."),
         ModelEntries.Of<TemporalAveragingOptions>("temporal-averaging", (options, shape, seed) => new TemporalAveragingNet(options, shape, seed),
-                                                                                  "Temporal-averaging network (seed 001): binary threshold layers with lateral and optional top-down recurrence, stochastic binary input, readout averaged over T iterations."),
+                                                                                  "Temporal-averaging network (\"Dynamic Recurrent Neural Network with Temporal Averaging\"): binary threshold layers with lateral and optional top-down recurrence, stochastic binary input, readout averaged over T iterations."),
         ModelEntries.Of<MlpOptions>("mlp", (options, shape, seed) => new Mlp(options, shape, seed), "Feed-forward MLP on the flattened input (ReLU hidden layers): the baseline without recurrence."),
         ModelEntries.Of<RecurrentBaselineOptions>("lstm-fused", RecurrentBaselines.FusedLstm, "PyTorch's fused nn.LSTM with a linear readout (reference; no dynamics exposed)."),
         ModelEntries.Of<RecurrentBaselineOptions>("gru-fused",  RecurrentBaselines.FusedGru,  "PyTorch's fused nn.GRU with a linear readout (reference; no dynamics exposed)."),

@@ -71,7 +71,7 @@ public sealed record PulseTgauState(Tensor V, Tensor Y, Tensor S) : IRecurrentSt
 public sealed record PulseTgauNeurons(Tensor Leak, Tensor Threshold, Tensor? ResetAmount, Tensor? Refractory, Tensor LeakLogit, PulseTgauAblation Ablation);
 
 /// <summary>
-/// One step of the PulseTgau neuron of the Emergent Resonator (seed 000): a leaky membrane with a trainable leak,
+/// One step of the PulseTgau neuron of the Emergent Resonator (from its original README): a leaky membrane with a trainable leak,
 /// firing threshold and reset scale per neuron, a spike with a surrogate gradient, and a graded output.
 /// </summary>
 /// <remarks>

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Resonance.Models;
 
 /// <summary>
-/// The temporal-averaging network (seed 001): <c>L</c> layers of binary threshold units that settle over <c>T</c>
+/// The temporal-averaging network (from the design note "Dynamic Recurrent Neural Network with Temporal Averaging"): <c>L</c> layers of binary threshold units that settle over <c>T</c>
 /// iterations per input; each layer reads the layer below, its own previous activity and, optionally, the previous
 /// activity of the layer above; the output is the mean over the iterations of a linear readout of the top layer.
 /// </summary>
