@@ -64,9 +64,9 @@ public sealed record AnalysisOptions
     /// <summary>Attractor studies: corrupted cues per stored memory among the initial states of the search and the retrieval
     /// whose energy is drawn (<c>cues_per_memory</c>), each with the study's <c>flip_fraction</c> of its bits flipped.</summary>
     public int CuesPerMemory { get; init; } = 4;
-    /// <summary>The fixed-point search (<c>fixed_points</c>); 256 initial states and 1,000 Adam iterations by default (the
-    /// polish that follows takes the states on to <c>tol_q</c>).</summary>
-    public FixedPointOptions FixedPoints { get; init; } = new() { InitialStates = 256, MaxIterations = 1000 };
+    /// <summary>The fixed-point search (<c>fixed_points</c>); 256 initial states, 1,000 Adam iterations and at most 256 unique
+    /// points classified by default (the polish that follows the descent takes the states on to <c>tol_q</c>).</summary>
+    public FixedPointOptions FixedPoints { get; init; } = new() { InitialStates = 256, MaxIterations = 1000, MaxUnique = 256 };
     /// <summary>The Lyapunov spectrum (<c>lyapunov</c>); 5 exponents, 100 warm-up and 300 recorded steps by default: on the
     /// one-epoch resonator and LSTM the running estimate of the largest exponent moved by less than the spread between
     /// trajectories after 300 steps (docs/analysis.md), at a quarter of the 1,200 steps' time.</summary>

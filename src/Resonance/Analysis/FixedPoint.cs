@@ -39,8 +39,19 @@ public sealed record FixedPointResult(
     public int PolishSteps { get; init; }
     /// <summary>Optimised states that ended below <c>tol_q</c>, before outliers were dropped and duplicates merged.</summary>
     public int ConvergedStates { get; init; }
+    /// <summary>Unique points left out because more than <see cref="FixedPointOptions.MaxUnique"/> were found (the highest q ones).</summary>
+    public int UniqueDropped { get; init; }
+    /// <summary>Wall-clock seconds of each stage of the search.</summary>
+    public FixedPointTimes Times { get; init; } = new(0, 0, 0, 0);
     /// <summary>The points with <c>q &lt; tol_q</c>.</summary>
     public IEnumerable<FixedPoint> FixedPoints => Points.Where(point => !point.IsSlow);
     /// <summary>The points whose q stayed at or above <c>tol_q</c>.</summary>
     public IEnumerable<FixedPoint> SlowPoints => Points.Where(point => point.IsSlow);
 }
+
+/// <summary>Wall-clock seconds of the stages of one <see cref="FixedPointFinder"/> search.</summary>
+/// <param name="Descent">The batched Adam descent on q.</param>
+/// <param name="Polish">The plain iterations and damped Newton steps.</param>
+/// <param name="Merge">Outliers dropped and duplicates merged.</param>
+/// <param name="Classify">The Jacobians of the unique points and their eigenvalues.</param>
+public sealed record FixedPointTimes(double Descent, double Polish, double Merge, double Classify);

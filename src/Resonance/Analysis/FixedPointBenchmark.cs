@@ -17,8 +17,9 @@ namespace Resonance.Analysis;
 /// <param name="InitialStates">Initial states searched.</param>
 /// <param name="LargestQ">The largest q among the points found (all below <c>tol_q</c> when every state converged).</param>
 /// <param name="PolishSteps">Newton polishing steps run.</param>
+/// <param name="Times">Seconds of each stage.</param>
 public sealed record FixedPointBenchmarkResult(double Seconds, int Iterations, int FixedPoints, int SlowPoints, int Stable, int Saddles,
-    int Converged, int InitialStates, double LargestQ, int PolishSteps);
+    int Converged, int InitialStates, double LargestQ, int PolishSteps, FixedPointTimes Times);
 
 /// <summary>Times the <see cref="FixedPointFinder"/> on 1,024 initial states of a 128-neuron resonator (autonomous map, <c>x* = null</c>),
 /// in float64 as <c>resonance analyze</c> runs it: the <c>resonance bench</c> row of the analysis (target under 30 s on a 2-core CPU).</summary>
@@ -66,6 +67,6 @@ public static class FixedPointBenchmark
         double seconds = clock.Elapsed.TotalSeconds;
         return new FixedPointBenchmarkResult(seconds, result.Iterations, result.FixedPoints.Count(), result.SlowPoints.Count(),
             result.Points.Count(p => p.Stability == FixedPointStability.Stable), result.Points.Count(p => p.Stability == FixedPointStability.Saddle),
-            result.ConvergedStates, result.InitialStates, result.Points.Count == 0 ? double.NaN : result.Points.Max(p => p.Q), result.PolishSteps);
+            result.ConvergedStates, result.InitialStates, result.Points.Count == 0 ? double.NaN : result.Points.Max(p => p.Q), result.PolishSteps, result.Times);
     }
 }

@@ -1,5 +1,14 @@
 namespace Resonance.Analysis;
 
+/// <summary>Which derivative a spike has in the Jacobians of the polish and of the classification (<c>spike_derivative</c>).</summary>
+public enum SpikeDerivative
+{
+    /// <summary>The step's own: 0 away from the threshold, so the Jacobian is the map's true one almost everywhere.</summary>
+    Exact,
+    /// <summary>The training surrogate <c>σ'</c>, as in backpropagation.</summary>
+    Surrogate,
+}
+
 /// <summary>Settings of the <see cref="FixedPointFinder"/> (the <c>analysis.fixed_points</c> section).</summary>
 /// <remarks>
 /// The defaults follow Golub &amp; Sussillo's FixedPointFinder: <c>tol_q = 1e-12</c>, duplicates within 1e-3 per dimension
@@ -23,7 +32,8 @@ public sealed record FixedPointOptions
     public double RateGrowth { get; init; } = 1 / 0.95;
     /// <summary>Factor applied to a state's rate after an iteration that raised its q (<c>rate_decay</c>), in (0, 1].</summary>
     public double RateDecay { get; init; } = 0.5;
-    /// <summary>Smallest learning rate (<c>min_learning_rate</c>).</summary>
+    /// <summary>Smallest learning rate (<c>min_learning_rate</c>); a state whose rate has come down to it stops at the next
+    /// iteration that does not lower its q (its steps are too short to matter).</summary>
     public double MinLearningRate { get; init; } = 1e-10;
     /// <summary>Adam's epsilon (<c>adam_epsilon</c>); FixedPointFinder's 0.01 makes the last steps plain gradient descent.</summary>
     public double AdamEpsilon { get; init; } = 0.01;
@@ -42,9 +52,18 @@ public sealed record FixedPointOptions
     public double PolishDamping { get; init; } = 1e-9;
     /// <summary>Two points are one when every coordinate differs by less than this (<c>dedup_tolerance</c>), in state units.</summary>
     public double DedupTolerance { get; init; } = 1e-3;
+    /// <summary>Unique points kept at most, lowest q first (<c>max_unique</c>); the rest are counted
+    /// (<see cref="FixedPointResult.UniqueDropped"/>) but neither classified nor reported. FixedPointFinder's
+    /// <c>max_n_unique</c> (which drops at random); each kept point costs one <c>(S, S)</c> Jacobian and eigendecomposition.</summary>
+    public int MaxUnique { get; init; } = int.MaxValue;
     /// <summary>Initial states (and found points) farther from the initial states' centroid than this times the initial
     /// states' median distance from it are excluded (<c>outlier_factor</c>); infinity keeps all.</summary>
     public double OutlierFactor { get; init; } = 10;
+    /// <summary>The spikes' derivative in the Newton steps and in the Jacobians that classify the points
+    /// (<c>spike_derivative</c>): <c>exact</c> (default) linearises the map itself, whose spikes are steps; <c>surrogate</c>
+    /// the smoothed map that training differentiates. The Adam descent always uses the surrogate, whose gradient sees
+    /// across the thresholds. Only models with spiking units are affected.</summary>
+    public SpikeDerivative SpikeDerivative { get; init; } = SpikeDerivative.Exact;
     /// <summary>Treat the function as a vector field <c>dh/dt = f(h)</c>: fixed points solve <c>f(h) = 0</c> and stability
     /// reads <c>Re λ</c> against 0 (<c>continuous</c>); false for a map <c>h → F(h)</c> (<c>|λ|</c> against 1).</summary>
     public bool Continuous { get; init; }
@@ -73,6 +92,7 @@ public sealed record FixedPointOptions
         OptionChecks.Positive($"{section}.polish_damping", PolishDamping);
         OptionChecks.WholeInRange($"{section}.polish_iterations", PolishIterations, 0, 1_000_000);
         OptionChecks.NonNegative($"{section}.dedup_tolerance", DedupTolerance);
+        OptionChecks.WholeAtLeast($"{section}.max_unique", MaxUnique, 1);
         if (!(OutlierFactor > 1)) throw new UserInputException($"{section}.outlier_factor: expected a number > 1 (infinity keeps all), got {OptionChecks.Format(OutlierFactor)}.");
     }
 }

@@ -12,8 +12,12 @@ namespace Resonance.Analysis;
 /// Newton (Levenberg–Marquardt):  (J_Gᵀ J_G + μ_i s_i I) d = −J_Gᵀ G(h),   h_N = h + d,   s_i = mean diag(J_Gᵀ J_G)
 /// iteration (maps only):          h_F = F(h) = h + G(h)
 /// h ← the candidate with the lower q when it is below q(h); μ_i ← μ_i / 3 when the Newton step was taken, · 4 when not
-/// a state stops after 2 steps in a row that did not halve its q (a slow point, or an inexact Jacobian)
+/// a state stops after a step that did not lower its q, or after 2 steps in a row that did not halve it
+/// (a slow point, or an inexact Jacobian)
 /// </code>
+/// The states of a step go lowest q first, in chunks; when no state of a chunk could be lowered, the states after it
+/// (all with a higher q) stop too: Newton helps near a solution, and if it fails on the states nearest one it would
+/// fail on the rest, at the price of a Jacobian each.
 /// Before the Newton steps a map is iterated, <c>h ← F(h)</c>, while that lowers a state's q (<c>polish_iterations</c> at
 /// most; one forward pass each): it brings the stable points of a contracting map to <c>tol_q</c> cheaply.
 /// With <c>μ → 0</c> a step is Newton's (quadratic convergence near a regular fixed point, saddles included); a larger μ
@@ -24,9 +28,11 @@ namespace Resonance.Analysis;
 internal static class FixedPointPolish
 {
     const double DampingShrink = 1 / 3.0, DampingGrowth = 4, SmallestDamping = 1e-15, LargestDamping = 1e6;
-    /// <summary>A state is left as it is after this many steps in a row that lowered its q by less than <see cref="Progress"/>:
-    /// a Newton step near a regular fixed point cuts q by orders of magnitude, so such a state is a slow point (or its
-    /// Jacobian is inexact, as a spiking neuron's surrogate is) and more steps only cost time.</summary>
+    /// <summary>A state is left as it is after this many steps in a row that lowered its q by less than <see cref="Progress"/>,
+    /// or after one step that did not lower it at all (the next try would start from the same state with the same
+    /// Jacobian and a damping only 4 times larger): a Newton step near a regular fixed point cuts q by orders of magnitude,
+    /// so such a state is a slow point (or its Jacobian is inexact, as a spiking neuron's surrogate is) and more steps
+    /// only cost time (each one a full Jacobian).</summary>
     const int StallLimit = 2;
     /// <summary>The least relative fall of q that counts as progress.</summary>
     const double Progress = 0.5;
@@ -56,10 +62,15 @@ internal static class FixedPointPolish
             using var scope = NewDisposeScope();
             Tensor active = nonzero((q >= options.TolQ) & q.isfinite() & (stalls < StallLimit)).reshape(-1); // (A)
             if (active.shape[0] == 0) break;
+            active = active.index_select(0, q.index_select(0, active).argsort());                     // lowest q first
             for (long start = 0; start < active.shape[0]; start += ChunkStates)
             {
                 using var chunkScope = NewDisposeScope();
-                Step(residual, states, q, damping, stalls, identity, active.narrow(0, start, Math.Min(ChunkStates, active.shape[0] - start)), options);
+                long count = Math.Min(ChunkStates, active.shape[0] - start);
+                if (Step(residual, states, q, damping, stalls, identity, active.narrow(0, start, count), options)) continue;
+                Tensor rest = active.narrow(0, start + count, active.shape[0] - start - count);       // higher q: not tried
+                stalls.index_fill_(0, rest, StallLimit);
+                break;
             }
         }
         return (states, q, steps);
@@ -97,7 +108,8 @@ internal static class FixedPointPolish
 
     /// <summary>One damped Newton step (or iteration) for the states at <paramref name="index"/>, written into
     /// <paramref name="states"/>, <paramref name="q"/> and <paramref name="damping"/> in place.</summary>
-    static void Step(Func<Tensor, Tensor> residual, Tensor states, Tensor q, Tensor damping, Tensor stalls, Tensor identity, Tensor index, FixedPointOptions options)
+    /// <returns>Whether any of the states was lowered.</returns>
+    static bool Step(Func<Tensor, Tensor> residual, Tensor states, Tensor q, Tensor damping, Tensor stalls, Tensor identity, Tensor index, FixedPointOptions options)
     {
         Tensor h = states.index_select(0, index);                                                     // (A, S)
         Tensor current = q.index_select(0, index);                                                    // (A)
@@ -124,9 +136,11 @@ internal static class FixedPointPolish
         states.index_copy_(0, index, where(improved.unsqueeze(1), best, h));
         q.index_copy_(0, index, where(improved, bestQ, current));
         Tensor progressed = bestQ < current * Progress;
-        stalls.index_copy_(0, index, where(progressed, zeros_like(progressed, dtype: ScalarType.Int32), stalls.index_select(0, index) + 1));
+        Tensor counted = where(improved, stalls.index_select(0, index) + 1, full_like(stalls.index_select(0, index), StallLimit)); // no fall at all: stop
+        stalls.index_copy_(0, index, where(progressed, zeros_like(progressed, dtype: ScalarType.Int32), counted));
         Tensor newtonTaken = newtonQ < current;
         damping.index_copy_(0, index, where(newtonTaken, mu * DampingShrink, mu * DampingGrowth).clamp(SmallestDamping, LargestDamping));
+        return improved.any().item<bool>();
     }
 
     /// <summary><c>q = ½ ‖G(h)‖²</c> per row, infinity where it is not finite.</summary>

@@ -101,6 +101,13 @@ public static class FixedPointReport
             ["excluded_points"] = result.ExcludedPoints,
             ["duplicates_merged"] = result.DuplicatesMerged,
             ["iterations"] = result.Iterations,
+            ["polish_steps"] = result.PolishSteps,
+            ["converged_states"] = result.ConvergedStates,
+            ["unique_dropped"] = result.UniqueDropped,
+            ["seconds"] = new JsonObject
+            {
+                ["descent"] = result.Times.Descent, ["polish"] = result.Times.Polish, ["merge"] = result.Times.Merge, ["classify"] = result.Times.Classify,
+            },
             ["saddles_by_unstable_directions"] = saddles,
             ["slow_points_by_stability"] = new JsonObject
             {

@@ -10,12 +10,13 @@ namespace Resonance.Analysis;
 /// </code>
 /// Rows are computed in blocks: the points are repeated once per row of the block, <c>(rows · M, S)</c>, passed through
 /// <c>f</c> once, and one backward pass with one-hot output gradients gives every row of the block for every point at once.
-/// The function must treat batch rows independently (every recurrent step does).
+/// The function must treat batch rows independently (every recurrent step does). An output with no path back to the
+/// input (a layer of binary units inside <see cref="Models.SurrogateGradient.ExactDerivative"/>) has the zero Jacobian.
 /// </remarks>
 public static class Jacobians
 {
     /// <summary>Elements of the repeated batch <c>(rows · M, S)</c> per block; bounds the memory of one pass.</summary>
-    const long BlockElements = 1L << 22;
+    const long BlockElements = 1L << 20;
 
     /// <summary>The Jacobian of <paramref name="function"/> at every point, and its value there.</summary>
     /// <param name="function">Maps <c>(batch, S)</c> to <c>(batch, S)</c>, rows independent, differentiable.</param>
@@ -35,7 +36,7 @@ public static class Jacobians
         {
             long rows = Math.Min(rowsPerBlock, size - start);
             Tensor repeated = points.detach().unsqueeze(0).expand(rows, count, size).reshape(rows * count, size).requires_grad_(); // (rows·M, S)
-            Tensor output = function(repeated);                                                  // (rows·M, S)
+            Tensor output = function(repeated).add(repeated, alpha: 0);                          // (rows·M, S); + 0·h keeps a path back
             Tensor oneHot = identity.narrow(0, start, rows).unsqueeze(1).expand(rows, count, size).reshape(rows * count, size);
             Tensor block = torch.autograd.grad([output], [repeated], [oneHot])[0];               // (rows·M, S): row start + i of J at m
             blocks.Add(block.reshape(rows, count, size).permute(1, 0, 2));                        // (M, rows, S)

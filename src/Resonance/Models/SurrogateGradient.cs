@@ -31,12 +31,16 @@ public enum SurrogateKind
 /// <param name="Reference">The paper that introduced or popularised it.</param>
 public sealed record SurrogateGradient(SurrogateKind Kind, string Name, Func<Tensor, double, Tensor> Antiderivative, Func<double, double, double> Derivative, string Reference)
 {
-    /// <summary>The spike: <c>H(x)</c> forwards, <c>σ'(x)</c> backwards.</summary>
+    /// <summary>Inside an <see cref="ExactDerivative"/> scope on this thread.</summary>
+    [ThreadStatic] static int exactDepth;
+
+    /// <summary>The spike: <c>H(x)</c> forwards, <c>σ'(x)</c> backwards (no gradient inside an <see cref="ExactDerivative"/> scope).</summary>
     /// <param name="x">Membrane potential minus threshold, any shape.</param>
     /// <param name="slope">Sharpness <c>k</c>, positive.</param>
     /// <returns>0/1 values, same shape and dtype as <paramref name="x"/>.</returns>
     public Tensor Spike(Tensor x, double slope)
     {
+        if (exactDepth > 0) return x.gt(0).to_type(x.dtype);                 // H(x), derivative 0 away from the threshold
         Tensor smooth = Antiderivative(x, slope);
         Tensor step = x.gt(0).to_type(x.dtype); // H(x), no gradient
         return smooth.sub(smooth.detach()).add_(step);
@@ -55,6 +59,27 @@ public sealed record SurrogateGradient(SurrogateKind Kind, string Name, Func<Ten
         new(SurrogateKind.Triangle, "triangle", (x, k) => { Tensor u = x.mul(k).clamp(-1, 1); return u.sub(u.mul(u.abs()).mul_(0.5)); },
             (x, k) => k * Math.Max(0, 1 - k * Math.Abs(x)), "Esser et al. 2016; Bellec et al. 2018"),
     ];
+
+    /// <summary>Until disposed, every spike on this thread passes no gradient: its derivative is the step's own, 0 everywhere
+    /// except at the threshold, so autograd gives the map's true Jacobian (almost everywhere) instead of the training
+    /// surrogate. Analysis uses it for the Newton steps and the stability of fixed points. Scopes nest.</summary>
+    /// <returns>The scope; dispose it on the thread that opened it.</returns>
+    public static IDisposable ExactDerivative()
+    {
+        exactDepth++;
+        return new ExactScope();
+    }
+
+    sealed class ExactScope : IDisposable
+    {
+        bool disposed;
+        public void Dispose()
+        {
+            if (disposed) return;
+            disposed = true;
+            exactDepth--;
+        }
+    }
 
     /// <summary>The entry for <paramref name="kind"/>.</summary>
     public static SurrogateGradient Of(SurrogateKind kind) => All.Single(entry => entry.Kind == kind);
