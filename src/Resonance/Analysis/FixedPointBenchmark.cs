@@ -37,10 +37,12 @@ public static class FixedPointBenchmark
             {
                 ["search_s"] = result.Seconds, ["iterations"] = result.Iterations, ["polish_steps"] = result.PolishSteps,
                 ["converged"] = result.Converged, ["largest_q"] = result.LargestQ,
+                ["descent_s"] = result.Times.Descent, ["polish_s"] = result.Times.Polish, ["classify_s"] = result.Times.Classify,
             },
             Note = $"fixed-point search: {result.Seconds:F1} s (target < 30 s), {result.Converged:N0} of {result.InitialStates:N0} states below tol_q, "
                 + $"largest q {result.LargestQ:G2}; {result.Iterations} Adam iterations + {result.PolishSteps} Newton steps; "
-                + $"{result.FixedPoints} fixed and {result.SlowPoints} slow points ({result.Stable} stable, {result.Saddles} saddles)",
+                + $"{result.FixedPoints} fixed and {result.SlowPoints} slow points ({result.Stable} stable, {result.Saddles} saddles); "
+                + $"descent {result.Times.Descent:F1} s, polish {result.Times.Polish:F1} s, merge {result.Times.Merge:F1} s, classify {result.Times.Classify:F1} s",
         };
     });
 
