@@ -103,9 +103,14 @@ public sealed class SharedLab
         bool changed;
         lock (gate)
         {
-            changed = state != lastState || revision != lastRevision || type == "snapshot";
-            lastState = state;
-            lastRevision = revision;
+            // A state reply changes nothing and is answered beside the command in flight, so it may have been read on the lab
+            // thread before that command ran and arrive here after it: it must not be taken for a change back (a stale push).
+            changed = type != "state" && (state != lastState || revision != lastRevision || type == "snapshot");
+            if (type != "state")
+            {
+                lastState = state;
+                lastRevision = revision;
+            }
             if (state == "stopped") stopped = true;
             others = [.. channels.Where(c => c != sender)];
         }

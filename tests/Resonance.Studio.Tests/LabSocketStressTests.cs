@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 namespace Resonance.Studio.Tests;
 
 /// <summary>
-/// Many pages on one spark lab sending play / pause / step / edit / state as fast as they can, good values and bad, through
-/// the real server: every command is answered (a reply or a one-line error), no answer is an internal error, every socket
+/// Many pages on one spark lab sending play / pause / step / edit / snapshot / restore / state as fast as they can, good values and bad, through
+/// the real server: every command is answered (a reply or a one-line error), no answer is an internal error nor tells of a
+/// fault of the playing loop, every socket
 /// stays open, and afterwards the lab still plays and sends frames. A few seconds in the suite;
 /// <c>RESONANCE_STUDIO_STRESS_SECONDS=60</c> for the minute the issue asks for.
 /// </summary>
@@ -40,6 +41,9 @@ public sealed class LabSocketStressTests(ITestOutputHelper output) : IAsyncLifet
         """{"type":"edit","settings":{"sparks.nonsense":1}}""",
         """{"type":"step","steps":-1}""",
         """{"type":"warp"}""",
+        """{"type":"snapshot"}""",
+        """{"type":"restore","id":"snapshot-2"}""",
+        """{"type":"restore","id":"snapshot-9"}""",
     ];
 
     [Fact]
@@ -94,6 +98,8 @@ public sealed class LabSocketStressTests(ITestOutputHelper output) : IAsyncLifet
             if ((string?)answer["type"] == "error") refused++;
             if ((string?)answer["type"] == "error" && ((string?)answer["message"] ?? "").Contains("internal error", StringComparison.Ordinal))
                 internalErrors.Add((string)answer["message"]!);
+            if (answer["error"] is { } fault)                                   // the playing loop faulted (a bug), told in a reply
+                internalErrors.Add("the lab's playing loop: " + fault);
         }
         return (sent, answered, refused, internalErrors);
     }

@@ -110,7 +110,7 @@ public sealed class SparkLab : ILab
         };
         try
         {
-            return await thread.InvokeAsync(act, cancel).ConfigureAwait(false);
+            return await thread.InvokeAsync(() => WhileLive(read.Type, act), cancel).ConfigureAwait(false);
         }
         catch (ObjectDisposedException)
         {
@@ -121,6 +121,11 @@ public sealed class SparkLab : ILab
             throw LabInputException.From(e, settings.Keys);
         }
     }
+
+    /// <summary>Runs <paramref name="act"/> on the lab thread unless the lab was stopped meanwhile: a command that passed the
+    /// check above while a <c>stop</c> (or the disposal) was queued ahead of it runs after the simulation is gone, and is refused.</summary>
+    JsonObject WhileLive(string type, Func<JsonObject> act) =>
+        stopped ? throw new LabInputException(null, $"{type}: the lab was stopped; start a new one.") : act();
 
     JsonObject Play()
     {
@@ -375,7 +380,7 @@ public sealed class SparkLab : ILab
     {
         if (!stopped)
         {
-            try { await thread.InvokeAsync(Stop).ConfigureAwait(false); }
+            try { await thread.InvokeAsync(() => stopped ? Reply() : Stop()).ConfigureAwait(false); }   // a stop may be queued ahead
             catch (ObjectDisposedException) { }
         }
         thread.Dispose();
