@@ -124,7 +124,7 @@ public sealed class SparkLab : ILab
 
     /// <summary>Runs <paramref name="act"/> on the lab thread unless the lab was stopped meanwhile: a command that passed the
     /// check above while a <c>stop</c> (or the disposal) was queued ahead of it runs after the simulation is gone, and is refused.</summary>
-    JsonObject WhileLive(string type, Func<JsonObject> act) =>
+    T WhileLive<T>(string type, Func<T> act) =>
         stopped ? throw new LabInputException(null, $"{type}: the lab was stopped; start a new one.") : act();
 
     JsonObject Play()
@@ -198,24 +198,65 @@ public sealed class SparkLab : ILab
 
     JsonObject TakeSnapshot()
     {
-        var snapshot = simulation!.Snapshot(Experiment);
-        string path = Path.Combine(Path.GetTempPath(), $"resonance-lab-{Guid.NewGuid():N}.npz");
-        byte[] bytes;
-        try
-        {
-            snapshot.Save(path);
-            bytes = File.ReadAllBytes(path);
-        }
-        finally { File.Delete(path); }
+        var (bytes, step) = SnapshotNow();
         string id = $"snapshot-{++snapshotCount}";
         lock (snapshotGate)
         {
-            snapshots.Add((id, bytes, snapshot.State.Step));
+            snapshots.Add((id, bytes, step));
             if (snapshots.Count > KeptSnapshots) snapshots.RemoveAt(0);
         }
         var reply = Reply();
-        reply["snapshot"] = new JsonObject { ["id"] = id, ["bytes"] = bytes.Length, ["step"] = snapshot.State.Step };
+        reply["snapshot"] = new JsonObject { ["id"] = id, ["bytes"] = bytes.Length, ["step"] = step };
         return reply;
+    }
+
+    /// <summary>The whole state now as <c>.npz</c> bytes (<see cref="SparkSnapshot.Save"/>); lab thread only.</summary>
+    (byte[] Bytes, long Step) SnapshotNow()
+    {
+        var snapshot = simulation!.Snapshot(Experiment);
+        string path = Path.Combine(Path.GetTempPath(), $"resonance-lab-{Guid.NewGuid():N}.npz");
+        try
+        {
+            snapshot.Save(path);
+            return (File.ReadAllBytes(path), snapshot.State.Step);
+        }
+        finally { File.Delete(path); }
+    }
+
+    /// <summary>
+    /// A snapshot as a file to download: the state now (taken on the lab thread between steps, not kept; <paramref name="id"/>
+    /// null) or a kept snapshot, as the <c>.npz</c> that <c>restore</c> and <c>resonance run --resume</c> read, with the lab's
+    /// flat settings beside its arrays as <c>settings.json</c>. Arrays: <c>weights</c> (N, N), <c>activations</c> (N),
+    /// <c>memory</c> (N), <c>positions</c> (N, 2), <c>sparks</c> (S), <c>move_stream</c> (the generator's bytes); texts:
+    /// <c>config.yaml</c>, <c>state.json</c>, <c>settings.json</c>.
+    /// </summary>
+    /// <exception cref="LabInputException">No kept snapshot <paramref name="id"/>, or the lab was stopped.</exception>
+    public async Task<(byte[] Npz, long Step)> DownloadAsync(string? id = null)
+    {
+        const string type = "download";
+        if (stopped) throw new LabInputException(null, $"{type}: the lab was stopped; start a new one.");
+        (byte[] Bytes, long Step) taken;
+        if (id is null)
+        {
+            try { taken = await thread.InvokeAsync(() => WhileLive(type, SnapshotNow)).ConfigureAwait(false); }
+            catch (ObjectDisposedException) { throw new LabInputException(null, $"{type}: the lab was stopped; start a new one."); }
+        }
+        else
+        {
+            lock (snapshotGate)
+            {
+                var kept = snapshots.FirstOrDefault(s => s.Id == id);
+                if (kept.Bytes is null)
+                    throw new LabInputException("id", $"id: no kept snapshot \"{LabCommand.Printable(id)}\"; the lab keeps the latest {KeptSnapshots}; take one with the snapshot command.");
+                taken = (kept.Bytes, kept.Step);
+            }
+        }
+        using var buffer = new MemoryStream();
+        buffer.Write(taken.Bytes);
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+        using (var entry = zip.CreateEntry("settings.json", System.IO.Compression.CompressionLevel.Fastest).Open())
+            System.Text.Json.JsonSerializer.Serialize(entry, settings.ToJson());
+        return (buffer.ToArray(), taken.Step);
     }
 
     Func<JsonObject> RestoreAction(LabCommand read)
