@@ -56,7 +56,8 @@ public sealed class SparkLab : ILab
     int revision;
     long stepsThisPlay;
     double playStartS, lastFrameS = double.NegativeInfinity, lastMeasureEndS, lastMeasureS, rateWindowStartS, stepsPerSecond;
-    long lastMeasureStep, rateWindowSteps;
+    long lastMeasureStep, rateWindowSteps, rateWindowFrames, framesPublished;
+    double framesPerSecond;
 
     /// <summary>A paused lab at step 0 with <paramref name="settings"/> (flat keys; the rest default), its first frame published.</summary>
     /// <exception cref="LabInputException">A setting is unknown, of the wrong type or out of range.</exception>
@@ -135,6 +136,7 @@ public sealed class SparkLab : ILab
             stepsThisPlay = 0;
             playStartS = rateWindowStartS = clock.Elapsed.TotalSeconds;
             rateWindowSteps = 0;
+            rateWindowFrames = framesPublished;
             thread.SetIdle(Tick);
         }
         return Reply();
@@ -145,7 +147,7 @@ public sealed class SparkLab : ILab
         if (playing)
         {
             playing = false;
-            stepsPerSecond = 0;
+            stepsPerSecond = framesPerSecond = 0;
             thread.SetIdle(null);
             Publish();
         }
@@ -338,8 +340,10 @@ public sealed class SparkLab : ILab
         if (now - rateWindowStartS >= 0.5)
         {
             stepsPerSecond = rateWindowSteps / (now - rateWindowStartS);
+            framesPerSecond = (framesPublished - rateWindowFrames) / (now - rateWindowStartS);
             rateWindowStartS = now;
             rateWindowSteps = 0;
+            rateWindowFrames = framesPublished;
         }
         var every = settings.Get<SparkMeasureOptions>("measures").Every;
         if (simulation.Step - lastMeasureStep >= every && now >= lastMeasureEndS + lastMeasureS * (1 / frame.MeasureShare - 1))
@@ -361,6 +365,7 @@ public sealed class SparkLab : ILab
     void Publish()
     {
         lastFrameS = clock.Elapsed.TotalSeconds;
+        framesPublished++;
         var flags = (playing ? SparkLabFrame.Flags.Playing : 0) | (simulation!.Layout.Enabled ? SparkLabFrame.Flags.LayoutEnabled : 0);
         Frames.Publish(SparkLabFrame.Encode(simulation, measures, settings.Get<SparkLabFrameOptions>("frame").WeightSide, flags,
             clock.Elapsed.TotalMilliseconds, stepsPerSecond, revision));
@@ -383,6 +388,8 @@ public sealed class SparkLab : ILab
         if (!full) return reply;
         reply["settings"] = settings.ToJson();
         reply["steps_per_s"] = stepsPerSecond;
+        reply["frames_published"] = framesPublished;                           // the engine's own count, every reader or none
+        reply["frames_per_s"] = framesPerSecond;
         reply["frame_format"] = SparkLabFrame.FormatVersion;
         reply["measure_names"] = new JsonArray([.. SparkLabFrame.MeasureNames.Select(n => (JsonNode)n)]);
         reply["measures"] = measures is null ? null
