@@ -118,7 +118,7 @@ public sealed class SharedLab
         if (changed && others.Count > 0)
         {
             var push = await WholeStateAsync(reply);
-            foreach (var channel in others) await channel.SendAsync(push, cancel);
+            foreach (var channel in others) channel.Post(push);              // never waits on another page's socket
         }
         return reply;
     }

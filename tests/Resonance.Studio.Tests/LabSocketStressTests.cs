@@ -80,6 +80,29 @@ public sealed class LabSocketStressTests(ITestOutputHelper output) : IAsyncLifet
         foreach (var page in pages) await page.DisposeAsync();
     }
 
+    [Fact]
+    public async Task A_page_that_reads_nothing_does_not_hold_up_the_commands_of_the_others()
+    {
+        var active = await SocketClient.ConnectAsync(studio.Server.Address, "/ws/labs/sparks?sparks.neurons=1024&sparks.spark_count=16&measures.every=1000");
+        string id = (string)(await active.WaitForAsync(m => (string?)m["type"] is "lab" or "error"))["id"]!;
+        // A tab that never reads: once its socket's buffers are full (frames of 80 KB), every send to it waits for ever.
+        using var stalled = new System.Net.WebSockets.ClientWebSocket();
+        await stalled.ConnectAsync(new Uri($"ws://{studio.Server.Address.Authority}/ws/labs/sparks?lab={id}"), CancellationToken.None);
+
+        await active.SendAsync(new JsonObject { ["type"] = "play", ["request"] = "play" }.ToJsonString());
+        await active.WaitForAsync(m => (string?)m["request"] == "play");
+        await active.WaitForFrameAsync(_ => active.Frames.Count >= 200, seconds: 120);  // ~16 MB offered to the stalled tab too
+        for (int round = 0; round < 3; round++)
+            foreach (string type in new[] { "pause", "play" })
+            {
+                string tag = $"{type}-{round}";
+                await active.SendAsync(new JsonObject { ["type"] = type, ["request"] = tag }.ToJsonString());
+                var reply = await active.WaitForAsync(m => (string?)m["request"] == tag, seconds: 30);   // each a state change pushed to the stalled tab
+                Assert.Equal(type == "pause" ? "paused" : "playing", (string?)reply["state"]);
+            }
+        await active.DisposeAsync();
+    }
+
     /// <summary>One page: send a command, read until its tagged answer arrives, again and again until the deadline.</summary>
     static async Task<(int Sent, int Answered, int Refused, List<string> Internal)> Hammer(SocketClient page, int index, DateTime until)
     {
