@@ -69,7 +69,9 @@ public sealed class LabSocketStressTests(ITestOutputHelper output) : IAsyncLifet
         foreach (string error in results.SelectMany(r => r.Internal)) output.WriteLine(error);
         Assert.All(results, result => Assert.Empty(result.Internal));
         Assert.All(results, result => Assert.Equal(result.Sent, result.Answered));
-        Assert.True(results.Sum(r => r.Sent) >= Pages * 10, $"only {results.Sum(r => r.Sent)} commands were sent");
+        // A floor that shows the pages really hammered the lab, kept low: snapshots and restores are among the commands, and
+        // on a shared two-core machine under heavy load 4 s have given as few as 28 commands (60 s give thousands).
+        Assert.True(results.Sum(r => r.Sent) >= Pages * 2, $"only {results.Sum(r => r.Sent)} commands were sent");
         Assert.All(pages, page => Assert.Null(page.CloseStatus));
 
         await first.SendAsync("""{"type":"play","request":"after"}""");
