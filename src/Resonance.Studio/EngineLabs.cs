@@ -17,6 +17,9 @@ public static class EngineLabs
 
         public ValueTask<(long Version, byte[] Frame)> NextFrameAsync(long after, CancellationToken cancel) => lab.Frames.NextAsync(after, cancel);
 
+        public async Task<(byte[] Npz, long Step)?> SnapshotFileAsync(string? snapshotId) =>
+            lab is SparkLab sparks ? await sparks.DownloadAsync(snapshotId) : null;
+
         public ValueTask DisposeAsync() => lab.DisposeAsync();
     }
 }

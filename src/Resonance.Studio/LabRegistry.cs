@@ -32,6 +32,12 @@ public sealed class LabRegistry(IReadOnlyDictionary<string, LabSessionFactory> f
         lock (gate) return [.. labs.Values.OrderBy(l => l.Created).Select(l => new LabInfo(l.Id, l.Kind, l.SocketCount))];
     }
 
+    /// <summary>The open lab <paramref name="id"/>, or null.</summary>
+    public SharedLab? Find(string id)
+    {
+        lock (gate) return labs.GetValueOrDefault(id);
+    }
+
     /// <summary>Attaches <paramref name="channel"/> to lab <paramref name="id"/> of <paramref name="kind"/> when it lives,
     /// and otherwise to a new lab made from <paramref name="settings"/>.</summary>
     /// <returns>The lab and whether it already existed.</returns>

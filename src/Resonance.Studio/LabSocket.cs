@@ -15,6 +15,11 @@ public interface ILabSession : IAsyncDisposable
 
     /// <summary>The first frame newer than <paramref name="after"/> (waits for one); frames in between are dropped.</summary>
     ValueTask<(long Version, byte[] Frame)> NextFrameAsync(long after, CancellationToken cancel);
+
+    /// <summary>A snapshot as a <c>.npz</c> file: the state now (<paramref name="snapshotId"/> null, taken on the lab's thread)
+    /// or a kept snapshot; null when the lab has no snapshots (the attractor lab).</summary>
+    /// <exception cref="UserInputException">No such kept snapshot, or the lab was stopped.</exception>
+    Task<(byte[] Npz, long Step)?> SnapshotFileAsync(string? snapshotId) => Task.FromResult<(byte[] Npz, long Step)?>(null);
 }
 
 /// <summary>Makes a lab session from the settings the page opened it with (the URL's query, as JSON).</summary>

@@ -103,9 +103,14 @@ public sealed class SharedLab
         bool changed;
         lock (gate)
         {
-            changed = state != lastState || revision != lastRevision || type == "snapshot";
-            lastState = state;
-            lastRevision = revision;
+            // A state reply changes nothing and is answered beside the command in flight, so it may have been read on the lab
+            // thread before that command ran and arrive here after it: it must not be taken for a change back (a stale push).
+            changed = type != "state" && (state != lastState || revision != lastRevision || type == "snapshot");
+            if (type != "state")
+            {
+                lastState = state;
+                lastRevision = revision;
+            }
             if (state == "stopped") stopped = true;
             others = [.. channels.Where(c => c != sender)];
         }
@@ -113,7 +118,7 @@ public sealed class SharedLab
         if (changed && others.Count > 0)
         {
             var push = await WholeStateAsync(reply);
-            foreach (var channel in others) await channel.SendAsync(push, cancel);
+            foreach (var channel in others) channel.Post(push);              // never waits on another page's socket
         }
         return reply;
     }

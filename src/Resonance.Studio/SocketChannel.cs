@@ -11,7 +11,14 @@ namespace Resonance.Studio;
 /// </summary>
 public sealed class SocketChannel(WebSocket socket, int maxBytes)
 {
+    /// <summary>Most messages <see cref="Post"/> keeps waiting for a page that does not read; then the oldest is dropped.</summary>
+    public const int MaxPosted = 8;
+
     readonly SemaphoreSlim sending = new(1, 1);
+    readonly System.Threading.Channels.Channel<byte[]> posted = System.Threading.Channels.Channel.CreateBounded<byte[]>(
+        new System.Threading.Channels.BoundedChannelOptions(MaxPosted) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest, SingleReader = true });
+    readonly object postGate = new();
+    Task? posting;
 
     public WebSocket Socket => socket;
 
@@ -41,6 +48,22 @@ public sealed class SocketChannel(WebSocket socket, int maxBytes)
         {
             sending.Release();
         }
+    }
+
+    /// <summary>Queues a JSON text message for this page and returns at once; the messages go out in the order posted. For what
+    /// one page's action tells the others (a lab's state push): the sender must not wait on a page that reads slowly or not at
+    /// all (whose socket's buffers are full), or one stalled tab would hold up every page's commands. At most
+    /// <see cref="MaxPosted"/> wait; older ones are dropped (each push is the lab's whole state, so the newest is enough).</summary>
+    public void Post(JsonNode message)
+    {
+        if (!posted.Writer.TryWrite(Encoding.UTF8.GetBytes(message.ToJsonString(Messages.Json)))) return;   // closed
+        lock (postGate) posting ??= SendPostedAsync();
+    }
+
+    async Task SendPostedAsync()
+    {
+        await foreach (byte[] message in posted.Reader.ReadAllAsync())
+            if (!await SendAsync(message, WebSocketMessageType.Text, CancellationToken.None)) break;
     }
 
     /// <summary>The next whole text message, or null when the page closed the socket (or sent something the studio
@@ -86,6 +109,7 @@ public sealed class SocketChannel(WebSocket socket, int maxBytes)
     /// <summary>Closes the socket if it is still open (errors from a page that already left are ignored).</summary>
     public async Task CloseAsync(WebSocketCloseStatus status, string reason)
     {
+        posted.Writer.TryComplete();
         await sending.WaitAsync();
         try
         {

@@ -196,6 +196,7 @@ public sealed class StudioServer : IAsyncDisposable
         }
         app.UseRouting(); // after the static files, which serve only requests no endpoint claimed
         RunsApi.Map(app, studio);
+        LabsApi.Map(app, studio.Labs);
         app.MapFallback("{**path}", context => Reply(context, StatusCodes.Status404NotFound, $"{context.Request.Path}: not found"));
     }
 

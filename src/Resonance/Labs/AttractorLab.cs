@@ -34,6 +34,7 @@ public sealed partial class AttractorLab : ILab
     volatile FlatSettings settings;
     volatile CancellationTokenSource busy = new();
     volatile bool disposed;
+    bool ended;                         // lab thread only: the disposal ran (its tensors are gone)
 
     // Lab thread only.
     AttractorLabNet? left, right;
@@ -86,22 +87,9 @@ public sealed partial class AttractorLab : ILab
             busy.Cancel();                                                     // seen by a training or sweep in flight
             return new JsonObject { ["state"] = "ready", ["cancelled"] = true };
         }
-        var options = Options;
-        Func<JsonObject> act = read.Type switch
-        {
-            "configure" => ConfigureAction(read.Object("settings")),
-            "pick" => PickAction(read.Whole("memory", 0, options.Memories - 1)),
-            "draw" => DrawAction(ReadPattern(read, options.Neurons)),
-            "corrupt" => CorruptAction(read),
-            "run" => RunAction(read.Whole("steps", 1, 1000, options.Steps)),
-            "step" => () => { remaining = 0; thread.SetIdle(null); StepOnce(); return Reply(frame: true); },
-            "reset" => () => { Restart(); Publish(); return Reply(frame: true); },
-            "sweep_load" => SweepAction(ReadLoads(read, options)),
-            _ => () => Reply(full: true),
-        };
         try
         {
-            return await thread.InvokeAsync(act, cancel).ConfigureAwait(false);
+            return await thread.InvokeAsync(() => Act(read)(), cancel).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
@@ -116,6 +104,28 @@ public sealed partial class AttractorLab : ILab
         {
             throw LabInputException.From(e, settings.Keys);
         }
+    }
+
+    /// <summary>The action of a command, read on the lab thread against the settings as they are when it runs: a
+    /// <c>configure</c> queued ahead of it (from another page) may have changed N or P, so a memory index, a drawn pattern's
+    /// length or a sweep's loads checked on the caller's thread could be stale by then, and two configures read there would
+    /// each start from the same settings and the second would undo the first. A command queued behind the disposal is refused.</summary>
+    Func<JsonObject> Act(LabCommand read)
+    {
+        if (ended) throw new LabInputException(null, $"{read.Type}: the lab has ended; start a new one.");
+        var options = Options;
+        return read.Type switch
+        {
+            "configure" => ConfigureAction(read.Object("settings")),
+            "pick" => PickAction(read.Whole("memory", 0, options.Memories - 1)),
+            "draw" => DrawAction(ReadPattern(read, options.Neurons)),
+            "corrupt" => CorruptAction(read),
+            "run" => RunAction(read.Whole("steps", 1, 1000, options.Steps)),
+            "step" => () => { remaining = 0; thread.SetIdle(null); StepOnce(); return Reply(frame: true); },
+            "reset" => () => { Restart(); Publish(); return Reply(frame: true); },
+            "sweep_load" => SweepAction(ReadLoads(read, options)),
+            _ => () => Reply(full: true),
+        };
     }
 
     Func<JsonObject> ConfigureAction(JsonObject changes)
@@ -444,6 +454,7 @@ public sealed partial class AttractorLab : ILab
         {
             await thread.InvokeAsync(() =>
             {
+                ended = true;
                 thread.SetIdle(null);
                 Frames.Complete();
                 DisposeNets();

@@ -20,7 +20,7 @@ namespace Resonance.Labs;
 /// with their id and size, <see cref="SnapshotBytes"/> hands the bytes out, and <c>restore</c> takes an id or a whole
 /// <c>.npz</c> in base64.</para>
 /// </remarks>
-public sealed class SparkLab : ILab
+public sealed partial class SparkLab : ILab
 {
     /// <summary>The kind name.</summary>
     public const string KindName = "sparks";
@@ -56,7 +56,8 @@ public sealed class SparkLab : ILab
     int revision;
     long stepsThisPlay;
     double playStartS, lastFrameS = double.NegativeInfinity, lastMeasureEndS, lastMeasureS, rateWindowStartS, stepsPerSecond;
-    long lastMeasureStep, rateWindowSteps;
+    long lastMeasureStep, rateWindowSteps, rateWindowFrames, framesPublished;
+    double framesPerSecond;
 
     /// <summary>A paused lab at step 0 with <paramref name="settings"/> (flat keys; the rest default), its first frame published.</summary>
     /// <exception cref="LabInputException">A setting is unknown, of the wrong type or out of range.</exception>
@@ -110,7 +111,7 @@ public sealed class SparkLab : ILab
         };
         try
         {
-            return await thread.InvokeAsync(act, cancel).ConfigureAwait(false);
+            return await thread.InvokeAsync(() => WhileLive(read.Type, act), cancel).ConfigureAwait(false);
         }
         catch (ObjectDisposedException)
         {
@@ -122,6 +123,11 @@ public sealed class SparkLab : ILab
         }
     }
 
+    /// <summary>Runs <paramref name="act"/> on the lab thread unless the lab was stopped meanwhile: a command that passed the
+    /// check above while a <c>stop</c> (or the disposal) was queued ahead of it runs after the simulation is gone, and is refused.</summary>
+    T WhileLive<T>(string type, Func<T> act) =>
+        stopped ? throw new LabInputException(null, $"{type}: the lab was stopped; start a new one.") : act();
+
     JsonObject Play()
     {
         if (!playing)
@@ -130,6 +136,7 @@ public sealed class SparkLab : ILab
             stepsThisPlay = 0;
             playStartS = rateWindowStartS = clock.Elapsed.TotalSeconds;
             rateWindowSteps = 0;
+            rateWindowFrames = framesPublished;
             thread.SetIdle(Tick);
         }
         return Reply();
@@ -140,7 +147,7 @@ public sealed class SparkLab : ILab
         if (playing)
         {
             playing = false;
-            stepsPerSecond = 0;
+            stepsPerSecond = framesPerSecond = 0;
             thread.SetIdle(null);
             Publish();
         }
@@ -193,24 +200,29 @@ public sealed class SparkLab : ILab
 
     JsonObject TakeSnapshot()
     {
-        var snapshot = simulation!.Snapshot(Experiment);
-        string path = Path.Combine(Path.GetTempPath(), $"resonance-lab-{Guid.NewGuid():N}.npz");
-        byte[] bytes;
-        try
-        {
-            snapshot.Save(path);
-            bytes = File.ReadAllBytes(path);
-        }
-        finally { File.Delete(path); }
+        var (bytes, step) = SnapshotNow();
         string id = $"snapshot-{++snapshotCount}";
         lock (snapshotGate)
         {
-            snapshots.Add((id, bytes, snapshot.State.Step));
+            snapshots.Add((id, bytes, step));
             if (snapshots.Count > KeptSnapshots) snapshots.RemoveAt(0);
         }
         var reply = Reply();
-        reply["snapshot"] = new JsonObject { ["id"] = id, ["bytes"] = bytes.Length, ["step"] = snapshot.State.Step };
+        reply["snapshot"] = new JsonObject { ["id"] = id, ["bytes"] = bytes.Length, ["step"] = step };
         return reply;
+    }
+
+    /// <summary>The whole state now as <c>.npz</c> bytes (<see cref="SparkSnapshot.Save"/>); lab thread only.</summary>
+    (byte[] Bytes, long Step) SnapshotNow()
+    {
+        var snapshot = simulation!.Snapshot(Experiment);
+        string path = Path.Combine(Path.GetTempPath(), $"resonance-lab-{Guid.NewGuid():N}.npz");
+        try
+        {
+            snapshot.Save(path);
+            return (File.ReadAllBytes(path), snapshot.State.Step);
+        }
+        finally { File.Delete(path); }
     }
 
     Func<JsonObject> RestoreAction(LabCommand read)
@@ -292,8 +304,10 @@ public sealed class SparkLab : ILab
         if (now - rateWindowStartS >= 0.5)
         {
             stepsPerSecond = rateWindowSteps / (now - rateWindowStartS);
+            framesPerSecond = (framesPublished - rateWindowFrames) / (now - rateWindowStartS);
             rateWindowStartS = now;
             rateWindowSteps = 0;
+            rateWindowFrames = framesPublished;
         }
         var every = settings.Get<SparkMeasureOptions>("measures").Every;
         if (simulation.Step - lastMeasureStep >= every && now >= lastMeasureEndS + lastMeasureS * (1 / frame.MeasureShare - 1))
@@ -315,6 +329,7 @@ public sealed class SparkLab : ILab
     void Publish()
     {
         lastFrameS = clock.Elapsed.TotalSeconds;
+        framesPublished++;
         var flags = (playing ? SparkLabFrame.Flags.Playing : 0) | (simulation!.Layout.Enabled ? SparkLabFrame.Flags.LayoutEnabled : 0);
         Frames.Publish(SparkLabFrame.Encode(simulation, measures, settings.Get<SparkLabFrameOptions>("frame").WeightSide, flags,
             clock.Elapsed.TotalMilliseconds, stepsPerSecond, revision));
@@ -337,6 +352,8 @@ public sealed class SparkLab : ILab
         if (!full) return reply;
         reply["settings"] = settings.ToJson();
         reply["steps_per_s"] = stepsPerSecond;
+        reply["frames_published"] = framesPublished;                           // the engine's own count, every reader or none
+        reply["frames_per_s"] = framesPerSecond;
         reply["frame_format"] = SparkLabFrame.FormatVersion;
         reply["measure_names"] = new JsonArray([.. SparkLabFrame.MeasureNames.Select(n => (JsonNode)n)]);
         reply["measures"] = measures is null ? null
@@ -375,7 +392,7 @@ public sealed class SparkLab : ILab
     {
         if (!stopped)
         {
-            try { await thread.InvokeAsync(Stop).ConfigureAwait(false); }
+            try { await thread.InvokeAsync(() => stopped ? Reply() : Stop()).ConfigureAwait(false); }   // a stop may be queued ahead
             catch (ObjectDisposedException) { }
         }
         thread.Dispose();

@@ -49,6 +49,47 @@ public sealed class AttractorPageTests(BrowserFixture fixture) : StudioPageSessi
     }
 
     [Fact]
+    public async Task A_drawn_pattern_survives_in_the_url_and_a_malformed_one_is_noted_and_ignored()
+    {
+        await OpenAsync(Small);
+        var grid = page.Locator("canvas[data-grid=draw]");
+        var box = (await grid.BoundingBoxAsync())!;
+        (int Row, int Column)[] cells = [(0, 0), (1, 2), (3, 3), (4, 6), (7, 5)];
+        foreach (var (row, column) in cells)
+            await page.Mouse.ClickAsync(box.X + (column + 0.5f) * box.Width / 8, box.Y + (row + 0.5f) * box.Height / 8);
+        // The known answer: cells 0, 10, 27, 38, 61 of 64, eight to a byte, the first cell in the high bit, base64url.
+        var bytes = new byte[8];
+        foreach (var (row, column) in cells) bytes[(row * 8 + column) >> 3] |= (byte)(0x80 >> ((row * 8 + column) & 7));
+        string expected = "8." + Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Assert.Equal("8.gCAAEAIAAAQ", expected);
+        await Assertions.Expect(grid).ToHaveAttributeAsync("data-drawn", expected);
+        await page.WaitForURLAsync($"**drawn={expected}*");
+        string pixels = await PixelsAsync("canvas[data-grid=draw]");
+
+        string link = page.Url;
+        await page.GotoAsync("about:blank");
+        await page.GotoAsync(link);
+        await Ready();
+        await Assertions.Expect(grid).ToHaveAttributeAsync("data-drawn", expected);
+        Assert.Equal(pixels, await PixelsAsync("canvas[data-grid=draw]"));
+        await Assertions.Expect(page.Locator("[data-drawn-note]")).ToBeHiddenAsync();
+
+        foreach (string bad in new[] { "8.gCAAEAIAAA", "99.gCAAEAIAAAQ", "8.gCAA*AIAAAQ", "nonsense" })
+        {
+            await OpenAsync(Small + "&drawn=" + Uri.EscapeDataString(bad));
+            await Assertions.Expect(page.Locator("[data-drawn-note]")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("[data-drawn-note]")).ToContainTextAsync("the drawing in the link was ignored");
+            await Assertions.Expect(grid).ToHaveAttributeAsync("data-drawn", "");
+            await page.WaitForURLAsync(url => !url.Contains("drawn=", StringComparison.Ordinal));    // rewritten without it
+        }
+        Assert.Empty(problems);
+    }
+
+    /// <summary>A canvas's pixels as one text (to compare two drawings).</summary>
+    Task<string> PixelsAsync(string selector) => page.EvaluateAsync<string>(
+        "selector => { const c = document.querySelector(selector); return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).join(','); }", selector);
+
+    [Fact]
     public async Task A_picked_memory_is_retrieved_by_the_classical_rule_at_low_load()
     {
         await OpenAsync(Small);

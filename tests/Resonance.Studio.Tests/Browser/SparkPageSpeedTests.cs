@@ -9,14 +9,16 @@ namespace Resonance.Studio.Tests.Browser;
 /// <summary>
 /// The Spark lab page at the size (N = 1,024, S = 64, layout on), read from the page's own counters
 /// (<c>window.studioStats</c>): frames drawn per second and engine-to-canvas latency with one tab and with four tabs on the
-/// same lab, and the page's JS heap over a soak. Figures go to the test output and to <c>TestResults/spark-page-*.json</c>.
+/// same lab, beside the engine's own frames published per second (the lab's <c>frames_published</c>), and the page's JS heap
+/// over a soak. Figures go to the test output and to <c>TestResults/spark-page-*.json</c>.
 /// </summary>
 /// <remarks>
 /// Environment: <c>RESONANCE_STUDIO_URL</c> measures a studio already running (e.g. a Release <c>resonance studio --port 0</c>)
 /// instead of one in the test process; <c>RESONANCE_STUDIO_MEASURE_SECONDS</c> (default 4) is each measuring window;
 /// <c>RESONANCE_STUDIO_SOAK_SECONDS</c> (default 15; 600 for the ten-minute run) the soak. The suite's frame-rate bounds are
 /// smoke checks far below the targets (30 and 20 frames/s, 100 ms), which a busy shared machine does not reach; the
-/// figures measured are the report (docs/studio.md). The heap bound is a real one.
+/// figures measured are the report (docs/studio.md). <c>RESONANCE_STUDIO_STRICT_SPEED=1</c> asserts the issue's
+/// "four tabs do not slow the engine below 20 frames/s". The heap bound is a real one.
 /// </remarks>
 public sealed class SparkPageSpeedTests(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
@@ -62,17 +64,48 @@ public sealed class SparkPageSpeedTests(BrowserFixture fixture, ITestOutputHelpe
 
     static Task<JsonElement> Stats(IPage tab) => tab.EvaluateAsync<JsonElement>("() => ({ ...window.studioStats.lab, latency: window.studioStats.latencyMs, now: performance.now() })");
 
-    /// <summary>Frames drawn per second by each tab over the window, and each tab's latency median / p95 at its end.</summary>
-    static async Task<List<(double FramesPerS, double MedianMs, double P95Ms, double StepsPerS)>> Measure(IReadOnlyList<IPage> tabs, double seconds)
+    /// <summary>Frames drawn per second by each tab over the window, each tab's latency median / p95 at its end, and the
+    /// engine's own frames published per second over the same window (<see cref="EngineCount"/>).</summary>
+    static async Task<(List<(double FramesPerS, double MedianMs, double P95Ms, double StepsPerS)> Tabs, double EngineFramesPerS)> Measure(
+        IReadOnlyList<IPage> tabs, SocketClient engine, double seconds)
     {
+        var engineBefore = await EngineCount(engine);
         var before = await Task.WhenAll(tabs.Select(Stats));
         await Task.Delay(TimeSpan.FromSeconds(seconds));                        // the measuring window itself, not a wait for a state
         var after = await Task.WhenAll(tabs.Select(Stats));
-        return [.. before.Zip(after, (b, a) => (
+        var engineAfter = await EngineCount(engine);
+        return ([.. before.Zip(after, (b, a) => (
             1000 * (a.GetProperty("panelFrames").GetDouble() - b.GetProperty("panelFrames").GetDouble()) / (a.GetProperty("now").GetDouble() - b.GetProperty("now").GetDouble()),
             a.GetProperty("latency").GetProperty("median").GetDouble(), a.GetProperty("latency").GetProperty("p95").GetDouble(),
-            a.GetProperty("stepsPerSecond").GetDouble()))];
+            a.GetProperty("stepsPerSecond").GetDouble()))],
+            (engineAfter.Published - engineBefore.Published) / (engineAfter.Seconds - engineBefore.Seconds));
     }
+
+    /// <summary>A socket of the test's own on the lab, to ask it for its counters: it reads nothing between two questions, so
+    /// the server sends it no frame meanwhile (each socket gets the newest frame when it can take one) and it costs the engine
+    /// nothing; it is not a tab.</summary>
+    async Task<SocketClient> EngineWatcher(string labId)
+    {
+        var watcher = await SocketClient.ConnectAsync(address, "/ws/labs/sparks?lab=" + labId);
+        var welcome = await watcher.WaitForAsync(m => (string?)m["type"] is "lab" or "error");
+        Assert.Equal(labId, (string?)welcome["id"]);
+        return watcher;
+    }
+
+    static int questions;
+
+    /// <summary>The lab's own count of frames published (<c>frames_published</c> of a <c>state</c> reply) and when it was read.</summary>
+    static async Task<(double Published, double Seconds)> EngineCount(SocketClient watcher)
+    {
+        string tag = $"count-{Interlocked.Increment(ref questions)}";
+        await watcher.SendAsync(new JsonObject { ["type"] = "state", ["request"] = tag }.ToJsonString());
+        var reply = await watcher.WaitForAsync(m => (string?)m["request"] == tag, seconds: 60);
+        watcher.Frames.Clear();
+        return (reply["frames_published"]!.GetValue<double>(), System.Diagnostics.Stopwatch.GetTimestamp() / (double)System.Diagnostics.Stopwatch.Frequency);
+    }
+
+    /// <summary>Whether the strict check of the target was asked for: <c>RESONANCE_STUDIO_STRICT_SPEED=1</c>.</summary>
+    static bool Strict => Environment.GetEnvironmentVariable("RESONANCE_STUDIO_STRICT_SPEED") == "1";
 
     void Report(string name, JsonObject figures)
     {
@@ -91,12 +124,17 @@ public sealed class SparkPageSpeedTests(BrowserFixture fixture, ITestOutputHelpe
         await first.ClickAsync("button[data-action=play]");
         await first.WaitForFunctionAsync("() => window.studioStats.lab.framePlaying && window.studioStats.lab.panelFrames > 10");
         await Task.Delay(TimeSpan.FromSeconds(1));                              // warm-up
-        var one = (await Measure([first], window))[0];
+        string labId = System.Text.RegularExpressions.Regex.Match(first.Url, "lab=(sparks-[0-9a-f]+)").Groups[1].Value;
+        await using var engine = await EngineWatcher(labId);
+        var (oneTab, engineOne) = await Measure([first], engine, window);
+        var one = oneTab[0];
 
         var tabs = new List<IPage> { first };
         for (int i = 0; i < 3; i++) tabs.Add(await Open(new Uri(first.Url).Fragment, "playing"));
-        foreach (var tab in tabs) await tab.WaitForFunctionAsync("() => window.studioStats.lab.framePlaying && window.studioStats.lab.panelFrames > 10");
-        var four = await Measure(tabs, window);
+        // Each tab has drawn a playing frame; not more: Chromium throttles the background tabs to about one frame a second,
+        // and under a heavy load (the suite met a load average of 65 on two cores) ten of them took longer than the timeout.
+        foreach (var tab in tabs) await tab.WaitForFunctionAsync("() => window.studioStats.lab.framePlaying && window.studioStats.lab.panelFrames > 0");
+        var (four, engineFour) = await Measure(tabs, engine, window);
         await first.ClickAsync("button[data-action=pause]");
         await Assertions.Expect(first.Locator("[data-lab-state]")).ToHaveAttributeAsync("data-lab-state", "paused");
         await first.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, "sparks-n1024.png"), FullPage = true });
@@ -105,9 +143,15 @@ public sealed class SparkPageSpeedTests(BrowserFixture fixture, ITestOutputHelpe
         {
             ["studio"] = studio is null ? address.ToString() : "in the test process",
             ["window_s"] = window,
+            ["engine_frames_per_s"] = new JsonObject { ["one_tab"] = Math.Round(engineOne, 1), ["four_tabs"] = Math.Round(engineFour, 1) },
             ["one_tab"] = new JsonObject { ["frames_per_s"] = Math.Round(one.FramesPerS, 1), ["latency_median_ms"] = Math.Round(one.MedianMs, 1), ["latency_p95_ms"] = Math.Round(one.P95Ms, 1), ["steps_per_s"] = Math.Round(one.StepsPerS) },
             ["four_tabs"] = new JsonArray([.. four.Select(t => (JsonNode)new JsonObject { ["frames_per_s"] = Math.Round(t.FramesPerS, 1), ["latency_median_ms"] = Math.Round(t.MedianMs, 1), ["latency_p95_ms"] = Math.Round(t.P95Ms, 1), ["steps_per_s"] = Math.Round(t.StepsPerS) })]),
         });
+        // The "4 open tabs do not slow the engine below 20 frames/s" is the engine's rate, asserted when asked for
+        // (RESONANCE_STUDIO_STRICT_SPEED=1, on a machine that is not shared). In the suite the floor is loose on purpose: a
+        // Debug build beside other builds and five headless renderers on two cores can starve the lab thread itself, and a
+        // test that fails with the machine's load rather than with the studio would flake; the figures are the report.
+        Assert.True(engineFour >= (Strict ? 20 : 1), $"with four tabs the engine published {engineFour:F1} frames/s (one tab: {engineOne:F1})");
         // smoke bounds only (the figures are the report): every tab draws, and frames are seconds fresh at worst
         Assert.True(one.FramesPerS >= 1, $"one tab drew {one.FramesPerS:F1} frames/s");
         Assert.All(four, t => Assert.True(t.FramesPerS > 0, $"a tab of four drew {t.FramesPerS:F1} frames/s"));

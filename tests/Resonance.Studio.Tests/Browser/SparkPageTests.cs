@@ -4,43 +4,11 @@ namespace Resonance.Studio.Tests.Browser;
 
 /// <summary>The Spark lab page (<c>#/sparks</c>) in headless Chromium on small labs (seconds each): it loads clean and its
 /// four canvases are not blank; play, pause, step and stop do what they say; an edit while paused takes effect and a bad
-/// value shows the engine's message beside its field; a URL restores its settings; a second tab joins the same lab.</summary>
-public sealed class SparkPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>, IAsyncLifetime
+/// value shows the engine's message beside its field; a URL restores its settings; a second tab joins the same lab, and its
+/// snapshots and the state now download as .npz files the engine reads back.</summary>
+public sealed class SparkPageTests(BrowserFixture fixture) : StudioPageSession(fixture, width: 1400, height: 1000, timeoutMs: 20_000)
 {
     const string Small = "sparks.neurons=64&sparks.spark_count=8&measures.every=5";
-
-    readonly TestRuns runs = new();
-    readonly List<string> problems = [];
-    TestStudio studio = null!;
-    IBrowserContext context = null!;
-    IPage page = null!;
-
-    public async Task InitializeAsync()
-    {
-        studio = await TestStudio.StartAsync(runs.Root);
-        context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-        page = await NewPage();
-    }
-
-    async Task<IPage> NewPage()
-    {
-        var tab = await context.NewPageAsync();
-        tab.SetDefaultTimeout(20_000);
-        tab.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add($"console {message.Type}: {message.Text}"); };
-        tab.PageError += (_, error) => problems.Add($"page error: {error}");
-        return tab;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await studio.DisposeAsync();
-        runs.Dispose();
-    }
-
-    string Url(string hash) => new Uri(studio.Server.Address, "/" + hash).ToString();
-
-    Task Shot(IPage tab, string name) => tab.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, name + ".png"), FullPage = true });
 
     static Task Paused(IPage tab) => Assertions.Expect(tab.Locator("[data-lab-state]")).ToHaveAttributeAsync("data-lab-state", "paused");
 
@@ -76,7 +44,7 @@ public sealed class SparkPageTests(BrowserFixture fixture) : IClassFixture<Brows
         Assert.Contains("lab=sparks-", page.Url);
         Assert.Contains("sparks.neurons=64", page.Url);
         await Assertions.Expect(page.Locator(".spark-charts .chart canvas")).ToHaveCountAsync(4);
-        await Shot(page, "sparks-paused");
+        await Shot("sparks-paused");
         Assert.Empty(problems);
     }
 
@@ -90,7 +58,7 @@ public sealed class SparkPageTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(page.Locator("[data-lab-state]")).ToHaveAttributeAsync("data-lab-state", "playing");
         await Assertions.Expect(page.Locator("input[name='sparks.temperature']")).ToBeDisabledAsync();
         await page.WaitForFunctionAsync("() => window.studioStats.lab.step > 30 && window.studioStats.lab.framePlaying");
-        await Shot(page, "sparks-playing");
+        await Shot("sparks-playing");
 
         await page.ClickAsync("button[data-action=pause]");
         await Paused(page);
@@ -129,7 +97,7 @@ public sealed class SparkPageTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(message).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^sparks\.epsilon: expected a number in \[0, 1\].*2"));
         await Assertions.Expect(page.Locator("input[name='sparks.epsilon']")).ToHaveAttributeAsync("aria-invalid", "true");
         Assert.DoesNotContain("sparks.epsilon=2", page.Url);
-        await Shot(page, "sparks-bad-value");
+        await Shot("sparks-bad-value");
 
         await page.FillAsync("input[name='sparks.neurons']", "100");              // a new network at step 0
         await page.PressAsync("input[name='sparks.neurons']", "Tab");
@@ -179,6 +147,14 @@ public sealed class SparkPageTests(BrowserFixture fixture) : IClassFixture<Brows
         await page.WaitForFunctionAsync("() => !window.studioStats.lab.framePlaying");
         await second.WaitForFunctionAsync("() => !window.studioStats.lab.framePlaying");
         Assert.Equal(await ShownStep(page), await ShownStep(second));
+
+        var download = await second.RunAndWaitForDownloadAsync(() => second.ClickAsync("li[data-snapshot=snapshot-1] a.download"));
+        Assert.Equal($"{id}-step-5.npz", download.SuggestedFilename);
+        string saved = Path.Combine(runs.Root, "kept.npz");
+        await download.SaveAsAsync(saved);
+        Assert.Equal(5, Resonance.Sparks.SparkSnapshot.Load(saved).State.Step);     // the engine reads it back as a snapshot
+        download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("a[data-action=download]"));
+        Assert.Matches($"^{id}-step-[0-9]+\\.npz$", download.SuggestedFilename);
 
         await second.ClickAsync("li[data-snapshot=snapshot-1] button");
         await DrawnAt(page, 5);

@@ -50,5 +50,8 @@ public abstract class StudioPageSession(BrowserFixture fixture, int width = 1280
     protected string Url(string hash) => new Uri(studio.Server.Address, "/" + hash).ToString();
 
     /// <summary>A full-page screenshot of the first page into <see cref="BrowserFixture.Screenshots"/>.</summary>
-    protected Task Shot(string name) => page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, name + ".png"), FullPage = true });
+    protected Task Shot(string name) => Shot(page, name);
+
+    /// <summary>A full-page screenshot of <paramref name="tab"/>.</summary>
+    protected static Task Shot(IPage tab, string name) => tab.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, name + ".png"), FullPage = true });
 }

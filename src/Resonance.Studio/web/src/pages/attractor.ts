@@ -10,6 +10,7 @@ import { setQuery } from '../route';
 import { setChartPoints } from '../stats';
 import type { PageFactory } from './page';
 import { SettingsForm } from './attractorForm';
+import { decodeDrawn, encodeDrawn } from './attractorDrawn';
 import { drawGrid, GridEditor } from './attractorGrid';
 import { RetrievalHistory } from './attractorHistory';
 import { AttractorLabConnection, LabError, type LabFrame, type LabReply, type RetrievalFrame } from './attractorLab';
@@ -33,7 +34,8 @@ class AttractorPage {
   private readonly targetCanvas = h('canvas', { class: 'grid', 'data-grid': 'target' });
   private readonly cueCanvas = h('canvas', { class: 'grid', 'data-grid': 'cue' });
   private readonly cueText = h('p', { class: 'muted cue-text' });
-  private readonly editor = new GridEditor(200, () => {});
+  private readonly editor = new GridEditor(200, () => this.writeUrl());
+  private readonly drawnNote = h('p', { class: 'form-message error', 'data-drawn-note': '', hidden: true });
   private readonly runButton = h('button', { type: 'button', 'data-action': 'run' }, 'Run');
   private readonly stepButton = h('button', { type: 'button', 'data-action': 'step' }, 'Step');
   private readonly resetButton = h('button', { type: 'button', 'data-action': 'reset' }, 'Reset');
@@ -83,7 +85,7 @@ class AttractorPage {
         h('span', { class: 'muted' }, '  both nets start from the same cue; one update per step')),
       h('div', { class: 'nets' }, this.nets[0].element, this.nets[1].element),
       this.sweep.element));
-    this.editor.load(8);
+    this.loadDrawing(query.get('drawn'));
     // A new lab starts with two cheap rules; the settings wanted (and their training) come with the first configure.
     const labQuery = new URLSearchParams({ left_rule: 'hebbian', right_rule: 'hebbian' });
     const id = query.get('lab');
@@ -99,6 +101,21 @@ class AttractorPage {
       frame: (frame) => this.frame(frame),
       problem: (problem) => this.problem(problem),
     });
+  }
+
+  /** The drawing the URL keeps (`drawn=SIDE.BITS`), or a blank 8 x 8 grid; a malformed value is noted and ignored. */
+  private loadDrawing(text: string | null): void {
+    const drawn = text === null ? null : decodeDrawn(text);
+    if (drawn && 'values' in drawn) this.editor.load(drawn.side, drawn.values);
+    else {
+      this.editor.load(8);
+      if (drawn) this.noteDrawing(`${drawn.problem}; the drawing in the link was ignored`);
+    }
+  }
+
+  private noteDrawing(text: string): void {
+    this.drawnNote.textContent = text;
+    this.drawnNote.hidden = false;
   }
 
   /** Joined a lab that lives (a reload, a second tab): the lab's own settings and cue win over the URL's. */
@@ -142,7 +159,8 @@ class AttractorPage {
     return h('section', { class: 'cue-panel' },
       h('div', { class: 'cue-column' }, h('h2', {}, 'Stored memories'), h('p', { class: 'muted' }, 'Pick one to cue it.'), this.thumbnails),
       h('div', { class: 'cue-column' }, h('h2', {}, 'Or draw one'), this.editor.canvas,
-        h('div', { class: 'toolbar' }, useDrawing, ' ', copy, ' ', invert), h('p', { class: 'muted' }, 'Click or drag to toggle cells.')),
+        h('div', { class: 'toolbar' }, useDrawing, ' ', copy, ' ', invert), h('p', { class: 'muted' }, 'Click or drag to toggle cells; the link keeps the drawing.'),
+        this.drawnNote),
       h('div', { class: 'cue-column' }, h('h2', {}, 'Cue'),
         this.form.field('corruption'), this.form.field('level'),
         h('div', { class: 'cue-grids' },
@@ -204,7 +222,12 @@ class AttractorPage {
     if (reply.frame) this.frame(reply.frame);
     if (reply.sweep) this.sweep.show(reply.sweep);
     this.sweep.setMemories(Number(this.applied.memories));
-    if (this.latest && this.editor.pattern.length !== this.latest.neurons) this.editor.load(this.latest.side);
+    if (this.latest && this.editor.pattern.length !== this.latest.neurons) {
+      const side = this.editor.gridSide;
+      if (encodeDrawn(side, this.editor.pattern) !== null)
+        this.noteDrawing(`the drawing (${side} x ${side}) does not fit N = ${this.latest.neurons} (${this.latest.side} x ${this.latest.side}); it was cleared`);
+      this.editor.load(this.latest.side);
+    }
     this.writeUrl();
   }
 
@@ -390,6 +413,8 @@ class AttractorPage {
   private writeUrl(): void {
     if (this.disposed) return;
     const pMax = this.sweep.pMax.value.trim();
-    setQuery(queryFromSettings(this.applied, { memory: this.target, p_max: /^\d+$/.test(pMax) ? pMax : null, lab: this.labId }));
+    setQuery(queryFromSettings(this.applied, {
+      memory: this.target, p_max: /^\d+$/.test(pMax) ? pMax : null, drawn: encodeDrawn(this.editor.gridSide, this.editor.pattern), lab: this.labId,
+    }));
   }
 }

@@ -1,6 +1,7 @@
 // Canvas drawings of the attractor lab: a pattern as a side x side grid (+1 dark, -1 light, values between shaded),
 // the overlaps with every memory as bars, and a grid the user draws on (click or drag toggles cells).
 import { frameDrawn } from '../stats';
+import { encodeDrawn } from './attractorDrawn';
 
 const dark = [29, 35, 48];
 const light = [246, 241, 230];
@@ -126,6 +127,11 @@ export class GridEditor {
     this.canvas.addEventListener('pointercancel', end);
   }
 
+  /** The grid's side. */
+  get gridSide(): number {
+    return this.side;
+  }
+
   /** The pattern drawn, row by row. */
   get pattern(): number[] {
     return [...this.values];
@@ -160,5 +166,6 @@ export class GridEditor {
 
   private draw(): void {
     drawGrid(this.canvas, this.values, this.side, this.pixels);
+    this.canvas.dataset.drawn = encodeDrawn(this.side, this.values) ?? '';         // what the URL keeps (tests read it)
   }
 }

@@ -1,7 +1,8 @@
 // One side of the attractor lab: the net's rule, its state grid, the overlap with every memory now (bars) and per step
 // (curves), its energy per step (where it has one), and a learned net's training progress.
 import { h } from '../dom';
-import { CurveChart, palette } from './attractorCharts';
+import { CurveChart } from '../chart';
+import { palette } from './attractorCharts';
 import { drawGrid, drawOverlapBars } from './attractorGrid';
 import type { SideHistory } from './attractorHistory';
 import type { NetFrame, TrainingFrame } from './attractorLab';

@@ -1,7 +1,7 @@
 // The load sweep of the attractor lab: retrieval success against the number of stored memories P for both nets, with
 // the load where each one breaks (success below one half from there on) and the lab's current P marked.
 import { h } from '../dom';
-import { CurveChart, type Marker } from './attractorCharts';
+import { CurveChart, type Marker } from '../chart';
 import { breakLoad } from './attractorHistory';
 import type { SweepFrame } from './attractorLab';
 

@@ -39,6 +39,8 @@ export const sparksPage: PageFactory = (main, route) => {
     stop: h('button', { type: 'button', class: 'stop', 'data-action': 'stop', onclick: () => void command({ type: 'stop' }) }, 'Stop'),
     snapshot: h('button', { type: 'button', 'data-action': 'snapshot', onclick: () => void command({ type: 'snapshot' }) }, 'Snapshot'),
   };
+  // A link, not a command: the server asks the lab (on its thread) for the state now as a .npz and sends it as a file.
+  const download = h('a', { class: 'button download', 'data-action': 'download', download: '', 'aria-disabled': 'true', title: 'the state now as a NumPy .npz (weights, activations, memory field, layout positions, sparks, settings.json)' }, 'Download .npz');
   const fresh = h('button', { type: 'button', class: 'fresh-lab', hidden: true, onclick: () => { location.hash = freshLink(); } }, 'New lab with these settings');
   const snapshotList = h('ul', { class: 'snapshots' });
 
@@ -49,13 +51,14 @@ export const sparksPage: PageFactory = (main, route) => {
     h('div', { class: 'spark-layout' },
       h('div', { class: 'spark-main' }, panels.element, h('h2', {}, 'Emergence measures'), charts.element),
       h('aside', { class: 'spark-side' }, h('h2', {}, 'Settings ', h('span', { class: 'muted' }, '(editable while paused)')), editor.element,
-        h('h2', {}, 'Snapshots ', buttons.snapshot), snapshotList))));
+        h('h2', {}, 'Snapshots ', buttons.snapshot, ' ', download), snapshotList))));
   showState();
 
   const query = new URLSearchParams(route.query);
   const connection = new LabConnection(query, {
     lab(id) {
       labId = id;
+      download.setAttribute('href', snapshotUrl(id));
       stats.id = id;
       labShown.textContent = id;
       labShown.dataset.labId = id;
@@ -122,6 +125,7 @@ export const sparksPage: PageFactory = (main, route) => {
     stepCount.disabled = state !== 'paused';
     editor.setEnabled(state === 'paused');
     for (const button of snapshotList.querySelectorAll('button')) button.disabled = state !== 'paused';
+    download.setAttribute('aria-disabled', String(!live || !labId));
     fresh.hidden = state !== 'stopped';
   }
 
@@ -137,7 +141,9 @@ export const sparksPage: PageFactory = (main, route) => {
     for (const snapshot of [...snapshots].reverse())
       snapshotList.appendChild(h('li', { 'data-snapshot': snapshot.id },
         `${snapshot.id}, step ${snapshot.step} `,
-        h('button', { type: 'button', disabled: state !== 'paused', onclick: () => void command({ type: 'restore', id: snapshot.id }) }, 'Restore')));
+        h('button', { type: 'button', disabled: state !== 'paused', onclick: () => void command({ type: 'restore', id: snapshot.id }) }, 'Restore'),
+        ' ',
+        labId ? h('a', { href: snapshotUrl(labId, snapshot.id), download: '', class: 'download' }, '.npz') : ''));
   }
 
   function draw(): void {
@@ -178,6 +184,10 @@ export const sparksPage: PageFactory = (main, route) => {
     if (labId) query.set('lab', labId);
     for (const [key, value] of Object.entries(settings)) query.set(key, String(value));
     setQuery(query);
+  }
+
+  function snapshotUrl(id: string, snapshot?: string): string {
+    return `/api/labs/${encodeURIComponent(id)}/snapshot.npz${snapshot ? `?snapshot=${encodeURIComponent(snapshot)}` : ''}`;
   }
 
   function freshLink(): string {
