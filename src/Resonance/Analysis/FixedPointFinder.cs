@@ -32,6 +32,7 @@ namespace Resonance.Analysis;
 public static class FixedPointFinder
 {
     const double Beta1 = 0.9, Beta2 = 0.999;
+    static readonly Scalar MomentWeight = 1 - Beta1, VarianceWeight = 1 - Beta2;
 
     /// <summary>Searches a model's step <c>h → F(h, x*)</c> through its <see cref="IRecurrentDynamics"/>.</summary>
     /// <param name="dynamics">The model's dynamics.</param>
@@ -136,53 +137,70 @@ public static class FixedPointFinder
     /// <returns>The final states <c>(N, S)</c>, their q <c>(N)</c> and the iterations run.</returns>
     static (Tensor States, Tensor Q, int Iterations) Optimise(Func<Tensor, Tensor> residual, Tensor starts, FixedPointOptions options)
     {
-        Tensor states = starts.detach().clone();                                       // (N, S)
-        Tensor firstMoment = zeros_like(states), secondMoment = zeros_like(states);    // Adam's m, v
+        // The running states are kept compact (x, m, v, rate, previous hold only them, rows in the order of `index`), so an
+        // iteration in which no state stops gathers and scatters nothing; stopped states are written back to `states`.
+        Tensor states = starts.detach().clone();                                       // (N, S): every state's final value
         long count = states.shape[0];
+        Tensor index = arange(count, device: states.device);                           // (A): rows of the running states
+        Tensor x = states.clone();                                                     // (A, S)
+        Tensor firstMoment = zeros_like(x), secondMoment = zeros_like(x);              // Adam's m, v
         Tensor rate = full(count, options.LearningRate, dtype: states.dtype, device: states.device); // η_i
         Tensor previous = full(count, double.PositiveInfinity, dtype: states.dtype, device: states.device);
-        Tensor active = ones(count, ScalarType.Bool, device: states.device);
         int iteration = 0;
         while (iteration < options.MaxIterations)
         {
             using var step = NewDisposeScope();
-            Tensor index = nonzero(active).reshape(-1);                                // (A): only running states are stepped
-            if (index.shape[0] == 0) break;
             Tensor q, gradient;
             using (enable_grad())
             {
-                Tensor leaf = states.index_select(0, index).requires_grad_();          // (A, S)
+                Tensor leaf = x.detach().requires_grad_();                             // (A, S), shares x's storage
                 Tensor r = residual(leaf);                                             // (A, S)
                 q = 0.5 * r.square().sum(1);                                           // (A)
                 gradient = torch.autograd.grad([q.sum()], [leaf])[0];                  // (A, S)
                 q = q.detach();
             }
             using var noGrad = no_grad();
-            Tensor last = previous.index_select(0, index);
-            Tensor floored = rate.index_select(0, index) <= options.MinLearningRate;  // (A): the rate cannot fall further
+            Tensor last = previous;
+            Tensor floored = rate <= options.MinLearningRate;                          // (A): the rate cannot fall further
             Tensor done = (q < options.TolQ) | ((last - q).abs() < options.TolDq) | q.isnan() | (floored & (q >= last));
-            previous.index_copy_(0, index, q);
-            Tensor running = done.logical_not();
-            active.index_copy_(0, index, running);
-            index = index.masked_select(running);
-            if (index.shape[0] == 0) break;
+            if (done.any().item<bool>())
+            {
+                Tensor stopped = nonzero(done).reshape(-1);
+                states.index_copy_(0, index.index_select(0, stopped), x.index_select(0, stopped));
+                Tensor keep = nonzero(done.logical_not()).reshape(-1);
+                if (keep.shape[0] == 0) { index = keep.MoveToOuterDisposeScope(); break; }
+                Compact(ref index, keep);
+                Compact(ref x, keep);
+                Compact(ref firstMoment, keep);
+                Compact(ref secondMoment, keep);
+                Compact(ref rate, keep);
+                q = q.index_select(0, keep);
+                last = last.index_select(0, keep);
+                gradient = gradient.index_select(0, keep);
+            }
             iteration++;
-            gradient = gradient[running];
-            Tensor fell = (q < last)[running];
-            Tensor stateRate = rate.index_select(0, index);
-            stateRate = where(fell, stateRate * options.RateGrowth, stateRate * options.RateDecay).clamp_min(options.MinLearningRate); // η_i
-            rate.index_copy_(0, index, stateRate);
-            Tensor m = firstMoment.index_select(0, index) * Beta1 + gradient * (1 - Beta1);
-            Tensor v = secondMoment.index_select(0, index) * Beta2 + gradient.square() * (1 - Beta2);
-            firstMoment.index_copy_(0, index, m);
-            secondMoment.index_copy_(0, index, v);
+            Tensor fell = q < last;                                                    // (A)
+            rate.copy_(where(fell, rate * options.RateGrowth, rate * options.RateDecay).clamp_min(options.MinLearningRate)); // η_i
+            previous.Dispose();
+            previous = q.clone().MoveToOuterDisposeScope();
+            firstMoment.mul_(Beta1).add_(gradient, alpha: MomentWeight);
+            secondMoment.mul_(Beta2).addcmul_(gradient, gradient, VarianceWeight);
             double correction1 = 1 - Math.Pow(Beta1, iteration), correction2 = 1 - Math.Pow(Beta2, iteration);
-            Tensor update = m / correction1 / ((v / correction2).sqrt() + options.AdamEpsilon); // m̂ / (√v̂ + ε)
-            states.index_copy_(0, index, states.index_select(0, index) - update * stateRate.unsqueeze(1));
+            Tensor update = firstMoment / correction1 / ((secondMoment / correction2).sqrt_().add_(options.AdamEpsilon)); // m̂ / (√v̂ + ε)
+            x.sub_(update.mul_(rate.unsqueeze(1)));
         }
         using var final = no_grad();
+        if (index.shape[0] > 0) states.index_copy_(0, index, x);
         Tensor finalQ = 0.5 * residual(states).square().sum(1);                        // (N)
         return (states, finalQ, iteration);
+    }
+
+    /// <summary>Replaces <paramref name="tensor"/> (owned by the enclosing scope) by its rows <paramref name="keep"/>, moved out of the iteration's scope.</summary>
+    static void Compact(ref Tensor tensor, Tensor keep)
+    {
+        Tensor kept = tensor.index_select(0, keep).MoveToOuterDisposeScope();
+        tensor.Dispose();
+        tensor = kept;
     }
 
     /// <summary>Indices of the states kept after merging: by increasing q, a state is dropped when an earlier kept one

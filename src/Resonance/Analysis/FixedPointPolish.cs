@@ -18,8 +18,8 @@ namespace Resonance.Analysis;
 /// The states of a step go lowest q first, in chunks; when no state of a chunk could be lowered, the states after it
 /// (all with a higher q) stop too: Newton helps near a solution, and if it fails on the states nearest one it would
 /// fail on the rest, at the price of a Jacobian each.
-/// Before the Newton steps a map is iterated, <c>h ← F(h)</c>, while that lowers a state's q (<c>polish_iterations</c> at
-/// most; one forward pass each): it brings the stable points of a contracting map to <c>tol_q</c> cheaply.
+/// Before the Newton steps a map is iterated, <c>h ← F(h)</c>, while that lowers a state's q by at least 1 % an iteration
+/// (<c>polish_iterations</c> at most; one forward pass each): it brings the stable points of a contracting map to <c>tol_q</c> cheaply.
 /// With <c>μ → 0</c> a step is Newton's (quadratic convergence near a regular fixed point, saddles included); a larger μ
 /// turns it into a short gradient step. The plain iteration is the fallback for a contracting map whose Jacobian is
 /// inexact (a spiking neuron's surrogate gradient). A state is stepped only while <c>q ≥ tol_q</c>; a step never
@@ -34,6 +34,9 @@ internal static class FixedPointPolish
     /// so such a state is a slow point (or its Jacobian is inexact, as a spiking neuron's surrogate is) and more steps
     /// only cost time (each one a full Jacobian).</summary>
     const int StallLimit = 2;
+    /// <summary>A state stops iterating the map once one iteration lowers its q by less than 1 %: the map contracts there
+    /// by more than 0.995 an iteration (q falls by its square), too slowly to reach <c>tol_q</c> soon, and Newton takes over.</summary>
+    const double IterationProgress = 0.99;
     /// <summary>The least relative fall of q that counts as progress.</summary>
     const double Progress = 0.5;
     /// <summary>States per batched Jacobian and solve: bounds the memory of one step (128 states of 384: 150 MB per float64 Jacobian).</summary>
@@ -92,10 +95,11 @@ internal static class FixedPointPolish
             Tensor next = function(image);                                                          // F(F(h))
             Tensor nextQ = 0.5 * (next - image).square().sum(1);                                     // q at F(h)
             Tensor improved = nextQ.isfinite() & (nextQ < current);                                  // (A)
+            Tensor fast = nextQ < current * IterationProgress;                                       // (A): still worth iterating
             Tensor moved = index.masked_select(improved);
             states.index_copy_(0, moved, image[improved]);
             q.index_copy_(0, moved, nextQ[improved]);
-            Tensor running = improved & (nextQ >= options.TolQ);
+            Tensor running = improved & fast & (nextQ >= options.TolQ);
             var (oldIndex, oldImage, oldCurrent) = (index, image, current);
             index = index.masked_select(running).MoveToOuterDisposeScope();
             image = next[running].MoveToOuterDisposeScope();
