@@ -108,13 +108,32 @@ internal sealed class ReservoirKernel
     {
         int steps = inputs.Length / Inputs;
         var states = new float[(long)steps * Units];
-        ReadOnlySpan<float> previous = initial;
+        Run(inputs, initial, states, rowStride: Units, columnOffset: 0, skip: 0);
+        return states;
+    }
+
+    /// <summary>Drives the reservoir through every row of <paramref name="inputs"/> and writes the states after the first
+    /// <paramref name="skip"/> into rows of <paramref name="destination"/> (e.g. straight into a feature matrix), with no other allocation.</summary>
+    /// <param name="inputs"><c>T × D</c> values, row-major.</param>
+    /// <param name="initial"><c>x_{−1}</c>, N values.</param>
+    /// <param name="destination"><c>(T − skip) × rowStride</c> values; state <c>x_t</c>, t ≥ skip, goes to row <c>t − skip</c>, columns
+    /// <c>columnOffset … columnOffset + N − 1</c>; the other columns are left alone.</param>
+    /// <param name="rowStride">Values per destination row, at least <c>columnOffset + N</c>.</param>
+    /// <param name="columnOffset">First column of the state in a row.</param>
+    /// <param name="skip">Leading states not written (a washout).</param>
+    /// <returns>The last state <c>x_{T−1}</c>, N values.</returns>
+    public float[] Run(ReadOnlySpan<float> inputs, ReadOnlySpan<float> initial, Span<float> destination, int rowStride, int columnOffset, int skip)
+    {
+        int steps = inputs.Length / Inputs;
+        if (rowStride < columnOffset + Units || (long)destination.Length < (long)Math.Max(0, steps - skip) * rowStride)
+            throw new ArgumentException("destination too small for the states");
+        float[] previous = initial.ToArray(), next = new float[Units];
         for (int t = 0; t < steps; t++)
         {
-            var next = states.AsSpan(t * Units, Units);
-            Step(previous, inputs.AsSpan(t * Inputs, Inputs), next);
-            previous = next;
+            Step(previous, inputs.Slice(t * Inputs, Inputs), next);
+            (previous, next) = (next, previous);
+            if (t >= skip) previous.CopyTo(destination.Slice((t - skip) * rowStride + columnOffset, Units));
         }
-        return states;
+        return previous;
     }
 }

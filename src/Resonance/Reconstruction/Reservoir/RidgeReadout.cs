@@ -18,13 +18,30 @@ public static class RidgeReadout
     /// <summary>Rows of <c>F</c> per block of the Gram accumulation.</summary>
     const int Block = 8192;
 
-    /// <summary>The readout weights that map features to targets.</summary>
+    /// <summary>Columns of <c>F</c> per block of the Gram's lower triangle.</summary>
+    const int ColumnBlock = 256;
+
+    /// <summary>The readout weights that map features to targets: <see cref="NormalEquations"/>, then <see cref="SolveNormalEquations"/>.</summary>
     /// <param name="features">F, <c>(T, P)</c>, float32 or float64.</param>
     /// <param name="targets">Y, <c>(T, O)</c>.</param>
     /// <param name="ridge">λ ≥ 0.</param>
     /// <returns><c>W_out</c>, <c>(O, P)</c>, float64, on the features' device.</returns>
     /// <exception cref="UserInputException">The normal equations are singular (λ = 0 and F rank-deficient): raise <c>model.ridge</c>.</exception>
     public static Tensor Solve(Tensor features, Tensor targets, double ridge)
+    {
+        using var scope = NewDisposeScope();
+        var (gram, moments) = NormalEquations(features, targets);
+        return SolveNormalEquations(gram, moments, ridge).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The Gram matrix <c>Fᵀ F</c> and the moments <c>Fᵀ Y</c>, in float64.</summary>
+    /// <remarks>Rows of F are taken in blocks of 8,192 (converted to float64 one block at a time); of the Gram only the lower
+    /// triangle is multiplied out, one strip of 256 columns at a time (<c>G[c, :c_end] += F[:, c]ᵀ F[:, :c_end]</c>, BLAS <c>dgemm</c>),
+    /// a little over half the products of the full <c>Fᵀ F</c>, and then mirrored.</remarks>
+    /// <param name="features">F, <c>(T, P)</c>, float32 or float64.</param>
+    /// <param name="targets">Y, <c>(T, O)</c>.</param>
+    /// <returns>Gram <c>(P, P)</c> (symmetric) and moments <c>(P, O)</c>, float64, on the features' device.</returns>
+    public static (Tensor Gram, Tensor Moments) NormalEquations(Tensor features, Tensor targets)
     {
         if (features.dim() != 2 || targets.dim() != 2 || features.shape[0] != targets.shape[0])
             throw new ArgumentException($"expected features (T, P) and targets (T, O) with the same T, got ({string.Join(", ", features.shape)}) and ({string.Join(", ", targets.shape)}).");
@@ -38,13 +55,33 @@ public static class RidgeReadout
             using var blockScope = NewDisposeScope();
             Tensor f = features[(int)start..(int)Math.Min(rows, start + Block)].to(ScalarType.Float64);  // (B, P)
             Tensor y = targets[(int)start..(int)Math.Min(rows, start + Block)].to(ScalarType.Float64);   // (B, O)
-            gram.addmm_(f.T, f);
+            for (long c = 0; c < width; c += ColumnBlock)
+            {
+                long end = Math.Min(width, c + ColumnBlock);
+                gram[(int)c..(int)end, ..(int)end].addmm_(f[.., (int)c..(int)end].T, f[.., ..(int)end]);  // (w, c_end) lower strip
+            }
             moments.addmm_(f.T, y);
         }
-        gram.diagonal().add_(ridge);
-        var (factor, info) = linalg.cholesky_ex(gram);
+        Tensor lower = gram.tril();
+        Tensor symmetric = lower + lower.tril(-1).T;
+        return (symmetric.MoveToOuterDisposeScope(), moments.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Solves <c>(G + λ I) W_outᵀ = M</c> by a Cholesky factorisation (float64).</summary>
+    /// <param name="gram">G = <c>Fᵀ F</c>, <c>(P, P)</c>, float64; not changed.</param>
+    /// <param name="moments">M = <c>Fᵀ Y</c>, <c>(P, O)</c>, float64.</param>
+    /// <param name="ridge">λ ≥ 0.</param>
+    /// <returns><c>W_out</c>, <c>(O, P)</c>, float64.</returns>
+    /// <exception cref="UserInputException">The matrix is not positive definite: raise <c>model.ridge</c>.</exception>
+    public static Tensor SolveNormalEquations(Tensor gram, Tensor moments, double ridge)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor regularised = gram.clone();
+        regularised.diagonal().add_(ridge);
+        var (factor, info) = linalg.cholesky_ex(regularised);
         if (info.item<int>() != 0)
-            throw new UserInputException($"model.ridge: the readout's normal equations are singular with ridge {OptionChecks.Format(ridge)}; use a ridge > 0 (e.g. 1e-6).");
+            throw new UserInputException($"model.ridge: the readout's normal equations are singular with ridge {OptionChecks.Format(ridge)}; use a larger model.ridge (e.g. 1e-6).");
         return cholesky_solve(moments, factor).T.contiguous().MoveToOuterDisposeScope();                      // (O, P)
     }
 
