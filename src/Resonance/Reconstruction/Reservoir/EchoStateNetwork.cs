@@ -141,39 +141,65 @@ public sealed class EchoStateNetwork : IDisposable
             throw new UserInputException($"model.washout: {Options.Washout} steps of washout leave none of the {inputs.shape[0]} training steps to fit on; lower model.washout or give a longer series.");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor kept = HarvestFeatures(inputs, Options.Washout);                              // (T − washout, P)
-        SetReadout(RidgeReadout.Solve(kept, targets[Options.Washout..], Options.Ridge));
+        using var sums = new NormalEquationsAccumulator(FeatureSize, targets.shape[1]);
+        HarvestFeatureBlocks(inputs, Options.Washout, RidgeReadout.Block, (block, first) =>
+            sums.Add(block, targets[(int)(Options.Washout + first)..(int)(Options.Washout + first + block.shape[0])]));
+        var (gram, moments) = sums.Result();
+        SetReadout(RidgeReadout.SolveNormalEquations(gram, moments, Options.Ridge));
         return readout!;
     }
 
     /// <summary>Drives the reservoir from <c>x = 0</c> and returns the features <c>[1; u_t; x̃_t]</c> of the steps after the first
-    /// <paramref name="skip"/>: the same as <c>Features(inputs, Harvest(inputs))[skip..]</c>, written in place by the kernel (one
-    /// <c>(T − skip) × P</c> buffer, no state matrix beside it).</summary>
+    /// <paramref name="skip"/>: the same as <c>Features(inputs, Harvest(inputs))[skip..]</c>.</summary>
     /// <param name="inputs"><c>(T, D)</c>.</param>
     /// <param name="skip">Leading steps left out (the washout), <c>0 ≤ skip &lt; T</c>.</param>
     /// <returns><c>(T − skip, P)</c>, float32, on the CPU.</returns>
     public Tensor HarvestFeatures(Tensor inputs, int skip)
     {
+        var blocks = new List<Tensor>();
+        using var scope = NewDisposeScope();
+        HarvestFeatureBlocks(inputs, skip, RidgeReadout.Block, (block, _) => blocks.Add(block.clone()));
+        return cat(blocks, 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Drives the reservoir from <c>x = 0</c> and hands the features <c>[1; u_t; x̃_t]</c> of the steps after the first
+    /// <paramref name="skip"/> to <paramref name="consume"/>, <paramref name="blockRows"/> rows at a time: the kernel writes each state
+    /// straight into one reused block buffer, so memory stays at one block (8,192 × P floats) however long the series.</summary>
+    /// <param name="inputs"><c>(T, D)</c>.</param>
+    /// <param name="skip">Leading steps left out (the washout), <c>0 ≤ skip &lt; T</c>.</param>
+    /// <param name="blockRows">Rows per block.</param>
+    /// <param name="consume">Called with each block <c>(B, P)</c> float32 (valid only during the call) and the index of its first row
+    /// among the kept steps (step <c>skip + first</c>).</param>
+    public void HarvestFeatureBlocks(Tensor inputs, int skip, int blockRows, Action<Tensor, long> consume)
+    {
         CheckInputs(inputs, nameof(inputs));
         int steps = (int)inputs.shape[0];
         if (skip < 0 || skip >= steps) throw new ArgumentOutOfRangeException(nameof(skip), skip, $"expected 0 ≤ skip < {steps}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockRows, 1);
         float[] known = ReservoirKernel.Floats(inputs);
-        int width = FeatureSize, rows = steps - skip, offset = Options.ReadoutInput ? Inputs : 0;
-        var features = new float[(long)rows * width];
-        for (int r = 0; r < rows; r++)
+        int width = FeatureSize, offset = Options.ReadoutInput ? Inputs : 0;
+        float[] state = kernel.Run(known.AsSpan(0, skip * Inputs), new float[Units], [], width, 1 + offset, skip);
+        var buffer = new float[(long)Math.Min(blockRows, steps - skip) * width];
+        for (int first = skip; first < steps; first += blockRows)
         {
-            var row = features.AsSpan(r * width, width);
-            row[0] = 1;
-            if (offset > 0) known.AsSpan((r + skip) * Inputs, Inputs).CopyTo(row[1..]);
-        }
-        kernel.Run(known, new float[Units], features, width, 1 + offset, skip);
-        if (Options.ReadoutFeatures == ReadoutFeatures.SquaredEven)
+            int rows = Math.Min(blockRows, steps - first);
             for (int r = 0; r < rows; r++)
             {
-                var state = features.AsSpan(r * width + 1 + offset, Units);
-                for (int i = 0; i < Units; i += 2) state[i] *= state[i];
+                var row = buffer.AsSpan(r * width, width);
+                row[0] = 1;
+                if (offset > 0) known.AsSpan((first + r) * Inputs, Inputs).CopyTo(row[1..]);
             }
-        return tensor(features, [rows, width]);
+            state = kernel.Run(known.AsSpan(first * Inputs, rows * Inputs), state, buffer, width, 1 + offset, 0);
+            if (Options.ReadoutFeatures == ReadoutFeatures.SquaredEven)
+                for (int r = 0; r < rows; r++)
+                {
+                    var seen = buffer.AsSpan(r * width + 1 + offset, Units);
+                    for (int i = 0; i < Units; i += 2) seen[i] *= seen[i];
+                }
+            using var blockScope = NewDisposeScope();
+            float[] filled = (long)rows * width == buffer.Length ? buffer : buffer[..(rows * width)];  // the last block may be shorter
+            consume(tensor(filled, [rows, width]), first - skip);                                  // (B, P), a copy of the buffer
+        }
     }
 
     /// <summary>Fits the readout for one-step forecasting: input <c>u_t</c>, target <c>u_{t+1}</c>, <c>t = 0 … T − 2</c>.</summary>

@@ -76,9 +76,11 @@ internal sealed class ReservoirKernel
         ref float x = ref MemoryMarshal.GetReference(previous);
         ref float inputWeight = ref MemoryMarshal.GetArrayDataReference(inputWeights);
         ref float u = ref MemoryMarshal.GetReference(input);
+        ref float biasValue = ref MemoryMarshal.GetArrayDataReference(bias);
+        ref float output = ref MemoryMarshal.GetReference(next);
         for (int i = 0; i < Units; i++)
         {
-            float drive = bias[i];
+            float drive = Unsafe.Add(ref biasValue, i);
             for (int d = 0; d < Inputs; d++) drive += Unsafe.Add(ref inputWeight, i * Inputs + d) * Unsafe.Add(ref u, d);
             int k = Unsafe.Add(ref start, i), end = Unsafe.Add(ref start, i + 1);
             float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -90,7 +92,7 @@ internal sealed class ReservoirKernel
                 s3 += Unsafe.Add(ref value, k + 3) * Unsafe.Add(ref x, Unsafe.Add(ref column, k + 3));
             }
             for (; k < end; k++) s0 += Unsafe.Add(ref value, k) * Unsafe.Add(ref x, Unsafe.Add(ref column, k));
-            next[i] = (s0 + s1) + (s2 + s3) + drive;
+            Unsafe.Add(ref output, i) = (s0 + s1) + (s2 + s3) + drive;
         }
         TensorPrimitives.Tanh(next, next);
         if (leak != 1)
