@@ -158,7 +158,7 @@ public sealed class EchoStateNetwork : IDisposable
     {
         var blocks = new List<Tensor>();
         using var scope = NewDisposeScope();
-        HarvestFeatureBlocks(inputs, skip, RidgeReadout.Block, (block, _) => blocks.Add(block.clone()));
+        HarvestFeatureBlocks(inputs, skip, RidgeReadout.Block, (block, _) => blocks.Add(block.clone().MoveToOuterDisposeScope()));  // out of the block's scope into this one
         return cat(blocks, 0).MoveToOuterDisposeScope();
     }
 
