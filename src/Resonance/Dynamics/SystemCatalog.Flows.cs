@@ -5,6 +5,7 @@ namespace Resonance.Dynamics;
 public static partial class SystemCatalog
 {
     const string Sprott2003 = "Sprott, Chaos and Time-Series Analysis (Oxford 2003), Appendix A";
+    const string NakamuraSpectra = "T. Nakamura (University of Hyogo), \"Nonlinear systems and Lyapunov spectrum\", sites.google.com/view/lyapunov-spectrum (RK4, h = 0.001, Gram–Schmidt)";
 
     /// <summary>The named chaotic flows (the Sprott 1994 set is in <see cref="SprottFlows"/>).</summary>
     static IEnumerable<DynamicalSystem> Flows()
@@ -22,7 +23,8 @@ public static partial class SystemCatalog
         yield return Flow("chen", "x y z", "x' = a(y − x), y' = (c − a)x − xz + cy, z' = xy − bz",
             P(("a", 35), ("b", 3), ("c", 28)), [3.2689697, 5.2990458, 19.435349], 0.002, 200,
             (s, p) => { Tensor x = C(s, 0), y = C(s, 1), z = C(s, 2); return Join(p["a"] * (y - x), (p["c"] - p["a"]) * x - x * z + p["c"] * y, x * y - p["b"] * z); }) with
-        { PublishedLargestExponent = 2.0272, Source = Sprott2003, Note = "Chen & Ueta 1999; spectrum (2.0272, 0, −12.0272); a fast flow (dt 0.002) whose estimate needs many steps", LyapunovSteps = 40000 };
+        { PublishedLargestExponent = 2.0232, Source = NakamuraSpectra, Note = "Chen & Ueta 1999; spectrum (2.0232, −0.0005, −12.0227) at a = 35, b = 3, c = 28 " +
+            "(the 2.0272 entered before, credited to Sprott 2003, was not found in a source); a fast flow (dt 0.002) whose estimate needs many steps", LyapunovSteps = 40000 };
 
         yield return Flow("chua", "x y z", "x' = α(y − x − g(x)), y' = x − y + z, z' = −βy, g(x) = m1·x + (m0 − m1)(|x + 1| − |x − 1|)/2",
             P(("alpha", 9), ("beta", 100.0 / 7), ("m0", -8.0 / 7), ("m1", -5.0 / 7)), [-1.85, -0.17, 2.01], 0.01, 200,
@@ -47,7 +49,8 @@ public static partial class SystemCatalog
         yield return Flow("thomas", "x y z", "x' = −bx + sin y, y' = −by + sin z, z' = −bz + sin x",
             P(("b", 0.18)), [-1.97, -1.78, -2.17], 0.05, 400,
             (s, p) => { Tensor x = C(s, 0), y = C(s, 1), z = C(s, 2); double b = p["b"]; return Join(-b * x + y.sin(), -b * y + z.sin(), -b * z + x.sin()); }) with
-        { PublishedLargestExponent = 0.0349, Source = Sprott2003, Note = "Thomas 1999, cyclically symmetric; spectrum (0.0349, 0, −0.5749)", LyapunovSteps = 40000 };
+        { Note = "Thomas 1999, cyclically symmetric; no published exponent entered (0.0349, entered before and credited to Sprott 2003, was not found in a source; " +
+            "our estimates over 800 to 2,000 time units: 0.036 to 0.038)", LyapunovSteps = 40000 };
 
         yield return Flow("aizawa", "x y z", "x' = (z − b)x − dy, y' = dx + (z − b)y, z' = c + az − z³/3 − (x² + y²)(1 + ez) + fzx³",
             P(("a", 0.95), ("b", 0.7), ("c", 0.6), ("d", 3.5), ("e", 0.25), ("f", 0.1)), [-0.78450179, -0.62887672, -0.17620268], 0.01, 200,
@@ -75,9 +78,10 @@ public static partial class SystemCatalog
                 Tensor x = C(s, 0), v = C(s, 1), c = C(s, 2), sine = C(s, 3);
                 return Join(v, -p["delta"] * v + x - x.pow(3) + p["gamma"] * c, -p["omega"] * sine, p["omega"] * c);
             }) with
-        { PublishedLargestExponent = 0.1361, Source = Sprott2003, Note = "Duffing's two-well oscillator x'' + δx' − x + x³ = γ cos ωt, made autonomous by a (c, s) phase oscillator, whose two exponents are 0. " +
-            "The table value is not reproduced: QR and tangent estimates over 400 to 2,000 time units give 0.157 to 0.168 (+16 to +23%); " +
-            "the table's parameters or forcing may differ from these", LyapunovSteps = 16000 };
+        { Note = "Duffing's two-well oscillator x'' + δx' − x + x³ = γ cos ωt, made autonomous by a (c, s) phase oscillator, whose two exponents are 0. " +
+            "No published exponent entered: 0.1361, entered before and credited to Sprott 2003, was not found in a source and is not reproduced " +
+            "(QR and tangent estimates over 400 to 2,000 time units give 0.157 to 0.168); the spectrum that was found (Nakamura's pages) is for Ueda's " +
+            "x'' + kx' + x³ = B cos t, another system", LyapunovSteps = 16000 };
 
         yield return Flow("rabinovich-fabrikant", "x y z", "x' = y(z − 1 + x²) + γx, y' = x(3z + 1 − x²) + γy, z' = −2z(α + xy)",
             P(("alpha", 1.1), ("gamma", 0.87)), [-0.51, 1.85, 0.76], 0.01, 200,
@@ -86,7 +90,8 @@ public static partial class SystemCatalog
                 Tensor x = C(s, 0), y = C(s, 1), z = C(s, 2);
                 return Join(y * (z - 1 + x * x) + p["gamma"] * x, x * (3 * z + 1 - x * x) + p["gamma"] * y, -2 * z * (p["alpha"] + x * y));
             }) with
-        { PublishedLargestExponent = 0.1981, Source = Sprott2003, Note = "Rabinovich & Fabrikant 1979; spectrum (0.1981, 0, −0.6581); its trajectories differ much over short runs", LyapunovSteps = 40000 };
+        { PublishedLargestExponent = 0.1981, Source = Sprott2003 + ", as cited by Wikipedia's \"Rabinovich–Fabrikant equations\" (γ = 0.87, α = 1.1)",
+            Note = "Rabinovich & Fabrikant 1979; spectrum (0.1981, 0, −0.6581); its trajectories differ much over short runs", LyapunovSteps = 40000 };
 
         yield return Flow("rucklidge", "x y z", "x' = −κx + λy − yz, y' = x, z' = −z + y²",
             P(("kappa", 2), ("lambda", 6.7)), [1.9257158, 3.1923835, 5.7829655], 0.05, 200,

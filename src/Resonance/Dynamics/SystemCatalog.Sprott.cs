@@ -6,33 +6,34 @@ public static partial class SystemCatalog
 {
     const string Sprott1994 = "Sprott, Phys. Rev. E 50, R647 (1994), Table I";
 
-    /// <summary>One of the 19 flows of Sprott 1994 (cases A to S), with its table exponent.</summary>
-    static DynamicalSystem Sprott(char letter, string equations, (string, double)[] parameters, double[] initial, double exponent, SystemField field,
+    /// <summary>One of the 19 flows of Sprott 1994 (cases A to S), with the exponent entered for its case (null where none is kept).</summary>
+    static DynamicalSystem Sprott(char letter, string equations, (string, double)[] parameters, double[] initial, double? exponent, SystemField field,
         int lyapunovSteps = 16000) =>
         Flow($"sprott-{char.ToLowerInvariant(letter)}", "x y z", equations, parameters, initial, 0.05, letter == 'A' ? 2000 : 200, field) with
         {
-            PublishedLargestExponent = exponent, Source = Sprott1994, LyapunovSteps = lyapunovSteps,
-            Note = $"Sprott 1994, case {letter}" + (Discrepancy(letter) is string why ? ". " + why : ""),
+            PublishedLargestExponent = exponent, Source = exponent is null ? null : Sprott1994, LyapunovSteps = lyapunovSteps,
+            Note = $"Sprott 1994, case {letter}" + (Unconfirmed(letter) is string why ? ". " + why : ""),
         };
 
-    /// <summary>Cases whose table exponent our estimates miss by more than 5% (<c>resonance data lyapunov</c>, 4 trajectories;
-    /// docs/dynamics.md), and what we know of why.</summary>
-    static string? Discrepancy(char letter) => letter switch
+    /// <summary>Cases whose exponent was entered from memory, missed our estimates by more than 5% (<c>resonance data lyapunov</c>,
+    /// 4 trajectories; docs/dynamics.md) and could not be checked against the paper's Table I (no copy of it was found): their value is
+    /// left out rather than kept as a guess, and the note keeps what was entered and what we measure.</summary>
+    static string? Unconfirmed(char letter) => letter switch
     {
-        'A' => "Nosé–Hoover at a = 1, conservative: a chaotic sea among tori, so estimates swing with the time spent in the sea " +
-            "(0.011 to 0.016 over 2,000 time units against the table's 0.014)",
-        'J' => "Our estimates, 0.066 to 0.070, sit 8 to 13% under the table's 0.076 (three runs, two methods, 800 time units)",
-        'K' => "Our estimates, 0.031 to 0.039, sit 20 to 37% under the table's 0.049; not resolved (the table value as entered here needs checking)",
-        'L' => "Our estimates, 0.061 to 0.063 with both methods, are a third of the table's 0.186 as entered here; the attractor from dysts' point " +
-            "is bounded and chaotic, so either the entered value or this attractor differs from the paper's: needs checking",
-        'N' => "Our estimates, 0.049 to 0.083, scatter around the table's 0.076 over 75 to 800 time units (−13% in the 4-trajectory run)",
+        'A' => "No published exponent kept: 0.014 was entered unchecked. Nosé–Hoover at a = 1, conservative: a chaotic sea among tori, so " +
+            "estimates swing with the time spent in the sea (0.011 to 0.016 over 2,000 time units)",
+        'J' => "No published exponent kept: 0.076 was entered unchecked; our estimates, 0.066 to 0.070 (three runs, two methods, 800 time units)",
+        'K' => "No published exponent kept: 0.049 was entered unchecked; our estimates, 0.031 to 0.039",
+        'L' => "No published exponent kept: 0.186 was entered unchecked; our estimates, 0.061 to 0.063 with both methods, from dysts' point " +
+            "(a bounded chaotic attractor)",
+        'N' => "No published exponent kept: 0.076 was entered unchecked; our estimates, 0.049 to 0.083 over 75 to 800 time units",
         _ => null,
     };
 
     /// <summary>Sprott's 19 algebraically simple flows (1994), cases A to S.</summary>
     static IEnumerable<DynamicalSystem> SprottFlows()
     {
-        yield return Sprott('A', "x' = y, y' = −x + yz, z' = 1 − y²", [], [0, 5, 0], 0.014,
+        yield return Sprott('A', "x' = y, y' = −x + yz, z' = 1 − y²", [], [0, 5, 0], null,
             (s, p) => { Tensor x = C(s, 0), y = C(s, 1), z = C(s, 2); return Join(y, -x + y * z, 1 - y * y); }, 40000);
         yield return Sprott('B', "x' = yz, y' = x − y, z' = 1 − xy", [], [1.6878282, 1.4848132, -0.53706628], 0.210,
             (s, p) => { Tensor x = C(s, 0), y = C(s, 1), z = C(s, 2); return Join(y * z, x - y, 1 - x * y); }, 8000);
@@ -50,15 +51,15 @@ public static partial class SystemCatalog
             (s, p) => { Tensor x = C(s, 0), y = C(s, 1), z = C(s, 2); return Join(-y + z * z, x + p["a"] * y, x - z); });
         yield return Sprott('I', "x' = −ay, y' = x + z, z' = x + y² − z", P(("a", 0.2)), [-0.060099389, -0.49558355, 0.023159035], 0.012,
             (s, p) => { Tensor x = C(s, 0), y = C(s, 1), z = C(s, 2); return Join(-p["a"] * y, x + z, x + y * y - z); }, 40000);
-        yield return Sprott('J', "x' = 2z, y' = −2y + z, z' = −x + y + y²", [], [4.4786928, 2.2977432, 6.5847115], 0.076,
+        yield return Sprott('J', "x' = 2z, y' = −2y + z, z' = −x + y + y²", [], [4.4786928, 2.2977432, 6.5847115], null,
             (s, p) => { Tensor x = C(s, 0), y = C(s, 1), z = C(s, 2); return Join(2 * z, -2 * y + z, -x + y + y * y); });
-        yield return Sprott('K', "x' = xy − z, y' = x − y, z' = x + az", P(("a", 0.3)), [-1.3165015, -1.5429951, 0.664053], 0.049,
+        yield return Sprott('K', "x' = xy − z, y' = x − y, z' = x + az", P(("a", 0.3)), [-1.3165015, -1.5429951, 0.664053], null,
             (s, p) => { Tensor x = C(s, 0), y = C(s, 1), z = C(s, 2); return Join(x * y - z, x - y, x + p["a"] * z); }, 40000);
-        yield return Sprott('L', "x' = y + bz, y' = ax² − y, z' = 1 − x", P(("a", 0.9), ("b", 3.9)), [4.3611557, 13.705573, -2.6835659], 0.186,
+        yield return Sprott('L', "x' = y + bz, y' = ax² − y, z' = 1 − x", P(("a", 0.9), ("b", 3.9)), [4.3611557, 13.705573, -2.6835659], null,
             (s, p) => { Tensor x = C(s, 0), y = C(s, 1), z = C(s, 2); return Join(y + p["b"] * z, p["a"] * x * x - y, 1 - x); });
         yield return Sprott('M', "x' = −z, y' = −x² − y, z' = a(1 + x) + y", P(("a", 1.7)), [1.6024402, -1.5983203, -2.6236374], 0.044,
             (s, p) => { Tensor x = C(s, 0), y = C(s, 1), z = C(s, 2); return Join(-z, -x * x - y, p["a"] * (1 + x) + y); }, 40000);
-        yield return Sprott('N', "x' = −2y, y' = x + z², z' = 1 + y − 2z", [], [-8.3258705, 7.3033716, 3.2798909], 0.076,
+        yield return Sprott('N', "x' = −2y, y' = x + z², z' = 1 + y − 2z", [], [-8.3258705, 7.3033716, 3.2798909], null,
             (s, p) => { Tensor x = C(s, 0), y = C(s, 1), z = C(s, 2); return Join(-2 * y, x + z * z, 1 + y - 2 * z); });
         yield return Sprott('O', "x' = y, y' = x − z, z' = x + xz + ay", P(("a", 2.7)), [0.20549455, 0.022792985, 0.93636949], 0.049,
             (s, p) => { Tensor x = C(s, 0), y = C(s, 1), z = C(s, 2); return Join(y, x - z, x + x * z + p["a"] * y); }, 40000);

@@ -10,7 +10,12 @@ namespace Resonance.Reconstruction;
 /// <remarks>
 /// <para>Update (float32), for input <c>u_t</c> <c>(D)</c> and state <c>x_t</c> <c>(N)</c>, starting from <c>x_{−1} = 0</c>:
 /// <c>x_t = (1 − a) x_{t−1} + a tanh(W x_{t−1} + W_in u_t + b)</c>; readout <c>y_t = W_out f_t</c> with features
-/// <c>f_t = [1; u_t; x_t]</c> (<c>[1; x_t]</c> without <see cref="EchoStateOptions.ReadoutInput"/>).</para>
+/// <c>f_t = [1; u_t; x̃_t]</c> (<c>[1; x̃_t]</c> without <see cref="EchoStateOptions.ReadoutInput"/>), where <c>x̃_t = x_t</c>
+/// (<c>readout_features: linear</c>) or, with <c>squared-even</c> (Pathak et al. 2018), <c>x̃_{t,i} = x_{t,i}²</c> for even i and
+/// <c>x_{t,i}</c> for odd i.</para>
+/// <para>Symmetry: with <c>b = 0</c> the reservoir is odd in its input (<c>x(−u) = −x(u)</c>), and a linear readout of it can only
+/// learn odd maps; Lorenz-63's next state is not odd in the current one, so a closed loop without a bias or the squared features
+/// leaves the attractor within a few Lyapunov times (docs/reconstruction.md: 2.98 against 11 Lyapunov times with <c>bias_scaling: 1</c>).</para>
 /// <para>Weights, each from its own stream of the seed: <c>W</c> <c>(N, N)</c> has each entry nonzero with probability
 /// <see cref="EchoStateOptions.Connectivity"/>, drawn from N(0, 1), then scaled once so that its largest |eigenvalue| is
 /// <see cref="EchoStateOptions.SpectralRadius"/> (eigenvalues in float64); <c>W_in</c> <c>(N, D)</c> from U(−s_in, s_in); <c>b</c> from
@@ -43,7 +48,7 @@ public sealed class EchoStateNetwork : IDisposable
     public Tensor Input => input;
     /// <summary>Bias <c>b</c>, <c>(N)</c>, float32.</summary>
     public Tensor Bias => bias;
-    /// <summary>Readout <c>W_out</c>, <c>(O, P)</c>, float64, columns in feature order <c>[1; u; x]</c>; null before <see cref="Fit"/>.</summary>
+    /// <summary>Readout <c>W_out</c>, <c>(O, P)</c>, float64, columns in feature order <c>[1; u; x̃]</c>; null before <see cref="Fit"/>.</summary>
     public Tensor? Readout => readout;
     /// <summary>Features per step P: <c>1 + D + N</c>, or <c>1 + N</c> without the input.</summary>
     public int FeatureSize => 1 + (Options.ReadoutInput ? Inputs : 0) + Units;
@@ -97,14 +102,29 @@ public sealed class EchoStateNetwork : IDisposable
         return tensor(states, [inputs.shape[0], Units]);
     }
 
-    /// <summary>Features <c>[1; u_t; x_t]</c> of every step.</summary>
+    /// <summary>Features <c>[1; u_t; x̃_t]</c> of every step, <c>x̃_t</c> the state as <see cref="EchoStateOptions.ReadoutFeatures"/> says.</summary>
     /// <param name="inputs"><c>(T, D)</c>.</param>
     /// <param name="states"><c>(T, N)</c>.</param>
     /// <returns><c>(T, P)</c> in the states' dtype.</returns>
     public Tensor Features(Tensor inputs, Tensor states)
     {
         Tensor constant = ones(states.shape[0], 1, dtype: states.dtype, device: states.device);
-        return Options.ReadoutInput ? cat([constant, inputs.to(states.dtype), states], 1) : cat([constant, states], 1);
+        Tensor seen = states;
+        if (Options.ReadoutFeatures == ReadoutFeatures.SquaredEven)
+        {
+            seen = states.clone();                                                       // (T, N)
+            using var even = seen[.., TensorIndex.Slice(0, null, 2)];                    // (T, ⌈N/2⌉), a view
+            even.mul_(even);
+        }
+        return Options.ReadoutInput ? cat([constant, inputs.to(states.dtype), seen], 1) : cat([constant, seen], 1);
+    }
+
+    /// <summary>The state part of the features, <c>x̃</c>, of one state, written to <paramref name="seen"/>.</summary>
+    void StateFeatures(ReadOnlySpan<float> state, Span<float> seen)
+    {
+        state.CopyTo(seen);
+        if (Options.ReadoutFeatures == ReadoutFeatures.SquaredEven)
+            for (int i = 0; i < seen.Length; i += 2) seen[i] *= seen[i];
     }
 
     /// <summary>Fits the readout to map inputs to targets: harvests from <c>x = 0</c>, drops <see cref="EchoStateOptions.Washout"/> steps, solves the ridge regression.</summary>
@@ -121,10 +141,65 @@ public sealed class EchoStateNetwork : IDisposable
             throw new UserInputException($"model.washout: {Options.Washout} steps of washout leave none of the {inputs.shape[0]} training steps to fit on; lower model.washout or give a longer series.");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor states = Harvest(inputs);
-        Tensor kept = Features(inputs, states)[Options.Washout..];                         // (T − washout, P)
-        SetReadout(RidgeReadout.Solve(kept, targets[Options.Washout..], Options.Ridge));
+        using var sums = new NormalEquationsAccumulator(FeatureSize, targets.shape[1]);
+        HarvestFeatureBlocks(inputs, Options.Washout, RidgeReadout.Block, (block, first) =>
+            sums.Add(block, targets[(int)(Options.Washout + first)..(int)(Options.Washout + first + block.shape[0])]));
+        var (gram, moments) = sums.Result();
+        SetReadout(RidgeReadout.SolveNormalEquations(gram, moments, Options.Ridge));
         return readout!;
+    }
+
+    /// <summary>Drives the reservoir from <c>x = 0</c> and returns the features <c>[1; u_t; x̃_t]</c> of the steps after the first
+    /// <paramref name="skip"/>: the same as <c>Features(inputs, Harvest(inputs))[skip..]</c>.</summary>
+    /// <param name="inputs"><c>(T, D)</c>.</param>
+    /// <param name="skip">Leading steps left out (the washout), <c>0 ≤ skip &lt; T</c>.</param>
+    /// <returns><c>(T − skip, P)</c>, float32, on the CPU.</returns>
+    public Tensor HarvestFeatures(Tensor inputs, int skip)
+    {
+        var blocks = new List<Tensor>();
+        using var scope = NewDisposeScope();
+        HarvestFeatureBlocks(inputs, skip, RidgeReadout.Block, (block, _) => blocks.Add(block.clone().MoveToOuterDisposeScope()));  // out of the block's scope into this one
+        return cat(blocks, 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Drives the reservoir from <c>x = 0</c> and hands the features <c>[1; u_t; x̃_t]</c> of the steps after the first
+    /// <paramref name="skip"/> to <paramref name="consume"/>, <paramref name="blockRows"/> rows at a time: the kernel writes each state
+    /// straight into one reused block buffer, so memory stays at one block (8,192 × P floats) however long the series.</summary>
+    /// <param name="inputs"><c>(T, D)</c>.</param>
+    /// <param name="skip">Leading steps left out (the washout), <c>0 ≤ skip &lt; T</c>.</param>
+    /// <param name="blockRows">Rows per block.</param>
+    /// <param name="consume">Called with each block <c>(B, P)</c> float32 (valid only during the call) and the index of its first row
+    /// among the kept steps (step <c>skip + first</c>).</param>
+    public void HarvestFeatureBlocks(Tensor inputs, int skip, int blockRows, Action<Tensor, long> consume)
+    {
+        CheckInputs(inputs, nameof(inputs));
+        int steps = (int)inputs.shape[0];
+        if (skip < 0 || skip >= steps) throw new ArgumentOutOfRangeException(nameof(skip), skip, $"expected 0 ≤ skip < {steps}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockRows, 1);
+        float[] known = ReservoirKernel.Floats(inputs);
+        int width = FeatureSize, offset = Options.ReadoutInput ? Inputs : 0;
+        float[] state = kernel.Run(known.AsSpan(0, skip * Inputs), new float[Units], [], width, 1 + offset, skip);
+        var buffer = new float[(long)Math.Min(blockRows, steps - skip) * width];
+        for (int first = skip; first < steps; first += blockRows)
+        {
+            int rows = Math.Min(blockRows, steps - first);
+            for (int r = 0; r < rows; r++)
+            {
+                var row = buffer.AsSpan(r * width, width);
+                row[0] = 1;
+                if (offset > 0) known.AsSpan((first + r) * Inputs, Inputs).CopyTo(row[1..]);
+            }
+            state = kernel.Run(known.AsSpan(first * Inputs, rows * Inputs), state, buffer, width, 1 + offset, 0);
+            if (Options.ReadoutFeatures == ReadoutFeatures.SquaredEven)
+                for (int r = 0; r < rows; r++)
+                {
+                    var seen = buffer.AsSpan(r * width + 1 + offset, Units);
+                    for (int i = 0; i < Units; i += 2) seen[i] *= seen[i];
+                }
+            using var blockScope = NewDisposeScope();
+            float[] filled = (long)rows * width == buffer.Length ? buffer : buffer[..(rows * width)];  // the last block may be shorter
+            consume(tensor(filled, [rows, width]), first - skip);                                  // (B, P), a copy of the buffer
+        }
     }
 
     /// <summary>Fits the readout for one-step forecasting: input <c>u_t</c>, target <c>u_{t+1}</c>, <c>t = 0 … T − 2</c>.</summary>
@@ -140,11 +215,26 @@ public sealed class EchoStateNetwork : IDisposable
     /// <returns><c>(T, O)</c>, float32.</returns>
     public Tensor Predict(Tensor inputs)
     {
-        var weights = FittedReadout();
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        Tensor states = Harvest(inputs);
-        return Features(inputs, states).matmul(weights.T).MoveToOuterDisposeScope();
+        FittedReadout();
+        CheckInputs(inputs, nameof(inputs));
+        int steps = (int)inputs.shape[0], outputs = readoutFloats!.Length / FeatureSize, offset = Options.ReadoutInput ? Inputs : 0;
+        float[] known = ReservoirKernel.Floats(inputs);
+        float[] state = new float[Units], next = new float[Units], seen = new float[Units];
+        var predictions = new float[(long)steps * outputs];
+        for (int t = 0; t < steps; t++)
+        {
+            var input = known.AsSpan(t * Inputs, Inputs);
+            kernel.Step(state, input, next);
+            (state, next) = (next, state);
+            StateFeatures(state, seen);
+            for (int o = 0; o < outputs; o++)
+            {
+                var row = readoutFloats.AsSpan(o * FeatureSize, FeatureSize);   // [1; u; x̃]
+                predictions[t * outputs + o] = row[0] + TensorPrimitives.Dot(row.Slice(1, offset), input[..offset])
+                    + TensorPrimitives.Dot(row[(1 + offset)..], seen);
+            }
+        }
+        return tensor(predictions, [steps, outputs]);
     }
 
     /// <summary>Teacher-forces <paramref name="warmup"/>, then runs closed-loop for <paramref name="steps"/> steps, each prediction fed back as the next input.</summary>
@@ -160,18 +250,19 @@ public sealed class EchoStateNetwork : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         float[] known = ReservoirKernel.Floats(warmup);
         float[] harvested = kernel.Run(known, new float[Units]);
-        float[] state = harvested[^Units..], next = new float[Units];
+        float[] state = harvested[^Units..], next = new float[Units], seen = new float[Units];
         float[] current = known[^Inputs..];
         var forecast = new float[steps * Inputs];
         int offset = Options.ReadoutInput ? Inputs : 0;
         for (int i = 0; i < steps; i++)
         {
             var predicted = forecast.AsSpan(i * Inputs, Inputs);
+            StateFeatures(state, seen);
             for (int o = 0; o < Inputs; o++)
             {
-                var row = readoutFloats.AsSpan(o * FeatureSize, FeatureSize);   // [1; u; x]
+                var row = readoutFloats.AsSpan(o * FeatureSize, FeatureSize);   // [1; u; x̃]
                 predicted[o] = row[0] + TensorPrimitives.Dot(row.Slice(1, offset), current.AsSpan(0, offset))
-                    + TensorPrimitives.Dot(row[(1 + offset)..], state);
+                    + TensorPrimitives.Dot(row[(1 + offset)..], seen);
             }
             kernel.Step(state, predicted, next);
             (state, next) = (next, state);

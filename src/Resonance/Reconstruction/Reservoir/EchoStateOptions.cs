@@ -1,5 +1,17 @@
 namespace Resonance.Reconstruction;
 
+/// <summary>The state part of an echo state network's readout features.</summary>
+public enum ReadoutFeatures
+{
+    /// <summary><c>x̃_t = x_t</c>.</summary>
+    Linear,
+    /// <summary><c>x̃_{t,i} = x_{t,i}²</c> for even i (0, 2, 4, …), <c>x_{t,i}</c> for odd i: Pathak, Hunt, Girvan, Lu &amp; Ott 2018
+    /// (Phys. Rev. Lett. 120, 024102) and Pathak et al. 2017 (Chaos 27, 121102). A reservoir without bias is odd in its input
+    /// (<c>x(−u) = −x(u)</c>), so a linear readout can only learn odd maps; the squares break that symmetry (Herteux &amp; Räth 2020,
+    /// Chaos 30, 123142), as a bias does.</summary>
+    SquaredEven,
+}
+
 /// <summary>Options of the echo state network (<see cref="EchoStateNetwork"/>), bound from an experiment's <c>model:</c> section.</summary>
 /// <example><code>
 /// model:
@@ -31,6 +43,9 @@ public sealed record EchoStateOptions
     public int Washout { get; init; } = 100;
     /// <summary>Whether the readout sees the input <c>u_t</c> beside the state (<c>model.readout_input</c>).</summary>
     public bool ReadoutInput { get; init; } = true;
+    /// <summary>What the readout sees of the state (<c>model.readout_features</c>): <c>linear</c> (<c>x_t</c>) or <c>squared-even</c>
+    /// (Pathak et al. 2018: <c>x_i²</c> for even i, <c>x_i</c> for odd i).</summary>
+    public ReadoutFeatures ReadoutFeatures { get; init; } = ReadoutFeatures.Linear;
 
     /// <summary>Refuses impossible values, naming the key.</summary>
     /// <exception cref="UserInputException">A key holds a value outside its range.</exception>

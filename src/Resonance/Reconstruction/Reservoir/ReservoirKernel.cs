@@ -76,9 +76,11 @@ internal sealed class ReservoirKernel
         ref float x = ref MemoryMarshal.GetReference(previous);
         ref float inputWeight = ref MemoryMarshal.GetArrayDataReference(inputWeights);
         ref float u = ref MemoryMarshal.GetReference(input);
+        ref float biasValue = ref MemoryMarshal.GetArrayDataReference(bias);
+        ref float output = ref MemoryMarshal.GetReference(next);
         for (int i = 0; i < Units; i++)
         {
-            float drive = bias[i];
+            float drive = Unsafe.Add(ref biasValue, i);
             for (int d = 0; d < Inputs; d++) drive += Unsafe.Add(ref inputWeight, i * Inputs + d) * Unsafe.Add(ref u, d);
             int k = Unsafe.Add(ref start, i), end = Unsafe.Add(ref start, i + 1);
             float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -90,7 +92,7 @@ internal sealed class ReservoirKernel
                 s3 += Unsafe.Add(ref value, k + 3) * Unsafe.Add(ref x, Unsafe.Add(ref column, k + 3));
             }
             for (; k < end; k++) s0 += Unsafe.Add(ref value, k) * Unsafe.Add(ref x, Unsafe.Add(ref column, k));
-            next[i] = (s0 + s1) + (s2 + s3) + drive;
+            Unsafe.Add(ref output, i) = (s0 + s1) + (s2 + s3) + drive;
         }
         TensorPrimitives.Tanh(next, next);
         if (leak != 1)
@@ -108,13 +110,32 @@ internal sealed class ReservoirKernel
     {
         int steps = inputs.Length / Inputs;
         var states = new float[(long)steps * Units];
-        ReadOnlySpan<float> previous = initial;
+        Run(inputs, initial, states, rowStride: Units, columnOffset: 0, skip: 0);
+        return states;
+    }
+
+    /// <summary>Drives the reservoir through every row of <paramref name="inputs"/> and writes the states after the first
+    /// <paramref name="skip"/> into rows of <paramref name="destination"/> (e.g. straight into a feature matrix), with no other allocation.</summary>
+    /// <param name="inputs"><c>T × D</c> values, row-major.</param>
+    /// <param name="initial"><c>x_{−1}</c>, N values.</param>
+    /// <param name="destination"><c>(T − skip) × rowStride</c> values; state <c>x_t</c>, t ≥ skip, goes to row <c>t − skip</c>, columns
+    /// <c>columnOffset … columnOffset + N − 1</c>; the other columns are left alone.</param>
+    /// <param name="rowStride">Values per destination row, at least <c>columnOffset + N</c>.</param>
+    /// <param name="columnOffset">First column of the state in a row.</param>
+    /// <param name="skip">Leading states not written (a washout).</param>
+    /// <returns>The last state <c>x_{T−1}</c>, N values.</returns>
+    public float[] Run(ReadOnlySpan<float> inputs, ReadOnlySpan<float> initial, Span<float> destination, int rowStride, int columnOffset, int skip)
+    {
+        int steps = inputs.Length / Inputs;
+        if (rowStride < columnOffset + Units || (long)destination.Length < (long)Math.Max(0, steps - skip) * rowStride)
+            throw new ArgumentException("destination too small for the states");
+        float[] previous = initial.ToArray(), next = new float[Units];
         for (int t = 0; t < steps; t++)
         {
-            var next = states.AsSpan(t * Units, Units);
-            Step(previous, inputs.AsSpan(t * Inputs, Inputs), next);
-            previous = next;
+            Step(previous, inputs.Slice(t * Inputs, Inputs), next);
+            (previous, next) = (next, previous);
+            if (t >= skip) previous.CopyTo(destination.Slice((t - skip) * rowStride + columnOffset, Units));
         }
-        return states;
+        return previous;
     }
 }

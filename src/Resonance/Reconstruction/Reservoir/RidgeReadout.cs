@@ -16,9 +16,9 @@ namespace Resonance.Reconstruction;
 public static class RidgeReadout
 {
     /// <summary>Rows of <c>F</c> per block of the Gram accumulation.</summary>
-    const int Block = 8192;
+    public const int Block = 8192;
 
-    /// <summary>The readout weights that map features to targets.</summary>
+    /// <summary>The readout weights that map features to targets: <see cref="NormalEquations"/>, then <see cref="SolveNormalEquations"/>.</summary>
     /// <param name="features">F, <c>(T, P)</c>, float32 or float64.</param>
     /// <param name="targets">Y, <c>(T, O)</c>.</param>
     /// <param name="ridge">λ ≥ 0.</param>
@@ -26,25 +26,45 @@ public static class RidgeReadout
     /// <exception cref="UserInputException">The normal equations are singular (λ = 0 and F rank-deficient): raise <c>model.ridge</c>.</exception>
     public static Tensor Solve(Tensor features, Tensor targets, double ridge)
     {
+        using var scope = NewDisposeScope();
+        var (gram, moments) = NormalEquations(features, targets);
+        return SolveNormalEquations(gram, moments, ridge).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The Gram matrix <c>Fᵀ F</c> and the moments <c>Fᵀ Y</c>, in float64, accumulated over blocks of 8,192 rows
+    /// (see <see cref="NormalEquationsAccumulator"/>).</summary>
+    /// <param name="features">F, <c>(T, P)</c>, float32 or float64.</param>
+    /// <param name="targets">Y, <c>(T, O)</c>.</param>
+    /// <returns>Gram <c>(P, P)</c> (symmetric) and moments <c>(P, O)</c>, float64, on the features' device.</returns>
+    public static (Tensor Gram, Tensor Moments) NormalEquations(Tensor features, Tensor targets)
+    {
         if (features.dim() != 2 || targets.dim() != 2 || features.shape[0] != targets.shape[0])
             throw new ArgumentException($"expected features (T, P) and targets (T, O) with the same T, got ({string.Join(", ", features.shape)}) and ({string.Join(", ", targets.shape)}).");
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        long rows = features.shape[0], width = features.shape[1];
-        Tensor gram = zeros(width, width, dtype: ScalarType.Float64, device: features.device);          // (P, P)
-        Tensor moments = zeros(width, targets.shape[1], dtype: ScalarType.Float64, device: features.device); // (P, O)
+        using var accumulator = new NormalEquationsAccumulator(features.shape[1], targets.shape[1], features.device);
+        long rows = features.shape[0];
         for (long start = 0; start < rows; start += Block)
         {
             using var blockScope = NewDisposeScope();
-            Tensor f = features[(int)start..(int)Math.Min(rows, start + Block)].to(ScalarType.Float64);  // (B, P)
-            Tensor y = targets[(int)start..(int)Math.Min(rows, start + Block)].to(ScalarType.Float64);   // (B, O)
-            gram.addmm_(f.T, f);
-            moments.addmm_(f.T, y);
+            accumulator.Add(features[(int)start..(int)Math.Min(rows, start + Block)], targets[(int)start..(int)Math.Min(rows, start + Block)]);
         }
-        gram.diagonal().add_(ridge);
-        var (factor, info) = linalg.cholesky_ex(gram);
+        return accumulator.Result();
+    }
+
+    /// <summary>Solves <c>(G + λ I) W_outᵀ = M</c> by a Cholesky factorisation (float64).</summary>
+    /// <param name="gram">G = <c>Fᵀ F</c>, <c>(P, P)</c>, float64; not changed.</param>
+    /// <param name="moments">M = <c>Fᵀ Y</c>, <c>(P, O)</c>, float64.</param>
+    /// <param name="ridge">λ ≥ 0.</param>
+    /// <returns><c>W_out</c>, <c>(O, P)</c>, float64.</returns>
+    /// <exception cref="UserInputException">The matrix is not positive definite: raise <c>model.ridge</c>.</exception>
+    public static Tensor SolveNormalEquations(Tensor gram, Tensor moments, double ridge)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor regularised = gram.clone();
+        regularised.diagonal().add_(ridge);
+        var (factor, info) = linalg.cholesky_ex(regularised);
         if (info.item<int>() != 0)
-            throw new UserInputException($"model.ridge: the readout's normal equations are singular with ridge {OptionChecks.Format(ridge)}; use a ridge > 0 (e.g. 1e-6).");
+            throw new UserInputException($"model.ridge: the readout's normal equations are singular with ridge {OptionChecks.Format(ridge)}; use a larger model.ridge (e.g. 1e-6).");
         return cholesky_solve(moments, factor).T.contiguous().MoveToOuterDisposeScope();                      // (O, P)
     }
 
@@ -67,5 +87,60 @@ public static class RidgeReadout
         Tensor right = cat([y, zeros(width, y.shape[1], dtype: ScalarType.Float64)], 0);                          // (T + P, O)
         var (solution, _, _, _) = linalg.lstsq(stacked, right);                                                  // (P, O)
         return solution.T.contiguous().MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Accumulates the ridge readout's normal equations, <c>G = Σ_blocks Fᵀ F</c> and <c>M = Σ_blocks Fᵀ Y</c>, in float64, one
+/// block of rows at a time, so that a caller can stream features (e.g. an echo state network's harvest) without holding them all.</summary>
+/// <remarks>Of the Gram only the lower triangle is multiplied out, one strip of 256 columns at a time
+/// (<c>G[c, :c_end] += F[:, c]ᵀ F[:, :c_end]</c>, BLAS <c>dgemm</c>): a little over half the products of the full <c>Fᵀ F</c>;
+/// <see cref="Result"/> mirrors it.</remarks>
+public sealed class NormalEquationsAccumulator : IDisposable
+{
+    const int ColumnBlock = 256;
+    readonly Tensor gram, moments;
+
+    /// <param name="width">Features P.</param>
+    /// <param name="outputs">Targets O.</param>
+    /// <param name="device">Where the sums live.</param>
+    public NormalEquationsAccumulator(long width, long outputs, Device? device = null)
+    {
+        gram = zeros(width, width, dtype: ScalarType.Float64, device: device).DetachFromDisposeScope();             // (P, P), lower triangle
+        moments = zeros(width, outputs, dtype: ScalarType.Float64, device: device).DetachFromDisposeScope();        // (P, O)
+    }
+
+    /// <summary>Adds one block of rows.</summary>
+    /// <param name="features">F block, <c>(B, P)</c>, float32 or float64.</param>
+    /// <param name="targets">Y block, <c>(B, O)</c>.</param>
+    public void Add(Tensor features, Tensor targets)
+    {
+        long width = gram.shape[0];
+        if (features.dim() != 2 || features.shape[1] != width || targets.dim() != 2 || targets.shape[1] != moments.shape[1] || targets.shape[0] != features.shape[0])
+            throw new ArgumentException($"expected features (B, {width}) and targets (B, {moments.shape[1]}), got ({string.Join(", ", features.shape)}) and ({string.Join(", ", targets.shape)}).");
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor f = features.to(ScalarType.Float64), y = targets.to(ScalarType.Float64);            // (B, P), (B, O)
+        for (long c = 0; c < width; c += ColumnBlock)
+        {
+            long end = Math.Min(width, c + ColumnBlock);
+            gram[(int)c..(int)end, ..(int)end].addmm_(f[.., (int)c..(int)end].T, f[.., ..(int)end]);  // (w, c_end): a strip of the lower triangle
+        }
+        moments.addmm_(f.T, y);
+    }
+
+    /// <summary>The sums so far: the Gram <c>(P, P)</c> (symmetric) and the moments <c>(P, O)</c>, float64, new tensors.</summary>
+    public (Tensor Gram, Tensor Moments) Result()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor lower = gram.tril();
+        return ((lower + lower.tril(-1).T).MoveToOuterDisposeScope(), moments.clone().MoveToOuterDisposeScope());
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        gram.Dispose();
+        moments.Dispose();
     }
 }

@@ -3,7 +3,9 @@ using static TorchSharp.torch;
 namespace Resonance.Reconstruction;
 
 /// <summary>The figures of one evaluated reconstruction, with the windows they were taken on (for the plots).</summary>
-/// <param name="Figures">Flat summary keys: <c>d_stsp</c>, <c>d_h</c>, <c>vpt_steps</c>, <c>vpt_lyapunov_times</c> (when λ is known),
+/// <param name="Figures">Flat summary keys: <c>d_stsp</c>, <c>d_h</c>, <c>vpt_steps</c> (median over the starts) with <c>vpt_steps_min</c>,
+/// <c>vpt_steps_max</c>, <c>vpt_lyapunov_times</c> (when λ is known) with its spread over the starts <c>vpt_lyapunov_times_min</c>,
+/// <c>_q1</c>, <c>_q3</c>, <c>_max</c>,
 /// <c>prediction_error</c>, <c>lambda_max_true</c>, <c>lambda_max_model</c> (latent models), and the floor
 /// <c>floor_d_stsp</c>, <c>floor_d_h</c>.</param>
 /// <param name="Truth">The true test window <c>(T, D)</c>.</param>
@@ -58,12 +60,19 @@ public static class ReconstructionEvaluation
             errorSum += (forecast[n - 1] - actual[n - 1]).square().mean().item<double>();
         }
         figures["vpt_steps"] = Median(vptSteps);
+        figures["vpt_steps_min"] = vptSteps.Min();
+        figures["vpt_steps_max"] = vptSteps.Max();
         figures["prediction_error"] = errorSum / e.Starts;
         figures["prediction_steps"] = n;
         if (trueExponent is double lambda)
         {
             figures["lambda_max_true"] = lambda;
-            figures["vpt_lyapunov_times"] = Median(vptSteps.Select(v => v * dt * lambda).ToList());
+            var times = vptSteps.Select(v => v * dt * lambda).ToList();
+            figures["vpt_lyapunov_times"] = Median(times);
+            figures["vpt_lyapunov_times_q1"] = Quantile(times, 0.25);
+            figures["vpt_lyapunov_times_q3"] = Quantile(times, 0.75);
+            figures["vpt_lyapunov_times_min"] = times.Min();
+            figures["vpt_lyapunov_times_max"] = times.Max();
         }
         else notes.Add("vpt_lyapunov_times: the true largest exponent is unknown; give evaluation.largest_exponent");
 
@@ -71,6 +80,16 @@ public static class ReconstructionEvaluation
         if (exponent is double modelExponent) figures["lambda_max_model"] = modelExponent;
         else notes.Add($"lambda_max_model: {reason}");
         return new ReconstructionScores(figures, truth, generated, notes);
+    }
+
+    /// <summary>The q-quantile by linear interpolation between order statistics (numpy's default).</summary>
+    static double Quantile(IReadOnlyList<double> values, double q)
+    {
+        var sorted = values.Order().ToArray();
+        double position = q * (sorted.Length - 1);
+        int below = (int)Math.Floor(position);
+        int above = Math.Min(below + 1, sorted.Length - 1);
+        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
     }
 
     static double Median(IReadOnlyList<double> values)

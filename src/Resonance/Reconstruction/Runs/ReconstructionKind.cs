@@ -98,7 +98,9 @@ public sealed class ReconstructionKind : IExperimentKind
             WriteTables(run, table);
             var f = scores.Figures;
             string message = FormattableString.Invariant($"D_stsp {f["d_stsp"]:0.###} (floor {f["floor_d_stsp"]:0.###}), D_H {f["d_h"]:0.###} (floor {f["floor_d_h"]:0.###}), VPT ") +
-                (f.TryGetValue("vpt_lyapunov_times", out double vpt) ? FormattableString.Invariant($"{vpt:0.##} Lyapunov times") : FormattableString.Invariant($"{f["vpt_steps"]:0} steps"));
+                (f.TryGetValue("vpt_lyapunov_times", out double vpt)
+                    ? FormattableString.Invariant($"{vpt:0.##} Lyapunov times (starts {f["vpt_lyapunov_times_min"]:0.##} to {f["vpt_lyapunov_times_max"]:0.##}, quartiles {f["vpt_lyapunov_times_q1"]:0.##} and {f["vpt_lyapunov_times_q3"]:0.##})")
+                    : FormattableString.Invariant($"{f["vpt_steps"]:0} steps"));
             return new RunOutcome(RunStatus.Completed, message, summary, [table]) { Plots = plots };
         }
 

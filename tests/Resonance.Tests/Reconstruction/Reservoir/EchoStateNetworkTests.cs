@@ -75,6 +75,83 @@ public class EchoStateNetworkTests(ITestOutputHelper output)
         Assert.True(error < 1e-6, $"largest weight error {error:E2}");
     }
 
+    /// <summary>Pathak et al.'s features: <c>x_i²</c> on even units, <c>x_i</c> on odd ones, after <c>[1; u]</c>.</summary>
+    [Fact]
+    public void Squared_even_features_square_the_even_units_only()
+    {
+        using var scope = NewDisposeScope();
+        using var network = new EchoStateNetwork(Small with { ReadoutFeatures = ReadoutFeatures.SquaredEven }, 3, seed: 2);
+        Tensor inputs = tensor(new float[] { 0.5f, -1, 2, 1, 0, -0.5f }).reshape(2, 3);
+        Tensor states = network.Harvest(inputs);
+        Tensor features = network.Features(inputs, states);                                   // (2, 1 + 3 + 60)
+        Assert.Equal(1 + 3 + 60, features.shape[1]);
+        Assert.True(Same(features[.., 1..4], inputs));
+        for (int i = 0; i < 60; i++)
+        {
+            Tensor expected = i % 2 == 0 ? states[.., i].square() : states[.., i];
+            Assert.True(features[.., 4 + i].allclose(expected, rtol: 1e-6, atol: 1e-7), $"unit {i}");
+        }
+    }
+
+    /// <summary>The fit's in-place feature harvest equals the features of the harvested states, washout dropped, in both modes.</summary>
+    [Theory]
+    [InlineData(ReadoutFeatures.Linear, true)]
+    [InlineData(ReadoutFeatures.SquaredEven, true)]
+    [InlineData(ReadoutFeatures.SquaredEven, false)]
+    public void Harvested_features_equal_the_features_of_the_harvested_states(ReadoutFeatures kind, bool readoutInput)
+    {
+        using var scope = NewDisposeScope();
+        using var network = new EchoStateNetwork(Small with { ReadoutFeatures = kind, ReadoutInput = readoutInput }, 3, seed: 3);
+        Tensor inputs = TestSeries.Standardised(TestSeries.Lorenz(300));
+        Tensor expected = network.Features(inputs, network.Harvest(inputs))[25..];
+        Tensor harvested = network.HarvestFeatures(inputs, skip: 25);
+        Assert.Equal(expected.shape, harvested.shape);
+        Assert.True(Same(harvested, expected));
+    }
+
+    /// <summary>The driven run reads out each step as it goes; it equals the features of the harvested states times the readout.</summary>
+    [Fact]
+    public void Predict_equals_the_readout_of_the_harvested_features()
+    {
+        using var scope = NewDisposeScope();
+        using var network = new EchoStateNetwork(Small with { ReadoutFeatures = ReadoutFeatures.SquaredEven }, 3, seed: 4);
+        Tensor inputs = TestSeries.Standardised(TestSeries.Lorenz(400));
+        network.FitForecaster(inputs);
+        Tensor expected = network.Features(inputs, network.Harvest(inputs)).to(ScalarType.Float64).matmul(network.Readout!.T);  // (T, 3)
+        double error = (network.Predict(inputs).to(ScalarType.Float64) - expected).abs().max().item<double>();
+        Assert.True(error < 1e-4, $"largest difference {error:E2}");
+    }
+
+    /// <summary>Only the Gram's lower triangle is multiplied out, in column strips of 256, then mirrored: it equals <c>Fᵀ F</c>.</summary>
+    [Fact]
+    public void The_normal_equations_equal_the_full_products()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(9);
+        Tensor features = randn([9000, 600], dtype: ScalarType.Float64, generator: generator);   // two row blocks, three column strips
+        Tensor targets = randn([9000, 2], dtype: ScalarType.Float64, generator: generator);
+        var (gram, moments) = RidgeReadout.NormalEquations(features.to(ScalarType.Float32), targets);
+        Tensor f = features.to(ScalarType.Float32).to(ScalarType.Float64);
+        Assert.True((gram - f.T.matmul(f)).abs().max().item<double>() < 1e-8);
+        Assert.True((moments - f.T.matmul(targets)).abs().max().item<double>() < 1e-8);
+        Assert.True(Same(gram, gram.T));
+    }
+
+    /// <summary>Targets that are a fixed linear map of the squared-even features are fitted with that map.</summary>
+    [Fact]
+    public void The_readout_recovers_a_linear_map_of_the_squared_even_features()
+    {
+        using var scope = NewDisposeScope();
+        using var network = new EchoStateNetwork(Small with { Ridge = 0, ReadoutFeatures = ReadoutFeatures.SquaredEven }, 3, seed: 4);
+        Tensor inputs = TestSeries.Standardised(TestSeries.Lorenz(1500));
+        using var generator = new Generator(5);
+        Tensor map = randn([2, network.FeatureSize], dtype: ScalarType.Float64, generator: generator);
+        Tensor targets = network.Features(inputs, network.Harvest(inputs)).to(ScalarType.Float64).matmul(map.T);
+        double error = (network.Fit(inputs, targets) - map).abs().max().item<double>();
+        output.WriteLine($"largest weight error {error:E2}");
+        Assert.True(error < 1e-5, $"largest weight error {error:E2}");
+    }
+
     [Fact]
     public void A_short_lorenz_forecast_beats_persistence()
     {

@@ -74,6 +74,9 @@ public class ReconstructionKindTests
         Assert.Null(summary["lambda_max_model"]);                                                   // left out for a reservoir, with a reason:
         Assert.Contains("lambda_max_model: the reservoir", File.ReadAllText(Path.Combine(run, "table.md")));
         Assert.Equal(summary["vpt_steps"]!.GetValue<double>() * 0.01 * 0.9056, summary["vpt_lyapunov_times"]!.GetValue<double>(), 5);
+        double[] spread = [.. new[] { "min", "q1", "", "q3", "max" }.Select(k => summary[k.Length == 0 ? "vpt_lyapunov_times" : $"vpt_lyapunov_times_{k}"]!.GetValue<double>())];
+        Assert.Equal(spread.Order(), spread);                                                       // the spread over the starts, in order
+        Assert.Equal(summary["vpt_steps_max"]!.GetValue<double>() * 0.01 * 0.9056, spread[4], 5);
         Assert.True(File.Exists(Path.Combine(run, "table.csv")));
         Assert.True(File.Exists(Path.Combine(run, "plots", "attractors.png")));
         Assert.True(File.Exists(Path.Combine(run, "plots", "spectra.png")));
