@@ -52,6 +52,8 @@ public sealed class ShallowPlrnn : LatentModel
         RegisterComponents();
     }
 
+    static readonly Scalar One = 1.0.ToScalar();
+
     /// <summary>The sizes the model was built with.</summary>
     public ShallowPlrnnOptions Options { get; }
 
@@ -64,9 +66,11 @@ public sealed class ShallowPlrnn : LatentModel
     public override Tensor forward(Tensor latent)
     {
         using var scope = NewDisposeScope();
-        Tensor drive = nn.functional.linear(latent, W2);                                  // (B, L): W₂z
-        Tensor hidden = Options.Clipped ? (drive + h2).relu() - drive.relu() : (drive + h2).relu();
-        return (A * latent + nn.functional.linear(hidden, W1, h1)).MoveToOuterDisposeScope(); // (B, M)
+        // Four dispatches for the shallow step (fused bias adds and A ⊙ z): the training unroll's cost is per-op overhead.
+        Tensor hidden = Options.Clipped
+            ? nn.functional.linear(latent, W2, h2).relu_() - nn.functional.linear(latent, W2).relu_()   // (B, L)
+            : nn.functional.linear(latent, W2, h2).relu_();                                               // (B, L): relu(W₂z + h₂)
+        return nn.functional.linear(hidden, W1, h1).addcmul_(A, latent, One).MoveToOuterDisposeScope();      // (B, M): W₁ h + h₁ + A ⊙ z
     }
 
     public override Tensor Jacobian(Tensor latent)

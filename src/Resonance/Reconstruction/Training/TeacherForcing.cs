@@ -41,17 +41,25 @@ public static class TeacherForcing
         Models.ShapeChecks.Require(windows, nameof(windows), -1, -1, observation.ObservedSize);
         int steps = (int)windows.shape[1] - 1, forced = observation.ForcedSize, latent = model.LatentSize;
         using var scope = NewDisposeScope();
-        Tensor signals = observation.ForcingSignal(windows);                                   // (B, T + 1, K), detached
+        Tensor[] signals = observation.ForcingSignal(windows).unbind(1);                       // T + 1 × (B, K), detached
         Tensor state = observation.InitialState(windows.select(1, 0));                         // (B, M): z₀
         var predictions = new List<Tensor>(steps);
+        Tensor? weight = null;                                                                 // α as a 0-dim tensor, made once per value
+        double weightValue = double.NaN;
         for (int t = 1; t <= steps; t++)
         {
             Tensor next = model.forward(state);                                                // (B, M): z_t
             predictions.Add(next);
             double alpha = alphaAt(t);
             if (alpha == 0) { state = next; continue; }
-            Tensor signal = signals.select(1, t);                                              // (B, K): ẑ_t
-            Tensor forcedPart = alpha == 1 ? signal : next.narrow(1, 0, forced) * (1 - alpha) + signal * alpha;
+            Tensor signal = signals[t];                                                        // (B, K): ẑ_t
+            Tensor forcedPart;
+            if (alpha == 1) forcedPart = signal;
+            else
+            {
+                if (alpha != weightValue) { weight = tensor(alpha, next.dtype, next.device); weightValue = alpha; }
+                forcedPart = (forced == latent ? next : next.narrow(1, 0, forced)).lerp(signal, weight!);   // (1 − α) z_t + α ẑ_t
+            }
             state = forced == latent ? forcedPart : cat([forcedPart, next.narrow(1, forced, latent - forced)], 1);
         }
         return stack(predictions, 1).MoveToOuterDisposeScope();                                // (B, T, M)
