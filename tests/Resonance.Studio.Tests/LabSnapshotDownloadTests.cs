@@ -10,19 +10,8 @@ namespace Resonance.Studio.Tests;
 /// <summary><c>GET /api/labs/{id}/snapshot.npz</c>: a spark lab's state as a NumPy <c>.npz</c> named for the lab and step,
 /// whose arrays have the shapes of its N and S, that the engine reads back as a snapshot, with the settings inside; a kept
 /// snapshot by id; an unknown lab, an unknown snapshot and the attractor lab answer 404 in one line.</summary>
-public sealed partial class LabSnapshotDownloadTests : IAsyncLifetime
+public sealed partial class LabSnapshotDownloadTests : StudioServerTests
 {
-    readonly TestRuns runs = new();
-    TestStudio studio = null!;
-
-    public async Task InitializeAsync() => studio = await TestStudio.StartAsync(runs.Root);
-
-    public async Task DisposeAsync()
-    {
-        await studio.DisposeAsync();
-        runs.Dispose();
-    }
-
     async Task<(SocketClient Page, string Id)> Open(string kind, string query)
     {
         var page = await SocketClient.ConnectAsync(studio.Server.Address, $"/ws/labs/{kind}?{query}");

@@ -10,20 +10,9 @@ namespace Resonance.Studio.Tests;
 /// stays open, and afterwards the lab still plays and sends frames. A few seconds in the suite;
 /// <c>RESONANCE_STUDIO_STRESS_SECONDS=60</c> for the minute the issue asks for.
 /// </summary>
-public sealed class LabSocketStressTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class LabSocketStressTests(ITestOutputHelper output) : StudioServerTests
 {
     const int Pages = 6;
-
-    readonly TestRuns runs = new();
-    TestStudio studio = null!;
-
-    public async Task InitializeAsync() => studio = await TestStudio.StartAsync(runs.Root);
-
-    public async Task DisposeAsync()
-    {
-        await studio.DisposeAsync();
-        runs.Dispose();
-    }
 
     static double Seconds =>
         double.TryParse(Environment.GetEnvironmentVariable("RESONANCE_STUDIO_STRESS_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out double seconds) && seconds > 0

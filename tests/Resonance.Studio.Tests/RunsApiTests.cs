@@ -4,23 +4,13 @@ using System.Text.Json.Nodes;
 namespace Resonance.Studio.Tests;
 
 /// <summary>The HTTP API against a real Kestrel on a free port.</summary>
-public sealed class RunsApiTests : IAsyncLifetime
+public sealed class RunsApiTests : StudioServerTests
 {
-    readonly TestRuns runs = new();
-    TestStudio studio = null!;
-
-    public async Task InitializeAsync()
+    protected override void Populate()
     {
         runs.AddRun("older", "completed", DateTimeOffset.Parse("2026-11-01T10:00:00Z"), modularity: 0.5);
         runs.AddRun("newer", "interrupted", DateTimeOffset.Parse("2026-11-02T10:00:00Z"), steps: 7);
         Directory.CreateDirectory(Path.Combine(runs.Root, "not-a-run"));
-        studio = await TestStudio.StartAsync(runs.Root);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await studio.DisposeAsync();
-        runs.Dispose();
     }
 
     [Fact]

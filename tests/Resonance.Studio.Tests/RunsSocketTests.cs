@@ -4,21 +4,11 @@ using System.Text.Json.Nodes;
 namespace Resonance.Studio.Tests;
 
 /// <summary><c>/ws/runs</c>: the run list pushed on change, followed metrics pushed as lines are appended, bad messages answered.</summary>
-public sealed class RunsSocketTests : IAsyncLifetime
+public sealed class RunsSocketTests : StudioServerTests
 {
-    readonly TestRuns runs = new();
-    TestStudio studio = null!;
-
-    public async Task InitializeAsync()
+    protected override void Populate()
     {
         runs.AddRun("first", "completed", DateTimeOffset.Parse("2026-11-01T10:00:00Z"), steps: 3);
-        studio = await TestStudio.StartAsync(runs.Root);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await studio.DisposeAsync();
-        runs.Dispose();
     }
 
     static string[] Names(JsonObject message) => message["runs"]!.AsArray().Select(r => (string)r!["name"]!).ToArray();

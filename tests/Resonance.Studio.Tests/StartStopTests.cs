@@ -6,7 +6,7 @@ using Resonance.Runs;
 namespace Resonance.Studio.Tests;
 
 /// <summary>A run started from the studio is a child <c>resonance run</c>; stopping it is Ctrl-C: it ends interrupted and resumable.</summary>
-public sealed class StartStopTests : IAsyncLifetime
+public sealed class StartStopTests : StudioServerTests
 {
     /// <summary>A spark simulation small enough to start in a second and long enough to be stopped while it runs.</summary>
     public static readonly string[] TinySparks =
@@ -14,17 +14,6 @@ public sealed class StartStopTests : IAsyncLifetime
         "sparks.neurons=32", "sparks.spark_count=4", "run.steps=10000000", "measures.every=20",
         "run.frame_every=0", "run.picture_steps=[]", "run.snapshot_every=0",
     ];
-
-    readonly TestRuns runs = new();
-    TestStudio studio = null!;
-
-    public async Task InitializeAsync() => studio = await TestStudio.StartAsync(runs.Root);
-
-    public async Task DisposeAsync()
-    {
-        await studio.DisposeAsync();
-        runs.Dispose();
-    }
 
     [Fact]
     public async Task A_started_spark_run_logs_metrics_and_a_stop_leaves_it_interrupted_and_resumable()

@@ -5,23 +5,13 @@ namespace Resonance.Studio.Tests;
 
 /// <summary>A sweep through the HTTP API and the runs socket: its details carry the settings and points, its points are
 /// runs of their own at <c>SWEEP/runs/POINT</c>, and nothing reaches outside the runs folder through a sweep.</summary>
-public sealed class SweepApiTests : IAsyncLifetime
+public sealed class SweepApiTests : StudioServerTests
 {
     const string Sweep = "demo-sweep";
-    readonly TestRuns runs = new();
-    TestStudio studio = null!;
-
-    public async Task InitializeAsync()
+    protected override void Populate()
     {
         TestSweeps.Add(runs.Root, Sweep, completed: 3);
         runs.AddRun("plain", "completed", DateTimeOffset.Parse("2026-11-01T10:00:00Z"));
-        studio = await TestStudio.StartAsync(runs.Root);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await studio.DisposeAsync();
-        runs.Dispose();
     }
 
     async Task<JsonObject> GetJsonAsync(string path)
