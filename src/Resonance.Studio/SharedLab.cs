@@ -118,7 +118,8 @@ public sealed class SharedLab
         if (changed && others.Count > 0)
         {
             var push = await WholeStateAsync(reply);
-            foreach (var channel in others) channel.Post(push);              // never waits on another page's socket
+            long? serial = push["serial"] is JsonValue n && n.TryGetValue(out long v) ? v : null;
+            foreach (var channel in others) channel.Post(push, serial);      // never waits on another page's socket
         }
         return reply;
     }

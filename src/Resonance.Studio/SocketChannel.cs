@@ -19,6 +19,7 @@ public sealed class SocketChannel(WebSocket socket, int maxBytes)
         new System.Threading.Channels.BoundedChannelOptions(MaxPosted) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest, SingleReader = true });
     readonly object postGate = new();
     Task? posting;
+    long newestPosted = long.MinValue;                                             // under postGate
 
     public WebSocket Socket => socket;
 
@@ -54,10 +55,23 @@ public sealed class SocketChannel(WebSocket socket, int maxBytes)
     /// one page's action tells the others (a lab's state push): the sender must not wait on a page that reads slowly or not at
     /// all (whose socket's buffers are full), or one stalled tab would hold up every page's commands. At most
     /// <see cref="MaxPosted"/> wait; older ones are dropped (each push is the lab's whole state, so the newest is enough).</summary>
-    public void Post(JsonNode message)
+    /// <param name="message">The message.</param>
+    /// <param name="serial">The lab's serial of the state it carries (<c>LabThread.Serial</c>), or null: a message whose serial
+    /// is not above the newest posted to this page is dropped, so two pages' changes made at once cannot reach a third page
+    /// newest first and leave it showing the older state.</param>
+    public void Post(JsonNode message, long? serial = null)
     {
-        if (!posted.Writer.TryWrite(Encoding.UTF8.GetBytes(message.ToJsonString(Messages.Json)))) return;   // closed
-        lock (postGate) posting ??= SendPostedAsync();
+        byte[] text = Encoding.UTF8.GetBytes(message.ToJsonString(Messages.Json));
+        lock (postGate)
+        {
+            if (serial is { } s)
+            {
+                if (s <= newestPosted) return;                                  // an older state than one already posted
+                newestPosted = s;
+            }
+            if (!posted.Writer.TryWrite(text)) return;                          // closed
+            posting ??= SendPostedAsync();
+        }
     }
 
     async Task SendPostedAsync()

@@ -87,6 +87,52 @@ public sealed class LabRegistryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_pages_changing_a_lab_at_once_reach_a_third_page_in_the_labs_order()
+    {
+        await using var first = await Open(Tiny);
+        string id = (string)(await Welcome(first))["id"]!;
+        await using var second = await Open($"lab={id}");
+        await Welcome(second);
+        await using var third = await Open($"lab={id}");
+        await Welcome(third);
+
+        // Both pages send their edits at once; the lab runs them one by one in some interleaving, and the replies' awaits
+        // end on request threads in any order. What the third page is told must follow the lab's order (its serial).
+        const int each = 20;
+        async Task<List<JsonObject>> Edits(SocketClient page, double offset)
+        {
+            for (int i = 0; i < each; i++)
+            {
+                string value = (offset + 0.01 * i).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await page.SendAsync("{\"type\": \"edit\", \"request\": " + i + ", \"settings\": {\"sparks.temperature\": " + value + "}}");
+            }
+            var replies = new List<JsonObject>();
+            while (replies.Count < each)
+            {
+                var message = await page.WaitForAsync(m => m["type"] is null || (string?)m["type"] is "error" or "state");
+                if ((string?)message["type"] == "error") throw new InvalidOperationException(message.ToJsonString());
+                if (message["type"] is null) replies.Add(message);
+            }
+            return replies;
+        }
+        var both = await Task.WhenAll(Edits(first, 0.1), Edits(second, 0.5));
+        var replies = both.SelectMany(r => r).ToList();
+        Assert.Equal(Enumerable.Range(1, 2 * each), replies.Select(r => (int)r["revision"]!).Order());
+        long last = replies.Max(r => (long)r["serial"]!);
+        double final = (double)replies.MaxBy(r => (long)r["serial"]!)!["settings"]!["sparks.temperature"]!;
+
+        var pushes = new List<JsonObject>();
+        while (pushes.Count == 0 || (long)pushes[^1]["serial"]! < last)
+            pushes.Add(await third.WaitForAsync(m => (string?)m["type"] == "state"));
+        var serials = pushes.Select(p => (long)p["serial"]!).ToList();
+        Assert.True(serials.Zip(serials.Skip(1)).All(p => p.First < p.Second), $"serials out of order: {string.Join(", ", serials)}");
+        Assert.Equal(2 * each, (int)pushes[^1]["revision"]!);
+        Assert.Equal(final, (double)pushes[^1]["settings"]!["sparks.temperature"]!);
+        var now = await Command(third, """{"type": "state"}""");
+        Assert.Equal(final, (double)now["settings"]!["sparks.temperature"]!);
+    }
+
+    [Fact]
     public async Task A_lab_outlives_its_last_page_by_the_grace_period_then_ends()
     {
         string id;

@@ -389,7 +389,7 @@ public sealed partial class AttractorLab : ILab
 
     JsonObject Reply(bool frame = false, bool full = false)
     {
-        var reply = new JsonObject { ["state"] = remaining > 0 ? "running" : "ready", ["step"] = step, ["revision"] = revision };
+        var reply = new JsonObject { ["state"] = remaining > 0 ? "running" : "ready", ["step"] = step, ["revision"] = revision, ["serial"] = thread.Serial };
         if (frame || full) reply["frame"] = RetrievalFrame();
         if (full)
         {

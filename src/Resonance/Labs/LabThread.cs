@@ -23,6 +23,7 @@ public sealed class LabThread : IDisposable
     volatile bool stopping;
     bool closed;                                                                    // no more work is taken (under gate)
     Func<TimeSpan?>? idle;
+    long serial;                                                                    // written by the lab thread only
 
     /// <summary>Starts the thread.</summary>
     /// <param name="name">The thread's name (shown by debuggers and dumps).</param>
@@ -34,6 +35,11 @@ public sealed class LabThread : IDisposable
 
     /// <summary>Whether the caller is this lab thread.</summary>
     public bool IsCurrent => Thread.CurrentThread == thread;
+
+    /// <summary>How many queued work items have started. Read inside queued work, it orders what the lab did: a reply built
+    /// by a later command carries a larger serial, whichever request thread gets its reply first (so a page can tell a
+    /// stale state push from a fresh one).</summary>
+    public long Serial => Volatile.Read(ref serial);
 
     /// <summary>The exception the idle work last threw (a bug); the idle work is then dropped until set again.</summary>
     public Exception? IdleFault { get; private set; }
@@ -78,7 +84,10 @@ public sealed class LabThread : IDisposable
         while (true)
         {
             while (queue.TryDequeue(out var item))
+            {
+                Volatile.Write(ref serial, serial + 1);
                 item();
+            }
             if (stopping) break;
             TimeSpan? wait = null;
             if (idle is { } work)

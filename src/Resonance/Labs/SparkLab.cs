@@ -347,6 +347,7 @@ public sealed partial class SparkLab : ILab
             ["state"] = stopped ? "stopped" : playing ? "playing" : "paused",
             ["step"] = simulation?.Step ?? 0,
             ["revision"] = revision,
+            ["serial"] = thread.Serial,                                         // orders replies and pushes
         };
         if (thread.IdleFault is { } fault) reply["error"] = fault.Message.ReplaceLineEndings(" ");
         if (!full) return reply;

@@ -31,6 +31,8 @@ export class LabSocket<Reply> {
   private readonly pending = new Map<number, Pending<Reply>>();
   private readonly opened: Promise<void>;
   private nextRequest = 1;
+  private newestSerial = -1;
+  private newestPush: Reply | null = null;
   private closed = false;
 
   /** @param kind the lab's kind (`sparks`, `attractor`); @param query `lab=ID` to join, and the settings a new lab is made
@@ -80,8 +82,14 @@ export class LabSocket<Reply> {
       this.events.lab(String(message.id), message.joined === true);
       return;
     }
+    const serial = typeof message.serial === 'number' ? message.serial : null;
     if (message.type === 'state') {
-      this.events.state(message as unknown as Reply);
+      // Pushes and replies carry the lab's serial (the order in which the lab did things): an older state than one already
+      // shown is dropped, so two pages changing the lab at once cannot leave this one showing the earlier change.
+      if (serial !== null && serial < this.newestSerial) return;
+      if (serial !== null) this.newestSerial = serial;
+      this.newestPush = message as unknown as Reply;
+      this.events.state(this.newestPush);
       return;
     }
     const request = typeof message.request === 'number' ? message.request : null;
@@ -91,6 +99,18 @@ export class LabSocket<Reply> {
       const error = new LabError(String(message.message), typeof message.field === 'string' ? message.field : null);
       if (waiting) waiting.reject(error);
       else this.events.problem(error.message, error.field);
-    } else waiting?.resolve(message as unknown as Reply);
+      return;
+    }
+    waiting?.resolve(message as unknown as Reply);
+    if (serial === null) return;
+    if (serial >= this.newestSerial) this.newestSerial = serial;
+    else if (this.newestPush) {
+      // This reply is older than a push already shown (another page's change came first): once the page has applied the
+      // reply (after its awaits, hence a task and not a microtask), show the newer state again.
+      const newer = this.newestPush;
+      setTimeout(() => {
+        if (this.newestPush === newer) this.events.state(newer);
+      }, 0);
+    }
   }
 }
