@@ -16,6 +16,10 @@ public sealed record LyapunovOptions
     public double TimeStep { get; init; } = 1;
     /// <summary>Seed of the initial orthonormal basis (<c>seed</c>).</summary>
     public long Seed { get; init; }
+    /// <summary>The spikes' derivative in the Jacobians (<c>spike_derivative</c>, applied by <c>resonance analyze</c>):
+    /// <c>exact</c> (default) the map's own, 0 away from the thresholds, as the fixed-point classification uses;
+    /// <c>surrogate</c> the smoothed map that training differentiates. Only models with spiking units are affected.</summary>
+    public SpikeDerivative SpikeDerivative { get; init; } = SpikeDerivative.Exact;
 
     /// <summary>Refuses impossible values, naming the key under <paramref name="section"/>.</summary>
     /// <param name="stateSize">The state size when known: <see cref="Exponents"/> may not exceed it.</param>

@@ -22,9 +22,10 @@ namespace Resonance.Analysis;
 /// Order of work: the test accuracy and the ablations in the model's own dtype; the trajectories of the first
 /// <c>batch</c> test sequences (for the resonator including its reasoning steps), their class centroids and PCA; then,
 /// in float64 when asked, the fixed-point search from the final (or all visited) states with input <c>x*</c> and the
-/// Lyapunov spectrum of the map <c>h → F(h, x*)</c> from the first final states. Jacobians are autograd's: through a
-/// spiking neuron they follow its surrogate gradient, so the resonator's eigenvalues and exponents describe the smoothed
-/// map that training sees. Files are written atomically; a rerun replaces them.
+/// Lyapunov spectrum of the map <c>h → F(h, x*)</c> from the first final states. Jacobians are autograd's; through a
+/// spiking neuron they take the step's exact derivative by default (0 off the threshold: the map itself), or its
+/// surrogate gradient (the smoothed map that training sees) with <c>spike_derivative: surrogate</c> in
+/// <c>analysis.fixed_points</c> and <c>analysis.lyapunov</c>. Files are written atomically; a rerun replaces them.
 /// </remarks>
 public static class RunAnalysis
 {
@@ -198,7 +199,9 @@ public static class RunAnalysis
                 Tensor initial = finals.narrow(0, 0, Math.Min(options.LyapunovTrajectories, finals.shape[0]));
                 var dynamics = analysed.Dynamics;
                 Tensor? input = constant?.reshape(1, -1);
-                var spectrum = LyapunovSpectrum.Compute(state => dynamics.Step(state, input?.expand(state.shape[0], -1)), initial, options.Lyapunov);
+                LyapunovResult spectrum;
+                using (options.Lyapunov.SpikeDerivative == SpikeDerivative.Exact ? SurrogateGradient.ExactDerivative() : null)
+                    spectrum = LyapunovSpectrum.Compute(state => dynamics.Step(state, input?.expand(state.shape[0], -1)), initial, options.Lyapunov);
                 summary["lyapunov_max"] = spectrum.Exponents[0];
                 summary["lyapunov_sum"] = spectrum.Sum;
                 detail["lyapunov"] = new JsonObject
@@ -208,6 +211,7 @@ public static class RunAnalysis
                     ["trajectories"] = initial.shape[0],
                     ["warmup_steps"] = options.Lyapunov.WarmupSteps,
                     ["steps"] = options.Lyapunov.Steps,
+                    ["spike_derivative"] = ConfigBinder.SnakeCase(options.Lyapunov.SpikeDerivative.ToString()),
                     ["spread_of_largest"] = spectrum.PerInitialCondition.Max(e => e[0]) - spectrum.PerInitialCondition.Min(e => e[0]),
                     ["largest_running_estimate"] = RunningEstimates(spectrum),
                 };

@@ -43,6 +43,27 @@ public class FixedPointCostTests
     }
 
     [Fact]
+    public void A_batch_split_over_threads_gives_each_matrix_its_own_eigenvalues_in_order()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = RandomStreams.Generator(7);
+        Tensor matrices = randn([7, 6, 6], dtype: ScalarType.Float64, generator: generator);   // 7 over 3 threads: parts of 2, 2, 3
+        int threads = get_num_threads();
+        set_num_threads(3);
+        try
+        {
+            Tensor split = FixedPointFinder.EigvalsOnAllThreads(matrices);
+            Assert.Equal([7L, 6L], split.shape);
+            for (int m = 0; m < 7; m++)
+                Assert.True(split[m].eq(linalg.eigvals(matrices[m])).all().item<bool>(), $"matrix {m}");
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    [Fact]
     public void Max_unique_keeps_the_lowest_q_points_and_counts_the_rest()
     {
         using var scope = NewDisposeScope();
