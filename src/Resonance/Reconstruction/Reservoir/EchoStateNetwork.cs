@@ -178,7 +178,7 @@ public sealed class EchoStateNetwork : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(blockRows, 1);
         float[] known = ReservoirKernel.Floats(inputs);
         int width = FeatureSize, offset = Options.ReadoutInput ? Inputs : 0;
-        float[] state = kernel.Run(known.AsSpan(0, skip * Inputs), new float[Units], [], width, 1 + offset, skip);
+        float[] state = kernel.Run(known, 0, skip, new float[Units], [], width, 1 + offset, skip);
         var buffer = new float[(long)Math.Min(blockRows, steps - skip) * width];
         for (int first = skip; first < steps; first += blockRows)
         {
@@ -189,7 +189,7 @@ public sealed class EchoStateNetwork : IDisposable
                 row[0] = 1;
                 if (offset > 0) known.AsSpan((first + r) * Inputs, Inputs).CopyTo(row[1..]);
             }
-            state = kernel.Run(known.AsSpan(first * Inputs, rows * Inputs), state, buffer, width, 1 + offset, 0);
+            state = kernel.Run(known, first, rows, state, buffer, width, 1 + offset, 0);
             if (Options.ReadoutFeatures == ReadoutFeatures.SquaredEven)
                 for (int r = 0; r < rows; r++)
                 {
@@ -221,10 +221,11 @@ public sealed class EchoStateNetwork : IDisposable
         float[] known = ReservoirKernel.Floats(inputs);
         float[] state = new float[Units], next = new float[Units], seen = new float[Units];
         var predictions = new float[(long)steps * outputs];
+        using var stepper = kernel.Begin(steps);
         for (int t = 0; t < steps; t++)
         {
             var input = known.AsSpan(t * Inputs, Inputs);
-            kernel.Step(state, input, next);
+            stepper.Step(state, known, t * Inputs, next);
             (state, next) = (next, state);
             StateFeatures(state, seen);
             for (int o = 0; o < outputs; o++)
@@ -254,6 +255,7 @@ public sealed class EchoStateNetwork : IDisposable
         float[] current = known[^Inputs..];
         var forecast = new float[steps * Inputs];
         int offset = Options.ReadoutInput ? Inputs : 0;
+        using var stepper = kernel.Begin(steps);
         for (int i = 0; i < steps; i++)
         {
             var predicted = forecast.AsSpan(i * Inputs, Inputs);
@@ -264,7 +266,7 @@ public sealed class EchoStateNetwork : IDisposable
                 predicted[o] = row[0] + TensorPrimitives.Dot(row.Slice(1, offset), current.AsSpan(0, offset))
                     + TensorPrimitives.Dot(row[(1 + offset)..], seen);
             }
-            kernel.Step(state, predicted, next);
+            stepper.Step(state, forecast, i * Inputs, next);
             (state, next) = (next, state);
             predicted.CopyTo(current);
         }

@@ -46,6 +46,38 @@ public class EchoStateNetworkTests(ITestOutputHelper output)
         Assert.True(states[1].allclose(x1, rtol: 1e-5, atol: 1e-6));
     }
 
+    /// <summary>A reservoir large enough to be stepped by two threads gives the states of one thread (each row is computed the
+    /// same way; only the tanh's vector split may differ in the last bit), in the harvest, the driven run and the forecast.</summary>
+    [Fact]
+    public void Two_threads_step_the_reservoir_as_one_does()
+    {
+        using var scope = NewDisposeScope();
+        var options = Small with { Units = 400, Connectivity = 0.25, LeakRate = 0.3, BiasScaling = 1 };
+        using var network = new EchoStateNetwork(options, 3, seed: 3);
+        Tensor series = TestSeries.Standardised(TestSeries.Lorenz(600));                       // (600, 3)
+        int threads = get_num_threads();
+        try
+        {
+            set_num_threads(1);
+            Assert.False(new ReservoirKernel(network.Recurrent, network.Input, network.Bias, 0.3).Begin(500).Split);
+            Tensor oneHarvest = network.Harvest(series);
+            network.FitForecaster(series[..400]);
+            Tensor onePredict = network.Predict(series[400..]), oneForecast = network.Forecast(series[..400], 100);
+
+            set_num_threads(2);
+            var kernel = new ReservoirKernel(network.Recurrent, network.Input, network.Bias, 0.3);
+            using (var stepper = kernel.Begin(500))
+                Assert.Equal(Environment.ProcessorCount >= 2, stepper.Split);              // 40,000 nonzeros: split when two cores exist
+            Assert.True(network.Harvest(series).allclose(oneHarvest, rtol: 0, atol: 1e-6));
+            Assert.True(network.Predict(series[400..]).allclose(onePredict, rtol: 0, atol: 1e-5));
+            Assert.True(network.Forecast(series[..400], 100).allclose(oneForecast, rtol: 0, atol: 1e-4));
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
     [Fact]
     public void The_ridge_solve_recovers_a_linear_map_exactly()
     {
