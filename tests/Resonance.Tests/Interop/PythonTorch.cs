@@ -3,14 +3,14 @@ using System.Diagnostics;
 namespace Resonance.Tests.Interop;
 
 /// <summary>
-/// Debian's <c>/usr/bin/python3</c> with <c>python3-torch</c> and <c>python3-numpy</c>, the real readers the interop tests
-/// check against. When they are missing and the tests run as root, they are installed with apt-get (once per test run);
+/// Debian's <c>/usr/bin/python3</c> with <c>python3-torch</c>, <c>python3-numpy</c> and <c>python3-scipy</c>, the real readers the
+/// interop tests check against (and the NumPy / SciPy echo state reference). When they are missing and the tests run as root, they are installed with apt-get (once per test run);
 /// otherwise the tests fail with one line saying what to install.
 /// </summary>
 internal static class PythonTorch
 {
     const string Python = "/usr/bin/python3";
-    const string Install = "apt-get install -y python3-torch python3-numpy libopenblas0-openmp";
+    const string Install = "apt-get install -y python3-torch python3-numpy python3-scipy libopenblas0-openmp";
 
     static readonly Lazy<string?> Problem = new(FindOrInstall, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -34,13 +34,19 @@ internal static class PythonTorch
         // Wait for the package lock: the studio's browser tests may be installing Chromium in the other test process.
         Execute("/usr/bin/apt-get", ["-o", "DPkg::Lock::Timeout=600", "update"], null, ("DEBIAN_FRONTEND", "noninteractive"));
         var (code, _, error) = Execute("/usr/bin/apt-get", ["-o", "DPkg::Lock::Timeout=600", "install", "-y", "python3-torch", "python3-numpy",
-            "libopenblas0-openmp"], null, ("DEBIAN_FRONTEND", "noninteractive"));
+            "python3-scipy", "libopenblas0-openmp"], null, ("DEBIAN_FRONTEND", "noninteractive"));
         if (code != 0 || !HasTorch())
             return $"`{Install}` failed ({code}): {error.Trim().Split('\n').LastOrDefault()}";
         return null;
     }
 
-    static bool HasTorch() => File.Exists(Python) && Execute(Python, ["-c", "import torch, numpy"], null).Code == 0;
+    static bool HasTorch() => File.Exists(Python) && Execute(Python, ["-c", "import torch, numpy, scipy.sparse"], null).Code == 0;
+
+    /// <summary>Fails the test with one line when Python, PyTorch, NumPy or SciPy are missing and could not be installed.</summary>
+    public static void Require()
+    {
+        if (Problem.Value is { } problem) Xunit.Assert.Fail(problem);
+    }
 
     static (int Code, string Output, string Error) Execute(string program, string[] args, string? folder, params (string Key, string Value)[] environment)
     {

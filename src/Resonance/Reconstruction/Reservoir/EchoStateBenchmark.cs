@@ -27,6 +27,12 @@ public sealed record EchoStateBenchmarkResult(double BuildSeconds, double Harves
 
     /// <summary>Fit (harvest, Gram and solve) plus run, the figure compared with ReservoirPy.</summary>
     public double FitAndRunSeconds => HarvestSeconds + GramSeconds + SolveSeconds + RunSeconds;
+
+    /// <summary>The NumPy / SciPy reference on the same network and series, when it ran.</summary>
+    public NumPyReferenceResult? Reference { get; init; }
+
+    /// <summary>Why the reference did not run, when it did not.</summary>
+    public string? ReferenceProblem { get; init; }
 }
 
 /// <summary>
@@ -43,7 +49,17 @@ public static class EchoStateBenchmark
     /// <summary>The <c>resonance bench</c> row.</summary>
     public static Benchmarks.BenchmarkCase Case() => new("esn", "lorenz N=1000", "1,000 units, fit on 50,000 Lorenz-63 steps, run on 50,000 more", settings =>
     {
-        var result = Measure(settings.Seed);
+        var result = Measure(settings.Seed, reference: true);
+        string reference = result.Reference is { } numpy
+            ? $"NumPy/SciPy reference on the same weights and series, this machine, this run: {numpy.FitAndRunSeconds:F2} s (fit {numpy.FitSeconds:F2} s, "
+              + $"run {numpy.RunSeconds:F2} s, run MSE {numpy.RunMeanSquaredError:G2}); ours {result.FitAndRunSeconds / numpy.FitAndRunSeconds:F2}x its time; "
+            : $"NumPy/SciPy reference not run: {result.ReferenceProblem}; ";
+        var extra = new Dictionary<string, double>();
+        if (result.Reference is { } r)
+        {
+            extra["numpy_fit_run_s"] = r.FitAndRunSeconds;
+            extra["vs_numpy"] = result.FitAndRunSeconds / r.FitAndRunSeconds;
+        }
         return new Benchmarks.BenchmarkMeasurement
         {
             Extra = new Dictionary<string, double>
@@ -53,8 +69,8 @@ public static class EchoStateBenchmark
                 ["harvest_cpu_s"] = result.HarvestCpuSeconds, ["gram_cpu_s"] = result.GramCpuSeconds, ["run_cpu_s"] = result.RunCpuSeconds,
                 ["fit_run_cpu_s"] = result.FitAndRunCpuSeconds,
                 ["vs_reservoirpy_s"] = result.FitAndRunSeconds / ReservoirPySeconds, ["run_mse"] = result.RunMeanSquaredError,
-            },
-            Note = $"ESN fit + run: {result.FitAndRunSeconds:F2} s, {result.FitAndRunSeconds / ReservoirPySeconds:F2}x ReservoirPy's published "
+            }.Concat(extra).ToDictionary(),
+            Note = $"ESN fit + run: {result.FitAndRunSeconds:F2} s; " + reference + $"{result.FitAndRunSeconds / ReservoirPySeconds:F2}x ReservoirPy's published "
                 + $"{ReservoirPySeconds} s (its tutorial, NumPy backend, another machine): harvest {result.HarvestSeconds:F2} s, Gram {result.GramSeconds:F2} s, "
                 + $"Cholesky {result.SolveSeconds:F2} s, driven run {result.RunSeconds:F2} s; processor time harvest {result.HarvestCpuSeconds:F2} s, "
                 + $"Gram {result.GramCpuSeconds:F2} s, run {result.RunCpuSeconds:F2} s (total {result.FitAndRunCpuSeconds:F2} s); building the reservoir (eigenvalues) {result.BuildSeconds:F2} s more; "
@@ -66,7 +82,8 @@ public static class EchoStateBenchmark
     /// <param name="seed">Seed of the reservoir.</param>
     /// <param name="steps">Training steps, and run steps.</param>
     /// <param name="units">Reservoir units.</param>
-    public static EchoStateBenchmarkResult Measure(long seed = 0, int steps = Steps, int units = Units)
+    /// <param name="reference">Also time the NumPy / SciPy reference (<see cref="NumPyEchoStateReference"/>) on the same network.</param>
+    public static EchoStateBenchmarkResult Measure(long seed = 0, int steps = Steps, int units = Units, bool reference = false)
     {
         using var scope = NewDisposeScope();
         Tensor series = BenchmarkLorenz.Standardised(2 * steps + 1);                             // (2 steps + 1, 3) float32
@@ -114,7 +131,10 @@ public static class EchoStateBenchmark
         double runCpu = ProcessorSeconds() - runCpuStart;
         double mse = (predictions - runTargets).square().mean().item<float>();
         long nonzero = network.Recurrent.count_nonzero().item<long>();
-        return new EchoStateBenchmarkResult(build, harvest, gramSeconds, solve, run, steps, units, mse, nonzero, harvestCpu, gramCpu, runCpu);
+        var result = new EchoStateBenchmarkResult(build, harvest, gramSeconds, solve, run, steps, units, mse, nonzero, harvestCpu, gramCpu, runCpu);
+        if (!reference) return result;
+        if (NumPyEchoStateReference.Unavailable() is { } problem) return result with { ReferenceProblem = problem };
+        return result with { Reference = NumPyEchoStateReference.Measure(network, trainInputs, trainTargets, runInputs, runTargets) };
     }
 
     static double ProcessorSeconds()
