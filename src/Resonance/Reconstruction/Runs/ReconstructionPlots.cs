@@ -16,12 +16,18 @@ public static class ReconstructionPlots
         var projections = d == 1 ? new[] { (0, -1) } : d == 2 ? [(0, 1)] : new[] { (0, 1), (0, 2) };
         var panels = new List<Plot>();
         foreach (var (a, b) in projections)
-            foreach (var (series, label) in new[] { (truth, "true"), (generated, "generated") })
+        {
+            var pair = new[] { (truth, "true"), (generated, "generated") }.Select(p =>
             {
-                double[,] rows = Rows(series);
-                int n = rows.GetLength(0);
-                double[] xs = b < 0 ? Column(rows, 0)[..^1] : Column(rows, a);
-                double[] ys = b < 0 ? Column(rows, 0)[1..] : Column(rows, b);
+                double[,] rows = Rows(p.Item1);
+                return (Xs: b < 0 ? Column(rows, 0)[..^1] : Column(rows, a), Ys: b < 0 ? Column(rows, 0)[1..] : Column(rows, b), Label: p.Item2);
+            }).ToArray();
+            // Both panels on the same axes (the union of their finite ranges): on its own scale a free run that fell onto a
+            // fixed point shows its float rounding as an orbit; beside the true attractor's scale it is the point it is.
+            var (xLow, xHigh) = Range(pair.SelectMany(p => p.Xs));
+            var (yLow, yHigh) = Range(pair.SelectMany(p => p.Ys));
+            foreach (var (xs, ys, label) in pair)
+            {
                 var plot = new Plot();
                 var line = plot.Add.ScatterLine(xs, ys);
                 line.LineWidth = 0.6f;
@@ -29,9 +35,22 @@ public static class ReconstructionPlots
                 plot.Title($"{title}: {label}");
                 plot.XLabel(b < 0 ? "x(t)" : $"x{a + 1}");
                 plot.YLabel(b < 0 ? "x(t+1)" : $"x{b + 1}");
+                if (xHigh > xLow && yHigh > yLow) plot.Axes.SetLimits(xLow, xHigh, yLow, yHigh);
                 panels.Add(plot);
             }
+        }
         return Figures.SaveSheet(panels, Path.Combine(folder, "attractors.png"), columns: 2, panelWidth: 520, panelHeight: 420);
+    }
+
+    /// <summary>The finite values' range with a 5 % margin each side; (0, 0) when none is finite.</summary>
+    static (double Low, double High) Range(IEnumerable<double> values)
+    {
+        double low = double.PositiveInfinity, high = double.NegativeInfinity;
+        foreach (double v in values)
+            if (double.IsFinite(v)) (low, high) = (Math.Min(low, v), Math.Max(high, v));
+        if (low > high) return (0, 0);
+        double margin = 0.05 * Math.Max(high - low, 1e-9);
+        return (low - margin, high + margin);
     }
 
     /// <summary><c>spectra.png</c>: the smoothed power spectrum of each dimension, true against generated.</summary>
