@@ -89,7 +89,10 @@ public static class SystemSimulation
         Tensor current = state.detach();
         for (int t = 0; t < steps; t++)
         {
-            current = step(current);
+            // Each step's intermediates (an RK4 step makes dozens of tensors) go with its own scope; only the state stays.
+            // In one scope for the whole trajectory, 201,000 steps of Lorenz-63 held 7.8 GB until the end.
+            using var stepScope = NewDisposeScope();
+            current = step(current).MoveToOuterDisposeScope();
             states.Add(current);
             if ((t + 1) % FiniteCheckEvery == 0 || t == steps - 1) EnsureFinite(current, name, t + 1);
         }
