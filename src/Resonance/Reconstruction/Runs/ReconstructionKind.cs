@@ -230,8 +230,8 @@ public sealed class ReconstructionKind : IExperimentKind
             return (table, summary);
         }
 
-        /// <summary>The managed bytes one system may allocate with collections held off: the heaviest systems of the catalogue
-        /// (an estimated λmax: millions of small tensor calls) allocate about 0.6 GB; memory is committed only as allocated,
+        /// <summary>The managed bytes one system may allocate with collections held off: the heaviest system measured (thomas,
+        /// whose λmax is estimated: millions of small tensor calls) allocates 0.63 GB; memory is committed only as allocated,
         /// and a quarter of what this machine offers caps it.</summary>
         static long SystemBudgetBytes => Math.Min(1L << 30, MemoryBudget.AvailableBytes / 4);
 
