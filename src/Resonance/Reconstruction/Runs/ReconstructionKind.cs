@@ -193,7 +193,7 @@ public sealed class ReconstructionKind : IExperimentKind
                         data = loadSystem(experiment, system);
                         (scores, model, _) = FitAndScore(data, context, null, stage: system);
                     }, SystemBudgetBytes);
-                    plots?.Add(ReconstructionPlots.Attractors(scores!.Truth, scores.Generated, plotsPath, system));
+                    if (plots is not null) TryPlot(system, scores!, plots, plotsPath, context);
                     return scores!.Figures;
                 }
                 catch (ExternalException e) when (attempt <= ScalarFaultRetries && IsScalarFault(e))
@@ -207,6 +207,20 @@ public sealed class ReconstructionKind : IExperimentKind
                     data?.Train.Dispose();
                     data?.Test.Dispose();
                 }
+            }
+        }
+
+        /// <summary>Draws the benchmark's attractor plot from this system; a plot that cannot be drawn costs a warning, not the
+        /// system's figures (the next finished system tries again).</summary>
+        static void TryPlot(string system, ReconstructionScores scores, List<string> plots, string plotsPath, RunContext context)
+        {
+            try
+            {
+                plots.Add(ReconstructionPlots.Attractors(scores.Truth, scores.Generated, plotsPath, system));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                context.Events.Report(new RunMessage($"{system}: the attractor plot could not be drawn ({FirstLine(e)}); the next system's will be", MessageLevel.Warning));
             }
         }
 
