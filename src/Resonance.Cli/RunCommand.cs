@@ -29,7 +29,7 @@ internal static class RunCommand
         var set = SetOption();
         var outDir = OutOption();
         var seed = SeedOption();
-        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory (a training run from its last checkpoint, a spark simulation from its last snapshot).", HelpName = "RUN_DIR" };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory (a training run from its last checkpoint, a spark simulation from its last snapshot, the chaos benchmark at its first unfinished system).", HelpName = "RUN_DIR" };
         command.Arguments.Add(file);
         command.Options.Add(set);
         command.Options.Add(outDir);

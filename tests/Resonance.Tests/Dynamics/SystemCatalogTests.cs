@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Resonance.Analysis;
 using Resonance.Dynamics;
+using Resonance.Runtime;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using Resonance.Analysis;
 using Resonance.Dynamics;
+using Resonance.Runtime;
 using Xunit.Abstractions;
 
 namespace Resonance.Tests.Dynamics;

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
 using Resonance.Data;
 using Resonance.Dynamics;
 using Resonance.Experiments;
 using Resonance.Runs;
+using Resonance.Runtime;
 using static TorchSharp.torch;
 
 namespace Resonance.Reconstruction;
@@ -23,6 +26,9 @@ public sealed class ReconstructionKind : IExperimentKind
     public string Description => "dynamical-systems reconstruction: ESN, NG-RC, shPLRNN or AL-RNN on a chaotic series (or the chaos benchmark)";
     public IReadOnlyList<string> HeadlineKeys { get; } = ["vpt_lyapunov_times", "d_stsp", "d_h", "median_d_stsp", "systems"];
 
+    /// <summary>Generates a benchmark system's series (<see cref="ReconstructionData.Load"/>); tests put a failing one in its place.</summary>
+    internal Func<ReconstructionExperiment, string, ReconstructionData> LoadSystem { get; init; } = ReconstructionData.Load;
+
     public bool Recognises(ConfigDocument document) => false;
 
     public IPreparedRun Prepare(ConfigDocument document, IReadOnlyList<string> overrides, long? seed, string defaultName)
@@ -30,14 +36,20 @@ public sealed class ReconstructionKind : IExperimentKind
         var copy = document.Clone();
         foreach (string assignment in overrides) copy.Set(assignment);
         if (seed is long s) copy.Set($"seed={s}");
-        return new Prepared(ReconstructionExperiment.From(copy), defaultName);
+        return new Prepared(ReconstructionExperiment.From(copy), defaultName, LoadSystem);
     }
 
-    public IPreparedRun PrepareResume(RunDirectory run, ConfigDocument config) =>
-        throw new UserInputException($"--resume {run.Path}: reconstruction runs do not resume (reservoirs fit in seconds; a trained model's " +
-            $"checkpoint holds no optimiser state); start it again with resonance run {run.ConfigPath} --out NEW_DIR.");
+    /// <summary>A benchmark continues at its first unfinished system; a run of one series does not resume.</summary>
+    public IPreparedRun PrepareResume(RunDirectory run, ConfigDocument config)
+    {
+        var experiment = ReconstructionExperiment.From(config);
+        if (experiment.Systems.Count == 0)
+            throw new UserInputException($"--resume {run.Path}: reconstructions of one series do not resume (reservoirs fit in seconds; a trained model's " +
+                $"checkpoint holds no optimiser state); start it again with resonance run {run.ConfigPath} --out NEW_DIR. A benchmark (systems:) does resume.");
+        return new Prepared(experiment, run.Name, LoadSystem);
+    }
 
-    sealed class Prepared(ReconstructionExperiment experiment, string name) : IPreparedRun
+    sealed class Prepared(ReconstructionExperiment experiment, string name, Func<ReconstructionExperiment, string, ReconstructionData> loadSystem) : IPreparedRun
     {
         public string Name => name;
         public string ResolvedYaml => experiment.ToYaml();
@@ -50,22 +62,23 @@ public sealed class ReconstructionKind : IExperimentKind
 
         /// <summary>Generates or reads the series of a one-series run here, so a missing file or a diverging system leaves no folder.</summary>
         public IBuiltRun Build(RunContext context, bool resume) =>
-            new Built(experiment, experiment.Systems.Count > 0 ? null : ReconstructionData.Load(experiment, experiment.Data.System));
+            new Built(experiment, experiment.Systems.Count > 0 ? null : ReconstructionData.Load(experiment, experiment.Data.System), loadSystem);
     }
 
-    sealed class Built(ReconstructionExperiment experiment, ReconstructionData? data) : IBuiltRun
+    sealed class Built(ReconstructionExperiment experiment, ReconstructionData? data, Func<ReconstructionExperiment, string, ReconstructionData> loadSystem) : IBuiltRun
     {
         public RunOutcome Execute(RunDirectory run, RunContext context, bool resume)
         {
             run.Guard("create plots/", () => Directory.CreateDirectory(run.PlotsPath));
+            if (experiment.Systems.Count > 0) return Benchmark(run, context, resume);
             using var metrics = run.OpenMetrics();
-            return experiment.Systems.Count > 0 ? Benchmark(run, context, metrics) : Single(run, context, metrics);
+            return Single(run, context, metrics);
         }
 
         RunOutcome Single(RunDirectory run, RunContext context, MetricsLog metrics)
         {
             var clock = Stopwatch.StartNew();
-            var (scores, model, fitSeconds) = FitAndScore(data!, context, metrics, stage: null);
+            var (scores, model, fitSeconds) = NoCollections.Run(() => FitAndScore(data!, context, metrics, stage: null));
             using var _ = model;
             var plots = new List<string>
             {
@@ -104,57 +117,153 @@ public sealed class ReconstructionKind : IExperimentKind
             return new RunOutcome(RunStatus.Completed, message, summary, [table]) { Plots = plots };
         }
 
-        RunOutcome Benchmark(RunDirectory run, RunContext context, MetricsLog metrics)
+        /// <summary>The chaos benchmark: each system in turn, its metrics line, table and summary written as soon as it is done.</summary>
+        /// <remarks>
+        /// metrics.jsonl is the record a resume reads: a system whose line is there is finished (figures or a failure), so a
+        /// benchmark cut short by Ctrl-C, a kill or a crash continues at the first system without one. A system that fails
+        /// (its series diverges, the readout is singular, the tensor library refuses) is a failed row with its reason and the
+        /// benchmark goes on.
+        /// </remarks>
+        RunOutcome Benchmark(RunDirectory run, RunContext context, bool resume)
         {
             var clock = Stopwatch.StartNew();
-            var rows = new List<IReadOnlyList<string>>();
+            var systems = experiment.Systems;
+            var lines = resume ? run.Guard("read metrics.jsonl", () => BenchmarkRows.Finished(run.MetricsPath, systems)) : [];
+            using var metrics = run.OpenMetrics(resume ? lines.Count : null);
+            string attractors = Path.Combine(run.PlotsPath, "attractors.png");
             var plots = new List<string>();
-            var stsp = new List<double>();
-            int failed = 0;
-            for (int i = 0; i < experiment.Systems.Count; i++)
+            if (resume && File.Exists(attractors)) plots.Add(attractors);
+            if (resume && lines.Count > 0)
+                context.Events.Report(new RunMessage(lines.Count < systems.Count
+                    ? $"{lines.Count} of {systems.Count} systems were finished; continuing at {systems[lines.Count]}"
+                    : $"all {systems.Count} systems were finished; writing the table again"));
+            for (int i = lines.Count; i < systems.Count; i++)
             {
                 if (context.Stop.IsCancellationRequested) break;
-                string system = experiment.Systems[i];
+                string system = systems[i];
                 var systemClock = Stopwatch.StartNew();
-                context.Events.Report(new RunProgress(i, experiment.Systems.Count, "system", null, null, null, system));
+                context.Events.Report(new RunProgress(i, systems.Count, "system", null, null, null, system));
+                IReadOnlyDictionary<string, double>? figures = null;
+                string? error = null;
                 try
                 {
-                    var data = ReconstructionData.Load(experiment, system);
-                    var (scores, model, _) = FitAndScore(data, context, null, stage: system);
-                    using var __ = model;
-                    var f = scores.Figures;
-                    if (plots.Count == 0)
-                        plots.Add(ReconstructionPlots.Attractors(scores.Truth, scores.Generated, run.PlotsPath, system));
-                    double seconds = systemClock.Elapsed.TotalSeconds;
-                    stsp.Add(f["d_stsp"]);
-                    rows.Add([system, StudyTable.Number(f["d_stsp"]), StudyTable.Number(f["d_h"]), Get(f, "vpt_lyapunov_times"),
-                        Get(f, "lambda_max_true"), Get(f, "lambda_max_model"), StudyTable.Number(f["floor_d_stsp"]), StudyTable.Number(seconds, 1)]);
-                    var line = new Dictionary<string, object?> { ["step"] = i + 1, ["system"] = system, ["seconds"] = Round(seconds) };
-                    foreach (var (key, value) in f) line[key] = Round(value);
-                    metrics.Write(line);
+                    figures = MeasureSystem(system, context, plots.Count == 0 ? plots : null, run.PlotsPath);
                 }
-                catch (Exception e) when (e is DivergenceException or UserInputException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    failed++;
-                    rows.Add([system, "failed", "", "", "", "", "", StudyTable.Number(systemClock.Elapsed.TotalSeconds, 1)]);
-                    metrics.Write(new Dictionary<string, object?> { ["step"] = i + 1, ["system"] = system, ["error"] = e.Message.Split('\n')[0] });
+                    error = FailureReason(e);
                 }
+                var values = new Dictionary<string, object?> { ["step"] = i + 1, ["system"] = system, ["wall_s"] = Round(systemClock.Elapsed.TotalSeconds) };
+                if (error is not null) values["error"] = error;
+                else foreach (var (key, value) in figures!) values[key] = Round(value);
+                metrics.Write(values);
+                lines.Add(BenchmarkRows.Line(values));
+                var (partial, running) = BenchmarkResult(lines, clock);
+                WriteTables(run, partial);
+                run.WriteSummary(new Dictionary<string, object?>(running) { ["status"] = "running" });
             }
             foreach (string plot in plots) context.Events.Report(new FigureWritten(plot));
-            var table = new StudyTable("benchmark", $"{ReconstructionExperiment.TypeName(experiment.ModelType)} over {experiment.Systems.Count} systems",
-                ["system", "D_stsp", "D_H", "VPT (Lyapunov times)", "λmax true", "λmax model", "floor D_stsp", "seconds"], rows);
+            var (table, summary) = BenchmarkResult(lines, clock);
             WriteTables(run, table);
+            int failed = lines.Count(BenchmarkRows.Failed);
+            bool stopped = lines.Count < systems.Count;
+            return new RunOutcome(stopped ? RunStatus.Interrupted : RunStatus.Completed,
+                $"{lines.Count - failed} of {systems.Count} systems reconstructed" + (failed > 0 ? $", {failed} failed" : "") +
+                (stopped ? $"; continue with resonance run --resume {run.Path}" : ""), summary, [table]) { Plots = plots };
+        }
+
+        /// <summary>Generates one system's series, fits the model and scores it, with collections held off (the tensor
+        /// library's Scalar fault, docs/building.md); when that fault strikes anyway the system runs again from the start,
+        /// which gives the same numbers (every stream is seeded).</summary>
+        /// <param name="system">The catalogue name.</param>
+        /// <param name="context">The run's events and stop request.</param>
+        /// <param name="plots">Where to add the attractor plot of this system, or null when an earlier system made it.</param>
+        /// <param name="plotsPath">The run's plots folder.</param>
+        IReadOnlyDictionary<string, double> MeasureSystem(string system, RunContext context, List<string>? plots, string plotsPath)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                ReconstructionData? data = null;
+                ReconstructionScores? scores = null;
+                Reconstructor? model = null;
+                try
+                {
+                    NoCollections.Run(() =>
+                    {
+                        data = loadSystem(experiment, system);
+                        (scores, model, _) = FitAndScore(data, context, null, stage: system);
+                    }, SystemBudgetBytes);
+                    if (plots is not null) TryPlot(system, scores!, plots, plotsPath, context);
+                    return scores!.Figures;
+                }
+                catch (ExternalException e) when (attempt <= ScalarFaultRetries && IsScalarFault(e))
+                {
+                    context.Events.Report(new RunMessage($"{system}: the tensor library's known Scalar fault struck ({FirstLine(e)}); running this system again",
+                        MessageLevel.Warning));
+                }
+                finally
+                {
+                    model?.Dispose();
+                    data?.Train.Dispose();
+                    data?.Test.Dispose();
+                }
+            }
+        }
+
+        /// <summary>Draws the benchmark's attractor plot from this system; a plot that cannot be drawn costs a warning, not the
+        /// system's figures (the next finished system tries again).</summary>
+        static void TryPlot(string system, ReconstructionScores scores, List<string> plots, string plotsPath, RunContext context)
+        {
+            try
+            {
+                plots.Add(ReconstructionPlots.Attractors(scores.Truth, scores.Generated, plotsPath, system));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                context.Events.Report(new RunMessage($"{system}: the attractor plot could not be drawn ({FirstLine(e)}); the next system's will be", MessageLevel.Warning));
+            }
+        }
+
+        /// <summary>The table and the summary of the finished <paramref name="lines"/>.</summary>
+        (StudyTable Table, Dictionary<string, object?> Summary) BenchmarkResult(IReadOnlyList<JsonObject> lines, Stopwatch clock)
+        {
+            var notes = lines.Where(BenchmarkRows.Failed).Select(line => $"{BenchmarkRows.Row(line)[0]} failed: {BenchmarkRows.Error(line)}").ToList();
+            var table = new StudyTable("benchmark", $"{ReconstructionExperiment.TypeName(experiment.ModelType)} over {experiment.Systems.Count} systems",
+                BenchmarkRows.Columns, [.. lines.Select(BenchmarkRows.Row)], notes);
+            // A NaN D_stsp is a free run that left the data's range: the worst score, not the best that NaN's sort order would make it.
+            var stsp = lines.Where(line => !BenchmarkRows.Failed(line)).Select(line => BenchmarkRows.Number(line, "d_stsp") ?? double.NaN)
+                .Select(v => double.IsNaN(v) ? double.PositiveInfinity : v).Order().ToList();
             var summary = new Dictionary<string, object?>
             {
                 ["model"] = ReconstructionExperiment.TypeName(experiment.ModelType), ["seed"] = experiment.Seed,
-                ["systems"] = rows.Count, ["failed"] = failed,
-                ["median_d_stsp"] = stsp.Count > 0 ? Round(stsp.Order().ElementAt(stsp.Count / 2)) : null,
+                ["systems"] = lines.Count, ["failed"] = lines.Count(BenchmarkRows.Failed),
+                ["median_d_stsp"] = stsp.Count > 0 ? Round(stsp[stsp.Count / 2]) : null,
+                ["systems_s"] = Round(lines.Sum(line => BenchmarkRows.Seconds(line) ?? 0)),
                 ["wall_s"] = Round(clock.Elapsed.TotalSeconds),
             };
-            bool stopped = rows.Count < experiment.Systems.Count;
-            return new RunOutcome(stopped ? RunStatus.Interrupted : RunStatus.Completed,
-                $"{rows.Count - failed} of {experiment.Systems.Count} systems reconstructed" + (failed > 0 ? $", {failed} failed" : ""), summary, [table]) { Plots = plots };
+            return (table, summary);
         }
+
+        /// <summary>The managed bytes one system may allocate with collections held off: the heaviest system measured (thomas,
+        /// whose λmax is estimated: millions of small tensor calls) allocates 0.63 GB; memory is committed only as allocated,
+        /// and a quarter of what this machine offers caps it.</summary>
+        static long SystemBudgetBytes => Math.Min(1L << 30, MemoryBudget.AvailableBytes / 4);
+
+        /// <summary>How often a system is run again after the tensor library's Scalar fault before it counts as failed.</summary>
+        const int ScalarFaultRetries = 2;
+
+        static bool IsScalarFault(ExternalException e) => e.Message.Contains("Expected false to be true", StringComparison.Ordinal);
+
+        static string FirstLine(Exception e) => e.Message.Split('\n', 2)[0].Trim();
+
+        /// <summary>One line for a failed row: the message of a user's or the data's problem as it is; a fault of the tensor
+        /// library or of resonance itself says so.</summary>
+        static string FailureReason(Exception e) => e switch
+        {
+            DivergenceException or UserInputException => FirstLine(e),
+            ExternalException => $"the tensor library failed: {FirstLine(e)}",
+            _ => $"internal error ({e.GetType().Name}): {FirstLine(e)}",
+        };
 
         (ReconstructionScores, Reconstructor, double) FitAndScore(ReconstructionData data, RunContext context, MetricsLog? metrics, string? stage)
         {
