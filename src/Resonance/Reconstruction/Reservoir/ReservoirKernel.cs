@@ -62,17 +62,8 @@ internal sealed class ReservoirKernel
         return tensor.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
     }
 
-    /// <summary>One step: <paramref name="next"/> <c>= (1 − a) previous + a tanh(W previous + W_in u + b)</c>.</summary>
-    /// <param name="previous"><c>x_{t−1}</c>, N values.</param>
-    /// <param name="input"><c>u_t</c>, D values.</param>
-    /// <param name="next"><c>x_t</c>, N values, written; must not overlap <paramref name="previous"/>.</param>
-    public void Step(ReadOnlySpan<float> previous, ReadOnlySpan<float> input, Span<float> next)
-    {
-        if (previous.Length != Units || next.Length != Units || input.Length != Inputs) throw new ArgumentException("state or input of the wrong size");
-        StepRows(previous, input, next, 0, Units);
-    }
-
-    /// <summary>Rows <paramref name="from"/> to <paramref name="to"/> (exclusive) of one step; sizes are the caller's to check.</summary>
+    /// <summary>Rows <paramref name="from"/> to <paramref name="to"/> (exclusive) of one step,
+    /// <c>next = (1 − a) previous + a tanh(W previous + W_in u + b)</c>; sizes are the caller's to check.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // optimised from the first call: benchmarks time the same code every run
     void StepRows(ReadOnlySpan<float> previous, ReadOnlySpan<float> input, Span<float> next, int from, int to)
     {
@@ -130,7 +121,7 @@ internal sealed class ReservoirKernel
     /// Steps a reservoir, its rows split over the calling thread and one worker thread when asked for. The state is
     /// sequential in time, so a step is the only unit to share: the caller posts the step (its arrays in fields, then the
     /// step number with release semantics), both compute their rows, and the caller waits for the worker's step number.
-    /// Each row is computed exactly as by <see cref="ReservoirKernel.Step"/>. Written by hand: a hand-off in well under a
+    /// Each row is computed the same way whichever thread takes it. Written by hand: a hand-off in well under a
     /// microsecond needs spinning; Parallel.For or a Barrier costs several per step, which is what a step of N = 500 takes.
     /// </summary>
     public sealed class Stepper : IDisposable
