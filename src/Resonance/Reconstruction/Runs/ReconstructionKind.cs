@@ -78,7 +78,7 @@ public sealed class ReconstructionKind : IExperimentKind
         RunOutcome Single(RunDirectory run, RunContext context, MetricsLog metrics)
         {
             var clock = Stopwatch.StartNew();
-            var (scores, model, fitSeconds) = NoCollections.Run(() => FitAndScore(data!, context, metrics, stage: null));
+            var (scores, model, fitSeconds, selected) = NoCollections.Run(() => FitAndScore(data!, context, metrics, stage: null));
             using var _ = model;
             var plots = new List<string>
             {
@@ -104,6 +104,11 @@ public sealed class ReconstructionKind : IExperimentKind
                     model.Latent.save(Path.Combine(run.CheckpointsPath, "model.pt"));
                     model.Observation!.save(Path.Combine(run.CheckpointsPath, "observation.pt"));
                 });
+            if (selected is int epoch)
+            {
+                summary["selected_epoch"] = epoch;
+                rows.Add(["selected_epoch", StudyTable.Whole(epoch)]);
+            }
             summary["fit_s"] = Round(fitSeconds);
             summary["wall_s"] = Round(clock.Elapsed.TotalSeconds);
             foreach (string plot in plots) context.Events.Report(new FigureWritten(plot));
@@ -191,7 +196,7 @@ public sealed class ReconstructionKind : IExperimentKind
                     NoCollections.Run(() =>
                     {
                         data = loadSystem(experiment, system);
-                        (scores, model, _) = FitAndScore(data, context, null, stage: system);
+                        (scores, model, _, _) = FitAndScore(data, context, null, stage: system);
                     }, SystemBudgetBytes);
                     if (plots is not null) TryPlot(system, scores!, plots, plotsPath, context);
                     return scores!.Figures;
@@ -265,7 +270,7 @@ public sealed class ReconstructionKind : IExperimentKind
             _ => $"internal error ({e.GetType().Name}): {FirstLine(e)}",
         };
 
-        (ReconstructionScores, Reconstructor, double) FitAndScore(ReconstructionData data, RunContext context, MetricsLog? metrics, string? stage)
+        (ReconstructionScores, Reconstructor, double, int?) FitAndScore(ReconstructionData data, RunContext context, MetricsLog? metrics, string? stage)
         {
             var model = new Reconstructor(experiment, data.Dimension, experiment.Seed);
             try
@@ -274,21 +279,26 @@ public sealed class ReconstructionKind : IExperimentKind
                 int total = experiment.Training?.Epochs ?? 1;
                 var progress = new Progress(epoch =>
                 {
-                    metrics?.Write(new Dictionary<string, object?>
+                    var line = new Dictionary<string, object?>
                     {
                         ["step"] = epoch.Epoch, ["loss"] = epoch.Loss, ["alpha"] = epoch.Alpha, ["lr"] = epoch.Lr, ["seconds"] = Round(epoch.Seconds),
-                    });
+                    };
+                    if (!double.IsNaN(epoch.SelectionDstsp)) line["select_d_stsp"] = Round(epoch.SelectionDstsp);
+                    metrics?.Write(line);
+                    string selection = double.IsNaN(epoch.SelectionDstsp) ? "" : string.Create(CultureInfo.InvariantCulture, $"  train D_stsp {epoch.SelectionDstsp:0.###}");
                     context.Events.Report(new RunProgress(epoch.Epoch, total, "epoch", null, null, null,
-                        string.Create(CultureInfo.InvariantCulture, $"loss {epoch.Loss:0.#####}  alpha {epoch.Alpha:0.###}"), stage));
+                        string.Create(CultureInfo.InvariantCulture, $"loss {epoch.Loss:0.#####}  alpha {epoch.Alpha:0.###}") + selection, stage));
                 });
                 var result = model.Fit(data.Train, experiment.Seed, progress, context.Stop);
                 double fitSeconds = clock.Elapsed.TotalSeconds;
                 if (result is null)
                     metrics?.Write(new Dictionary<string, object?> { ["step"] = 1, ["fit_s"] = Round(fitSeconds), ["train_rows"] = data.Train.shape[0] });
                 else if (result.Diverged)
-                    context.Events.Report(new RunMessage("training diverged (NaN or infinite loss); the model keeps its last update", MessageLevel.Warning));
+                    context.Events.Report(new RunMessage(result.SelectedEpoch is int kept
+                        ? $"training diverged (NaN or infinite loss); the model is the one selected at epoch {kept}"
+                        : "training diverged (NaN or infinite loss); the model keeps its last update", MessageLevel.Warning));
                 var scores = ReconstructionEvaluation.Score(model, data.Train, data.Test, data.TimeStep, data.LargestExponent, experiment);
-                return (scores, model, fitSeconds);
+                return (scores, model, fitSeconds, result?.SelectedEpoch);
             }
             catch
             {

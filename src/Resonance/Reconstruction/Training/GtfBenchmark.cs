@@ -20,8 +20,10 @@ public static class GtfBenchmark
     public static BenchmarkCase Case() => new("shplrnn-gtf", "lorenz M=3 L=50", "one GTF epoch: 50 batches of 16 sequences of 200 steps, shPLRNN M=3 L=50, RAdam, adaptive alpha", settings =>
     {
         var training = new ReconstructionTrainingOptions();
-        var (seconds, alpha) = Measure(settings.Device, settings.Seed, Math.Max(1, settings.Repeats));
+        var (seconds, alpha) = Measure(settings.Device, settings.Seed, Math.Max(1, settings.Repeats), fused: true);
         double median = SequenceBenchmark.Median([.. seconds]);
+        var (autogradSeconds, _) = Measure(settings.Device, settings.Seed, 1, fused: false);   // the reference, in the same run
+        double autograd = autogradSeconds[0];
         double sequences = training.BatchesPerEpoch * training.BatchSize;
         return new BenchmarkMeasurement
         {
@@ -34,8 +36,11 @@ public static class GtfBenchmark
                 ["sequences_per_s"] = sequences / median,
                 ["steps_per_s"] = sequences * training.SequenceLength / median,
                 ["alpha"] = alpha,
+                ["autograd_epoch_s"] = autograd,
+                ["fused_speedup"] = autograd / median,
             },
-            Note = $"one GTF epoch of the shPLRNN (M=3, L=50, 800 sequences of 200 steps): {median:F2} s, {sequences / median:F0} sequences/s; alpha after the run {alpha:F3}",
+            Note = $"one GTF epoch of the shPLRNN (M=3, L=50, 800 sequences of 200 steps): {median:F2} s, {sequences / median:F0} sequences/s; " +
+                $"the autograd unroll in the same run {autograd:F2} s ({autograd / median:F1}x the fused time); alpha after the run {alpha:F3}",
         };
     });
 
@@ -43,8 +48,9 @@ public static class GtfBenchmark
     /// <param name="device">Where the model and series live.</param>
     /// <param name="seed">Seed of the model and the windows.</param>
     /// <param name="epochs">Timed epochs.</param>
+    /// <param name="fused">Unroll by hand (<see cref="FusedUnroll"/>, where it applies) or through autograd.</param>
     /// <returns>Seconds of each timed epoch, and the final <c>α</c>.</returns>
-    public static (IReadOnlyList<double> Seconds, double Alpha) Measure(Device device, long seed, int epochs)
+    public static (IReadOnlyList<double> Seconds, double Alpha) Measure(Device device, long seed, int epochs, bool fused = true)
     {
         using var scope = NewDisposeScope();
         using var model = new ShallowPlrnn(new ShallowPlrnnOptions { LatentSize = Latent, HiddenSize = Hidden }, seed);
@@ -53,8 +59,8 @@ public static class GtfBenchmark
         observation.to(device);
         Tensor series = Lorenz(SeriesLength).to(device);
         var options = new ReconstructionTrainingOptions { Epochs = epochs };
-        ReconstructionTrainer.Train(model, observation, series, options with { Epochs = 1, BatchesPerEpoch = 5 }, seed);
-        var result = ReconstructionTrainer.Train(model, observation, series, options, seed + 1);
+        ReconstructionTrainer.Train(model, observation, series, options with { Epochs = 1, BatchesPerEpoch = 5 }, seed, null, default, fused);
+        var result = ReconstructionTrainer.Train(model, observation, series, options, seed + 1, null, default, fused);
         return ([.. result.Epochs.Select(e => e.Seconds)], result.Alpha);
     }
 

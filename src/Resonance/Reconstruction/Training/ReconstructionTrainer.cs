@@ -12,13 +12,16 @@ namespace Resonance.Reconstruction;
 /// <param name="Bound">The latest bound <c>σ</c> of the adaptive rule; NaN when none was computed.</param>
 /// <param name="Lr">The epoch's learning rate.</param>
 /// <param name="Seconds">Wall-clock seconds of the epoch.</param>
-public sealed record ReconstructionEpoch(int Epoch, double Loss, double Alpha, double Bound, double Lr, double Seconds);
+/// <param name="SelectionDstsp">The binned <c>D_stsp</c> of a free run against the training series when the epoch was scored
+/// for model selection (<see cref="ReconstructionTrainingOptions.SelectEvery"/>); NaN otherwise.</param>
+public sealed record ReconstructionEpoch(int Epoch, double Loss, double Alpha, double Bound, double Lr, double Seconds, double SelectionDstsp = double.NaN);
 
 /// <summary>What a reconstruction training did.</summary>
 /// <param name="Epochs">Every finished epoch, in order.</param>
 /// <param name="Diverged">The loss or a parameter became NaN or infinite; training stopped there (the model keeps the last update).</param>
 /// <param name="Alpha">The final <c>α</c>.</param>
-public sealed record ReconstructionTrainingResult(IReadOnlyList<ReconstructionEpoch> Epochs, bool Diverged, double Alpha);
+/// <param name="SelectedEpoch">With model selection, the epoch whose model the trained model now is; null without.</param>
+public sealed record ReconstructionTrainingResult(IReadOnlyList<ReconstructionEpoch> Epochs, bool Diverged, double Alpha, int? SelectedEpoch = null);
 
 /// <summary>
 /// Trains a latent model and its observation model on one series by (generalized, sparse or no) teacher forcing over random
@@ -44,7 +47,12 @@ public static class ReconstructionTrainer
     /// <param name="cancellation">Checked between batches; cancelling throws <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="UserInputException">An option is out of range, or the series does not fit the observation model.</exception>
     public static ReconstructionTrainingResult Train(LatentModel model, ObservationModel observation, Tensor series,
-        ReconstructionTrainingOptions options, long seed, IProgress<ReconstructionEpoch>? progress = null, CancellationToken cancellation = default)
+        ReconstructionTrainingOptions options, long seed, IProgress<ReconstructionEpoch>? progress = null, CancellationToken cancellation = default) =>
+        Train(model, observation, series, options, seed, progress, cancellation, fused: true);
+
+    /// <summary>As the public overload; <paramref name="fused"/> false always takes the autograd unroll (the tests compare the two).</summary>
+    internal static ReconstructionTrainingResult Train(LatentModel model, ObservationModel observation, Tensor series,
+        ReconstructionTrainingOptions options, long seed, IProgress<ReconstructionEpoch>? progress, CancellationToken cancellation, bool fused)
     {
         if (series.dim() != 2 || series.shape[1] != observation.ObservedSize)
             throw new UserInputException($"data: expected a series of shape (T, {observation.ObservedSize}) for the observation model, got ({string.Join(", ", series.shape)}).");
@@ -62,6 +70,8 @@ public static class ReconstructionTrainer
         double bound = double.NaN;
         bool adaptive = options.Forcing == ForcingKind.Generalized && options.AlphaMethod == AlphaMethod.ProductUpperBound;
         var epochs = new List<ReconstructionEpoch>(options.Epochs);
+        var kernel = fused ? FusedUnroll.TryCreate(model, observation) : null;   // the same math without per-op dispatch
+        using var selection = options.SelectEvery > 0 ? new Selection(parameters) : null;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -83,26 +93,91 @@ public static class ReconstructionTrainer
                 double stepAlpha = alpha;
                 radam?.ZeroGrad();
                 adam?.zero_grad();
-                Tensor predictions = TeacherForcing.Unroll(model, observation, windows,
-                    t => TeacherForcing.AlphaAt(options.Forcing, t, stepAlpha, options.ForcingInterval));
-                Tensor loss = TeacherForcing.Loss(observation, predictions, windows);
-                Tensor objective = loss;
-                if (options.LatentRegularization > 0) objective = objective + options.LatentRegularization * model.RegularizationPenalty();
-                if (options.ObservationRegularization > 0) objective = objective + options.ObservationRegularization * observation.RegularizationPenalty();
-                double value = loss.to(ScalarType.Float64).item<double>();
-                if (!double.IsFinite(value)) return new ReconstructionTrainingResult(epochs, Diverged: true, alpha);
-                objective.backward();
+                Func<int, double> alphaAt = t => TeacherForcing.AlphaAt(options.Forcing, t, stepAlpha, options.ForcingInterval);
+                Tensor? penalty = null;
+                if (options.LatentRegularization > 0) penalty = options.LatentRegularization * model.RegularizationPenalty();
+                if (options.ObservationRegularization > 0)
+                {
+                    Tensor observationPenalty = options.ObservationRegularization * observation.RegularizationPenalty();
+                    penalty = penalty is null ? observationPenalty : penalty + observationPenalty;
+                }
+                double value;
+                if (kernel is not null)
+                {
+                    (value, double[][] gradients) = kernel.Run(windows, alphaAt);
+                    if (!double.IsFinite(value)) return Finish(diverged: true);
+                    kernel.Accumulate(gradients, penalty);
+                }
+                else
+                {
+                    Tensor predictions = TeacherForcing.Unroll(model, observation, windows, alphaAt);
+                    Tensor loss = TeacherForcing.Loss(observation, predictions, windows);
+                    value = loss.to(ScalarType.Float64).item<double>();
+                    if (!double.IsFinite(value)) return Finish(diverged: true);
+                    (penalty is null ? loss : loss + penalty).backward();
+                }
                 if (options.ClipGradNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipGradNorm);
                 radam?.Step(lr);
                 adam?.step();
                 lossSum += value;
             }
-            if (!ParametersFinite(parameters)) return new ReconstructionTrainingResult(epochs, Diverged: true, alpha);
-            var report = new ReconstructionEpoch(epoch + 1, lossSum / options.BatchesPerEpoch, alpha, bound, lr, clock.Elapsed.TotalSeconds);
+            if (!ParametersFinite(parameters)) return Finish(diverged: true);
+            double score = double.NaN;
+            if (selection is not null && ((epoch + 1) % options.SelectEvery == 0 || epoch + 1 == options.Epochs))
+            {
+                score = SelectionScore(model, observation, data, options.SelectSteps);
+                selection.Offer(epoch + 1, score);
+            }
+            var report = new ReconstructionEpoch(epoch + 1, lossSum / options.BatchesPerEpoch, alpha, bound, lr, clock.Elapsed.TotalSeconds, score);
             epochs.Add(report);
             progress?.Report(report);
         }
-        return new ReconstructionTrainingResult(epochs, Diverged: false, alpha);
+        return Finish(diverged: false);
+
+        ReconstructionTrainingResult Finish(bool diverged) =>
+            new(epochs, diverged, alpha, selection?.Restore());
+    }
+
+    /// <summary>The binned <c>D_stsp</c> (30 bins) of a free run from the series' first row against the whole series: generated
+    /// <c>1.25 · steps</c> rows, the first quarter dropped (<see cref="EvaluationWindow"/>). NaN when the run leaves the series' range
+    /// or is not finite.</summary>
+    static double SelectionScore(LatentModel model, ObservationModel observation, Tensor series, int steps)
+    {
+        using var scope = NewDisposeScope();
+        Tensor generated = EvaluationWindow.Run(steps, n => FreeRun.Generate(model, observation, series[0], n)).to(ScalarType.Float64);
+        if (!isfinite(generated).all().item<bool>()) return double.NaN;
+        return StateSpaceDivergence.Binned(series.to(ScalarType.Float64), generated);
+    }
+
+    /// <summary>The parameters of the best-scoring epoch so far (lowest score; NaN never wins).</summary>
+    sealed class Selection(IReadOnlyList<TorchSharp.Modules.Parameter> parameters) : IDisposable
+    {
+        readonly Tensor[] kept = [.. parameters.Select(p => p.detach().clone().DetachFromDisposeScope())];
+        double best = double.PositiveInfinity;
+        int? epoch;
+
+        public void Offer(int epochNumber, double score)
+        {
+            if (!(score < best)) return;
+            best = score;
+            epoch = epochNumber;
+            using var noGrad = no_grad();
+            for (int i = 0; i < kept.Length; i++) kept[i].copy_(parameters[i]);
+        }
+
+        /// <summary>Puts the kept parameters back; returns their epoch, or null when no epoch scored (the model stays as it is).</summary>
+        public int? Restore()
+        {
+            if (epoch is null) return null;
+            using var noGrad = no_grad();
+            for (int i = 0; i < kept.Length; i++) parameters[i].copy_(kept[i]);
+            return epoch;
+        }
+
+        public void Dispose()
+        {
+            foreach (var tensor in kept) tensor.Dispose();
+        }
     }
 
     /// <summary><paramref name="count"/> windows of <paramref name="length"/> + 1 consecutive rows at uniformly random starts in

@@ -72,6 +72,13 @@ public sealed record ReconstructionTrainingOptions
     /// <summary>Standard deviation of Gaussian noise added to each training window (<c>noise_level</c>), in data units.</summary>
     public double NoiseLevel { get; init; }
 
+    /// <summary>Every this many epochs (and after the last) the model runs freely from the first training row and its binned
+    /// <c>D_stsp</c> against the training series is measured; the model with the lowest is the one kept (<c>select_every</c>,
+    /// as ALRNN-DSR's Python tutorial keeps its best model by <c>D_stsp</c> on the training data). 0 keeps the last epoch's model.</summary>
+    public int SelectEvery { get; init; }
+    /// <summary>Rows of each selection run (<c>select_steps</c>): <c>1.25 ×</c> as many are generated and the first quarter dropped.</summary>
+    public int SelectSteps { get; init; } = 10_000;
+
     /// <summary>Refuses impossible values under the default section (what the experiment binder calls).</summary>
     public void Validate() => Validate(null, "training");
 
@@ -98,6 +105,8 @@ public sealed record ReconstructionTrainingOptions
         OptionChecks.NonNegative($"{section}.latent_regularization", LatentRegularization);
         OptionChecks.NonNegative($"{section}.observation_regularization", ObservationRegularization);
         OptionChecks.NonNegative($"{section}.noise_level", NoiseLevel);
+        OptionChecks.WholeAtLeast($"{section}.select_every", SelectEvery, 0);
+        OptionChecks.WholeAtLeast($"{section}.select_steps", SelectSteps, 100);
     }
 
     /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based): <c>lr · (end_lr / lr)^(epoch / epochs)</c>.</summary>

@@ -90,6 +90,30 @@ public class ReconstructionTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Selection_keeps_the_model_of_the_epoch_with_the_lowest_free_run_divergence()
+    {
+        using var scope = NewDisposeScope();
+        Tensor series = PlrnnTestSeries.Lorenz(3000).to(ScalarType.Float32);
+        var options = Short with { Epochs = 6, BatchesPerEpoch = 4, SelectEvery = 2, SelectSteps = 400 };
+        using var model = new ShallowPlrnn(new ShallowPlrnnOptions { LatentSize = 3, HiddenSize = 20 }, seed: 1);
+        using var observation = new IdentityObservation(3, 3, seed: 1);
+        var result = ReconstructionTrainer.Train(model, observation, series, options, seed: 4);
+        var scored = result.Epochs.Where(e => !double.IsNaN(e.SelectionDstsp)).ToList();
+        Assert.Equal([2, 4, 6], scored.Select(e => e.Epoch));                                      // every 2 epochs, and the last
+        var best = scored.OrderBy(e => e.SelectionDstsp).First();
+        Assert.Equal(best.Epoch, result.SelectedEpoch);
+        Assert.NotEqual(6, best.Epoch);                                                              // so the test restores an earlier model
+        // the model now is that epoch's: its free run scores what that epoch scored
+        Tensor generated = EvaluationWindow.Run(400, n => FreeRun.Generate(model, observation, series[0], n)).to(ScalarType.Float64);
+        Assert.Equal(best.SelectionDstsp, StateSpaceDivergence.Binned(series.to(ScalarType.Float64), generated), 9);
+        // without selection no epoch is scored and none is selected
+        using var again = new ShallowPlrnn(new ShallowPlrnnOptions { LatentSize = 3, HiddenSize = 20 }, seed: 1);
+        var plain = ReconstructionTrainer.Train(again, observation, series, options with { SelectEvery = 0 }, seed: 4);
+        Assert.Null(plain.SelectedEpoch);
+        Assert.All(plain.Epochs, e => Assert.True(double.IsNaN(e.SelectionDstsp)));
+    }
+
+    [Fact]
     public void A_window_longer_than_the_series_is_refused_naming_the_key()
     {
         using var model = new ShallowPlrnn(new ShallowPlrnnOptions(), seed: 1);
