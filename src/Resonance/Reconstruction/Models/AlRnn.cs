@@ -72,7 +72,7 @@ public sealed class AlRnn : LatentModel
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor slope = ones_like(latent);                                                                               // (B, M): d
-        if (PiecewiseLinearUnits > 0) slope.narrow(-1, LinearUnits, PiecewiseLinearUnits).copy_((latent.narrow(-1, LinearUnits, PiecewiseLinearUnits) > 0).to(latent.dtype));
+        if (PiecewiseLinearUnits > 0) slope.narrow(-1, LinearUnits, PiecewiseLinearUnits).copy_(latent.narrow(-1, LinearUnits, PiecewiseLinearUnits).gt(Zero).to(latent.dtype));
         return (W.unsqueeze(0) * slope.unsqueeze(1) + A.diag()).MoveToOuterDisposeScope();                           // (B, M, M)
     }
 
@@ -84,12 +84,12 @@ public sealed class AlRnn : LatentModel
     {
         if (latent.shape[^1] != LatentSize) throw new ArgumentException($"latent: expected the last dimension {LatentSize}, got ({string.Join(", ", latent.shape)})", nameof(latent));
         using var scope = NewDisposeScope();
-        Tensor active = latent.narrow(-1, LinearUnits, PiecewiseLinearUnits) > 0;                                      // (..., P)
+        Tensor active = latent.narrow(-1, LinearUnits, PiecewiseLinearUnits).gt(Zero);                                     // (..., P)
         Tensor weights = tensor(Enumerable.Range(0, PiecewiseLinearUnits).Select(i => 1L << i).ToArray(), device: latent.device); // (P): 2^i
         return (active.to(ScalarType.Int64) * weights).sum(-1).MoveToOuterDisposeScope();
     }
 
-    public override Tensor RegularizationPenalty() => (1 - A).square().sum() + W.square().sum() + h.square().sum();
+    public override Tensor RegularizationPenalty() => A.sub(One).square().sum() + W.square().sum() + h.square().sum();
 
     protected override LatentModel CreateLike() => new AlRnn(Options, seed: 0);
 

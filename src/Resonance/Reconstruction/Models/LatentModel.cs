@@ -60,6 +60,10 @@ public abstract class LatentModel : TorchSharp.torch.nn.Module<Tensor, Tensor>, 
         return copy;
     }
 
+    /// <summary>Scalars the models' per-step code shares, kept alive for the process: TorchSharp 0.107 does not keep an implicitly
+    /// converted Scalar alive during the native call (NoCollections, docs/building.md).</summary>
+    protected static readonly Scalar Zero = 0.0.ToScalar(), One = 1.0.ToScalar();
+
     int IRecurrentDynamics.StateSize => LatentSize;
     int IRecurrentDynamics.InputSize => 0;
 

@@ -52,8 +52,6 @@ public sealed class ShallowPlrnn : LatentModel
         RegisterComponents();
     }
 
-    static readonly Scalar One = 1.0.ToScalar();
-
     /// <summary>The sizes the model was built with.</summary>
     public ShallowPlrnnOptions Options { get; }
 
@@ -78,14 +76,14 @@ public sealed class ShallowPlrnn : LatentModel
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor drive = nn.functional.linear(latent, W2);                                  // (B, L)
-        Tensor slope = (drive + h2 > 0).to(latent.dtype);                                 // (B, L): d
-        if (Options.Clipped) slope -= (drive > 0).to(latent.dtype);
+        Tensor slope = (drive + h2).gt(Zero).to(latent.dtype);                                // (B, L): d
+        if (Options.Clipped) slope -= drive.gt(Zero).to(latent.dtype);
         Tensor jacobian = (W1.unsqueeze(0) * slope.unsqueeze(1)).matmul(W2);              // (B, M, M): W₁ diag(d) W₂
         return (jacobian + A.diag()).MoveToOuterDisposeScope();
     }
 
     public override Tensor RegularizationPenalty() =>
-        (1 - A).square().sum() + W1.square().sum() + W2.square().sum() + h1.square().sum() + h2.square().sum();
+        A.sub(One).square().sum() + W1.square().sum() + W2.square().sum() + h1.square().sum() + h2.square().sum();
 
     protected override LatentModel CreateLike() => new ShallowPlrnn(Options, seed: 0);
 

@@ -36,7 +36,8 @@ internal sealed class FusedUnroll
     readonly int m, n, hidden;                             // M, N, L (L = 0 for the AL-RNN)
     readonly bool clipped;
     readonly int linearUnits;                              // AL-RNN: M − P
-    double[] states = [], predictions = [], drives = [], rectified = [];
+    double[] states = [], predictions = [], drives = [], rectified = [], rows = [], alphas = [], deltas = [], transposed = [], transposedGradient = [];
+    double[][]? theta, grads;
 
     FusedUnroll(LatentModel model, IdentityObservation observation)
     {
@@ -74,22 +75,25 @@ internal sealed class FusedUnroll
     public IReadOnlyList<TorchSharp.Modules.Parameter> Parameters => parameters;
 
     /// <summary>Runs the forced unroll over <paramref name="windows"/> and returns the loss and its gradient for each of
-    /// <see cref="Parameters"/> (same shapes, flattened row-major, float64).</summary>
+    /// <see cref="Parameters"/> (same shapes, flattened row-major, float64; the arrays are reused by the next call).</summary>
     /// <param name="windows">Observations <c>x₀..x_T</c>, <c>(B, T + 1, N)</c>.</param>
     /// <param name="alphaAt"><c>α_t</c> in [0, 1] for <c>t = 1..T</c>.</param>
     public (double Loss, double[][] Gradients) Run(Tensor windows, Func<int, double> alphaAt)
     {
         Models.ShapeChecks.Require(windows, nameof(windows), -1, -1, n);
         int batch = (int)windows.shape[0], steps = (int)windows.shape[1] - 1;
-        double[] x;
-        using (var cpu = windows.detach().cpu().to(ScalarType.Float64).contiguous()) x = cpu.data<double>().ToArray();
-        double[][] theta = [.. parameters.Select(Values)];
-        double[][] grads = [.. theta.Select(p => new double[p.Length])];
-        var alpha = new double[steps + 1];
+        // Buffers kept from call to call: a training makes a hundred thousand calls, and garbage from each would bring collections
+        // (costly, and where TorchSharp's Scalars are at risk: NoCollections).
+        double[] x = Buffer(ref rows, batch * (steps + 1) * n);
+        using (var cpu = windows.detach().cpu().to(ScalarType.Float64).contiguous()) cpu.data<double>().CopyTo(x);
+        theta ??= [.. parameters.Select(p => new double[p.numel()])];
+        for (int i = 0; i < parameters.Length; i++) Values(parameters[i], theta[i]);
+        grads ??= [.. theta.Select(p => new double[p.Length])];
+        foreach (double[] g in grads) Array.Clear(g);
+        double[] alpha = Buffer(ref alphas, steps + 1);
         for (int t = 1; t <= steps; t++) alpha[t] = alphaAt(t);
 
         // s[t] (t = 0..T−1) is the state the step t + 1 starts from; p[t] (t = 1..T) the prediction; pre[t] the hidden drive u.
-        // Buffers kept from call to call: fresh megabyte arrays every batch cost more in collections than the unroll itself.
         double[] s = Buffer(ref states, steps * batch * m);
         double[] p = Buffer(ref predictions, (steps + 1) * batch * m);
         double[] pre = Buffer(ref drives, steps * batch * hidden);
@@ -108,8 +112,9 @@ internal sealed class FusedUnroll
         double loss = 0, scale = 2.0 / ((double)batch * steps * n);
         var r = new double[Math.Max(hidden, m)];
         double[] activations = Buffer(ref rectified, steps * batch * hidden);   // r at each state, for the backward
-        double[] w2t = hidden > 0 ? Transpose(theta[2], hidden, m) : [];
-        double[] dw2t = new double[w2t.Length];
+        double[] w2t = hidden > 0 ? Transpose(theta[2], hidden, m, Buffer(ref transposed, hidden * m)) : [];
+        double[] dw2t = Buffer(ref transposedGradient, hidden * m);
+        Array.Clear(dw2t);
         for (int t = 1; t <= steps; t++)
         {
             for (int b = 0; b < batch; b++)
@@ -131,7 +136,8 @@ internal sealed class FusedUnroll
         }
         loss /= (double)batch * steps * n;
 
-        var delta = new double[batch * m];                                  // δs_t, from δs_T = 0
+        double[] delta = Buffer(ref deltas, batch * m);                     // δs_t, from δs_T = 0
+        Array.Clear(delta);
         var dp = new double[m];
         var work = new double[Math.Max(hidden, m)];
         var work2 = new double[hidden];
@@ -151,7 +157,7 @@ internal sealed class FusedUnroll
                 else BackwardAlRnn(theta, grads, state, dp, ds, work);
             }
         }
-        if (hidden > 0) Transpose(dw2t, m, hidden).CopyTo(grads[2], 0);
+        if (hidden > 0) Transpose(dw2t, m, hidden, grads[2]);
         if (observation.L is not null)
         {
             double[] dl = grads[^1];
@@ -252,17 +258,16 @@ internal sealed class FusedUnroll
         return kept;
     }
 
-    static double[] Transpose(double[] matrix, int rows, int columns)
+    static double[] Transpose(double[] matrix, int rows, int columns, double[] result)
     {
-        var result = new double[matrix.Length];
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < columns; j++) result[j * rows + i] = matrix[i * columns + j];
         return result;
     }
 
-    static double[] Values(TorchSharp.Modules.Parameter parameter)
+    static void Values(TorchSharp.Modules.Parameter parameter, double[] into)
     {
         using var values = parameter.detach().to(ScalarType.Float64).contiguous();
-        return values.data<double>().ToArray();
+        values.data<double>().CopyTo(into);
     }
 }

@@ -70,6 +70,8 @@ public static class ReconstructionTrainer
         double bound = double.NaN;
         bool adaptive = options.Forcing == ForcingKind.Generalized && options.AlphaMethod == AlphaMethod.ProductUpperBound;
         var epochs = new List<ReconstructionEpoch>(options.Epochs);
+        // Scalars held for the whole training (TorchSharp 0.107 does not keep an implicitly converted one alive; NoCollections).
+        using Scalar noise = options.NoiseLevel, latentFactor = options.LatentRegularization, observationFactor = options.ObservationRegularization;
         var kernel = fused ? FusedUnroll.TryCreate(model, observation) : null;   // the same math without per-op dispatch
         using var selection = options.SelectEvery > 0 ? new Selection(parameters) : null;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
@@ -84,7 +86,7 @@ public static class ReconstructionTrainer
                 using var scope = NewDisposeScope();
                 Tensor windows = SampleWindows(data, options.SequenceLength, options.BatchSize, windowStream);   // (B, T + 1, N)
                 if (options.NoiseLevel > 0)
-                    windows += options.NoiseLevel * randn(windows.shape, dtype: ScalarType.Float32, generator: noiseStream).to(dtype, windows.device);
+                    windows += randn(windows.shape, dtype: ScalarType.Float32, generator: noiseStream).to(dtype, windows.device).mul_(noise);
                 if (adaptive && batch % options.AlphaUpdateInterval == 0)
                 {
                     (bound, double estimate) = GtfAlpha.Estimate(model, observation, windows);
@@ -95,10 +97,10 @@ public static class ReconstructionTrainer
                 adam?.zero_grad();
                 Func<int, double> alphaAt = t => TeacherForcing.AlphaAt(options.Forcing, t, stepAlpha, options.ForcingInterval);
                 Tensor? penalty = null;
-                if (options.LatentRegularization > 0) penalty = options.LatentRegularization * model.RegularizationPenalty();
+                if (options.LatentRegularization > 0) penalty = model.RegularizationPenalty().mul(latentFactor);
                 if (options.ObservationRegularization > 0)
                 {
-                    Tensor observationPenalty = options.ObservationRegularization * observation.RegularizationPenalty();
+                    Tensor observationPenalty = observation.RegularizationPenalty().mul(observationFactor);
                     penalty = penalty is null ? observationPenalty : penalty + observationPenalty;
                 }
                 double value;

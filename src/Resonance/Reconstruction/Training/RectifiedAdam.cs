@@ -47,20 +47,24 @@ internal sealed class RectifiedAdam : IDisposable
         double rho = rhoInfinity - 2 * step * Math.Pow(beta2, step) / correction2;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        // Scalars held until the step ends: TorchSharp 0.107 does not keep an implicitly converted Scalar alive during the native
+        // call, and a collection finalizing it mid-call corrupts the call (NoCollections, docs/building.md).
+        using Scalar keep1 = beta1, add1 = 1 - beta1, keep2 = beta2, add2 = 1 - beta2, eps = epsilon, c1 = correction1, plain = -lr;
+        double rectification = rho > 5 ? Math.Sqrt((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho)) : 0;
+        using Scalar rectified = -lr * rectification * Math.Sqrt(correction2);
         for (int i = 0; i < parameters.Count; i++)
         {
             Tensor? gradient = parameters[i].grad;
             if (gradient is null) continue;
-            first[i].mul_(beta1).add_(gradient, alpha: 1 - beta1);
-            second[i].mul_(beta2).addcmul_(gradient, gradient, value: 1 - beta2);
-            Tensor corrected = first[i] / correction1;                                                 // m̂
+            first[i].mul_(keep1).add_(gradient, alpha: add1);
+            second[i].mul_(keep2).addcmul_(gradient, gradient, value: add2);
+            Tensor corrected = first[i].div(c1);                                                        // m̂
             if (rho > 5)
             {
-                double rectification = Math.Sqrt((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho));
-                Tensor denominator = second[i].sqrt().add_(epsilon);                                    // √v + ε
-                parameters[i].addcdiv_(corrected, denominator, value: -lr * rectification * Math.Sqrt(correction2));
+                Tensor denominator = second[i].sqrt().add_(eps);                                        // √v + ε
+                parameters[i].addcdiv_(corrected, denominator, value: rectified);
             }
-            else parameters[i].add_(corrected, alpha: -lr);
+            else parameters[i].add_(corrected, alpha: plain);
         }
     }
 
