@@ -50,6 +50,21 @@ public class GtfAlphaTests
     }
 
     [Fact]
+    public void An_AL_RNN_s_norms_computed_once_per_subregion_equal_one_decomposition_per_state()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new AlRnn(new AlRnnOptions { LatentSize = 6, PiecewiseLinearUnits = 3 }, seed: 2);
+        using (no_grad()) model.W.narrow(1, 3, 3).fill_(1.0);                      // strong ReLU columns: norms differ by region
+        using var generator = new TorchSharp.torch.Generator(5);
+        Tensor latents = randn([4, 9, 6], generator: generator);                    // all 8 subregions occur among 36 states
+        Tensor expected = linalg.svdvals(model.Jacobian(latents.reshape(36, 6))).select(-1, 0).reshape(4, 9);
+        Tensor norms = GtfAlpha.SpectralNorms(model, latents);
+        Assert.Equal(8, model.RegionId(latents.reshape(36, 6)).unique().Item1.shape[0]);
+        Assert.True(allclose(expected, norms, rtol: 1e-6), "per-subregion norms differ from per-state norms");
+        Assert.True(expected.max().item<float>() > 1.5f * expected.min().item<float>(), "the norms should differ between subregions");
+    }
+
+    [Fact]
     public void The_trainer_raises_alpha_at_the_first_update_and_then_lowers_it_by_the_decay()
     {
         using var scope = NewDisposeScope();
