@@ -29,14 +29,14 @@ public sealed record NpyArray(string Dtype, long[] Shape, byte[] Data)
 }
 
 /// <summary>
-/// Reads user data from a NumPy <c>.npy</c> file (versions 1, 2 and 3): float32 or float64, little-endian, C order, as
-/// <c>numpy.save</c> writes them. Anything else (Fortran order, another dtype, a broken header, data that does not fill
-/// the shape) is refused with one line naming the file, what is wrong and the fix. The writer is <see cref="NpyFile"/>.
+/// Reads user data from a NumPy <c>.npy</c> file (versions 1, 2 and 3): float32 or float64, little-endian, in C order as
+/// <c>numpy.save</c> writes them or in Fortran order (reordered to C order on reading). Anything else (another dtype, a broken
+/// header, data that does not fill the shape) is refused with one line naming the file, what is wrong and the fix. The writer is <see cref="NpyFile"/>.
 /// </summary>
 public static partial class NpyReader
 {
     /// <summary>Reads <paramref name="path"/>.</summary>
-    /// <exception cref="UserInputException">Missing, unreadable, or not a float32/float64 C-order array.</exception>
+    /// <exception cref="UserInputException">Missing, unreadable, or not a float32/float64 array.</exception>
     public static NpyArray Read(string path)
     {
         if (!File.Exists(path))
@@ -72,8 +72,6 @@ public static partial class NpyReader
         var shape = ShapePattern().Match(header);
         if (!descr.Success || !order.Success || !shape.Success)
             throw Bad($"a .npy header without descr, fortran_order and shape: {Printable(header)}");
-        if (order.Groups[1].Value == "True")
-            throw Bad("the array is in Fortran (column-major) order, expected C order", "save np.ascontiguousarray(a) instead");
         string dtype = descr.Groups[1].Value;
         int itemSize = dtype switch { "<f4" => 4, "<f8" => 8, _ => 0 };
         if (itemSize == 0)
@@ -84,7 +82,30 @@ public static partial class NpyReader
         var (dims, count) = parsed;
         if (count * itemSize != dataLength)
             throw Bad($"shape ({string.Join(", ", dims)}) of {dtype} needs {count * itemSize} bytes of data but the file has {dataLength} (cut short or padded)");
-        return new NpyArray(dtype, [.. dims], bytes[(int)(start + headerLength)..]);
+        byte[] data = bytes[(int)(start + headerLength)..];
+        if (order.Groups[1].Value == "True") data = ToRowMajor(data, [.. dims], itemSize);
+        return new NpyArray(dtype, [.. dims], data);
+    }
+
+    /// <summary>The elements of a column-major (Fortran-order) array in row-major order: Julia's NPZ writes its arrays so, e.g.
+    /// the data sets of DurstewitzLab's repositories.</summary>
+    static byte[] ToRowMajor(byte[] data, long[] dims, int itemSize)
+    {
+        if (dims.Length < 2) return data;
+        var result = new byte[data.Length];
+        var strides = new long[dims.Length];                       // column-major strides, in elements
+        strides[0] = 1;
+        for (int j = 1; j < dims.Length; j++) strides[j] = strides[j - 1] * dims[j - 1];
+        var index = new long[dims.Length];
+        long count = data.Length / itemSize;
+        for (long c = 0; c < count; c++)
+        {
+            long offset = 0;
+            for (int j = 0; j < dims.Length; j++) offset += index[j] * strides[j];
+            Buffer.BlockCopy(data, (int)(offset * itemSize), result, (int)(c * itemSize), itemSize);
+            for (int j = dims.Length - 1; j >= 0 && ++index[j] == dims[j]; j--) index[j] = 0;   // next row-major index
+        }
+        return result;
     }
 
     static string Printable(string text)

@@ -85,14 +85,17 @@ public class SeriesFileTests
     }
 
     [Fact]
-    public void Fortran_order_and_integer_dtypes_are_refused_by_the_npy_reader()
+    public void A_Fortran_order_series_reads_in_rows_and_integer_dtypes_are_refused_by_the_npy_reader()
     {
         using var folder = new TempFolder();
         string fortran = folder.Combine("f.npy"), integers = folder.Combine("i.npy");
-        File.WriteAllBytes(fortran, Npy("{'descr': '<f8', 'fortran_order': True, 'shape': (1, 1), }", new byte[8]));
+        // (3, 2) in column-major order on disk: column 0 is 1, 2, 3 and column 1 is 10, 20, 30
+        double[] columns = [1, 2, 3, 10, 20, 30];
+        File.WriteAllBytes(fortran, Npy("{'descr': '<f8', 'fortran_order': True, 'shape': (3, 2), }", [.. columns.SelectMany(BitConverter.GetBytes)]));
         NpyFile.Write(integers, [1, 2], 2, 1);
 
-        Assert.Contains("Fortran (column-major) order", Assert.Throws<UserInputException>(() => SeriesFile.Read(fortran)).Message);
+        var series = SeriesFile.Read(fortran);
+        Assert.Equal(new double[,] { { 1, 10 }, { 2, 20 }, { 3, 30 } }, series.Values);
         Assert.Contains("dtype <i4, expected float32 (<f4) or float64 (<f8)", Assert.Throws<UserInputException>(() => SeriesFile.Read(integers)).Message);
     }
 

@@ -75,7 +75,7 @@ public class ExportCommandTests
     }
 
     [Fact]
-    public void Numpy_arrays_read_exactly_and_fortran_order_and_other_dtypes_are_refused()
+    public void Numpy_arrays_read_exactly_in_either_order_and_other_dtypes_are_refused()
     {
         using var folder = new TempFolder();
         PythonTorch.Run("""
@@ -88,7 +88,9 @@ public class ExportCommandTests
         Assert.Equal([2, 3, 4], f64.Shape);
         Assert.Equal(Enumerable.Range(0, 24).Select(i => i / 7.0), f64.ToDoubles());
         Assert.Equal(Enumerable.Range(0, 24).Select(i => (float)(i / 7.0)), NpyReader.Read(folder.Combine("f32.npy")).ToFloats());
-        Assert.Contains("Fortran (column-major) order", Assert.Throws<UserInputException>(() => NpyReader.Read(folder.Combine("fortran.npy"))).Message);
+        var fortran = NpyReader.Read(folder.Combine("fortran.npy"));                                 // column-major on disk
+        Assert.Equal([2, 3, 4], fortran.Shape);
+        Assert.Equal(f64.ToDoubles(), fortran.ToDoubles());
         Assert.Contains("dtype <i8, expected float32", Assert.Throws<UserInputException>(() => NpyReader.Read(folder.Combine("ints.npy"))).Message);
         // And back: float64 written by Resonance reads in NumPy to the same values.
         NpyFile.Write(folder.Combine("back.npy"), f64.ToDoubles(), f64.Shape);
