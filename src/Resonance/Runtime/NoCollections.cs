@@ -52,6 +52,22 @@ public static class NoCollections
         return started;
     }
 
+    /// <summary>For long work that allocates more than one region's budget (a training of thousands of epochs): at a point where
+    /// no torch call is in flight, ends the region that stands (if any), collects and runs the finalizers (so the garbage is
+    /// reclaimed while nothing can be hurt by it), and starts a new region.</summary>
+    /// <returns>Whether a new region started (the caller ends it with <see cref="End"/>).</returns>
+    public static bool Restart(long? budgetBytes = null)
+    {
+        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+        {
+            try { GC.EndNoGCRegion(); }
+            catch (InvalidOperationException) { }                              // ended by a collection in the meantime
+        }
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return Start(budgetBytes);
+    }
+
     /// <summary>Ends the region <see cref="Start"/> began, if it still stands.</summary>
     /// <returns>Whether the region held to the end (false when none started or the work outgrew its budget).</returns>
     public static bool End(bool started)

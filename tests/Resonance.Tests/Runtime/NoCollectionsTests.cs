@@ -42,4 +42,24 @@ public class NoCollectionsTests
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
         Assert.Equal(42, NoCollections.Run(() => 42));
     }
+
+    [Fact]
+    public void A_restart_collects_once_and_holds_collections_off_again_past_the_first_budget()
+    {
+        bool started = NoCollections.Start(budgetBytes: 64L << 20);
+        Allocate(48L << 20);
+        int before = GC.CollectionCount(0);
+        bool restarted = NoCollections.Restart(budgetBytes: 64L << 20);
+        int afterRestart = GC.CollectionCount(0);
+        Allocate(48L << 20);                                                // 96 MiB in all: past one budget, inside two
+        int afterWork = GC.CollectionCount(0);
+        bool held = NoCollections.End(restarted);
+
+        Assert.True(started);
+        Assert.True(restarted);
+        Assert.True(afterRestart > before, "the restart should collect");
+        Assert.Equal(afterRestart, afterWork);                              // none while the second region holds
+        Assert.True(held);
+        Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+    }
 }

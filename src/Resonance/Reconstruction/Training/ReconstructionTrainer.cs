@@ -37,6 +37,10 @@ public sealed record ReconstructionTrainingResult(IReadOnlyList<ReconstructionEp
 /// </remarks>
 public static class ReconstructionTrainer
 {
+    /// <summary>Managed bytes allocated after which the trainer collects between two epochs and holds collections off again
+    /// (<see cref="NoCollections.Restart"/>): TorchSharp's Scalar fault strikes when a collection runs during a torch call.</summary>
+    const long RegionRenewalBytes = 64L << 20;
+
     /// <summary>Trains <paramref name="model"/> and <paramref name="observation"/> in place.</summary>
     /// <param name="model">The latent model (its parameters are trained).</param>
     /// <param name="observation">The observation model (its trainable parts too), with <c>N</c> = the series' columns.</param>
@@ -74,67 +78,82 @@ public static class ReconstructionTrainer
         using Scalar noise = options.NoiseLevel, latentFactor = options.LatentRegularization, observationFactor = options.ObservationRegularization;
         var kernel = fused ? FusedUnroll.TryCreate(model, observation) : null;   // the same math without per-op dispatch
         using var selection = options.SelectEvery > 0 ? new Selection(parameters) : null;
-        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        // A long training allocates more than a no-GC region holds; collections then come at safe points, between epochs.
+        bool region = false;
+        long allocated = GC.GetTotalAllocatedBytes();
+        try
         {
-            var clock = Stopwatch.StartNew();
-            double lr = options.LearningRate(epoch);
-            if (adam is not null) foreach (var group in adam.ParamGroups) group.LearningRate = lr;
-            double lossSum = 0;
-            for (int batch = 1; batch <= options.BatchesPerEpoch; batch++)
+            for (int epoch = 0; epoch < options.Epochs; epoch++)
             {
-                cancellation.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                Tensor windows = SampleWindows(data, options.SequenceLength, options.BatchSize, windowStream);   // (B, T + 1, N)
-                if (options.NoiseLevel > 0)
-                    windows += randn(windows.shape, dtype: ScalarType.Float32, generator: noiseStream).to(dtype, windows.device).mul_(noise);
-                if (adaptive && batch % options.AlphaUpdateInterval == 0)
+                var clock = Stopwatch.StartNew();
+                double lr = options.LearningRate(epoch);
+                if (adam is not null) foreach (var group in adam.ParamGroups) group.LearningRate = lr;
+                double lossSum = 0;
+                for (int batch = 1; batch <= options.BatchesPerEpoch; batch++)
                 {
-                    (bound, double estimate) = GtfAlpha.Estimate(model, observation, windows);
-                    alpha = GtfAlpha.Anneal(alpha, estimate, options.AlphaDecay);
+                    cancellation.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    Tensor windows = SampleWindows(data, options.SequenceLength, options.BatchSize, windowStream);   // (B, T + 1, N)
+                    if (options.NoiseLevel > 0)
+                        windows += randn(windows.shape, dtype: ScalarType.Float32, generator: noiseStream).to(dtype, windows.device).mul_(noise);
+                    if (adaptive && batch % options.AlphaUpdateInterval == 0)
+                    {
+                        (bound, double estimate) = GtfAlpha.Estimate(model, observation, windows);
+                        alpha = GtfAlpha.Anneal(alpha, estimate, options.AlphaDecay);
+                    }
+                    double stepAlpha = alpha;
+                    radam?.ZeroGrad();
+                    adam?.zero_grad();
+                    Func<int, double> alphaAt = t => TeacherForcing.AlphaAt(options.Forcing, t, stepAlpha, options.ForcingInterval);
+                    Tensor? penalty = null;
+                    if (options.LatentRegularization > 0) penalty = model.RegularizationPenalty().mul(latentFactor);
+                    if (options.ObservationRegularization > 0)
+                    {
+                        Tensor observationPenalty = observation.RegularizationPenalty().mul(observationFactor);
+                        penalty = penalty is null ? observationPenalty : penalty + observationPenalty;
+                    }
+                    double value;
+                    if (kernel is not null)
+                    {
+                        (value, double[][] gradients) = kernel.Run(windows, alphaAt);
+                        if (!double.IsFinite(value)) return Finish(diverged: true);
+                        kernel.Accumulate(gradients, penalty);
+                    }
+                    else
+                    {
+                        Tensor predictions = TeacherForcing.Unroll(model, observation, windows, alphaAt);
+                        Tensor loss = TeacherForcing.Loss(observation, predictions, windows);
+                        value = loss.to(ScalarType.Float64).item<double>();
+                        if (!double.IsFinite(value)) return Finish(diverged: true);
+                        (penalty is null ? loss : loss + penalty).backward();
+                    }
+                    if (options.ClipGradNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipGradNorm);
+                    radam?.Step(lr);
+                    adam?.step();
+                    lossSum += value;
                 }
-                double stepAlpha = alpha;
-                radam?.ZeroGrad();
-                adam?.zero_grad();
-                Func<int, double> alphaAt = t => TeacherForcing.AlphaAt(options.Forcing, t, stepAlpha, options.ForcingInterval);
-                Tensor? penalty = null;
-                if (options.LatentRegularization > 0) penalty = model.RegularizationPenalty().mul(latentFactor);
-                if (options.ObservationRegularization > 0)
+                if (!ParametersFinite(parameters)) return Finish(diverged: true);
+                double score = double.NaN;
+                if (selection is not null && ((epoch + 1) % options.SelectEvery == 0 || epoch + 1 == options.Epochs))
                 {
-                    Tensor observationPenalty = observation.RegularizationPenalty().mul(observationFactor);
-                    penalty = penalty is null ? observationPenalty : penalty + observationPenalty;
+                    score = SelectionScore(model, observation, data, options.SelectSteps);
+                    selection.Offer(epoch + 1, score);
                 }
-                double value;
-                if (kernel is not null)
+                var report = new ReconstructionEpoch(epoch + 1, lossSum / options.BatchesPerEpoch, alpha, bound, lr, clock.Elapsed.TotalSeconds, score);
+                epochs.Add(report);
+                progress?.Report(report);
+                if (GC.GetTotalAllocatedBytes() - allocated > RegionRenewalBytes)
                 {
-                    (value, double[][] gradients) = kernel.Run(windows, alphaAt);
-                    if (!double.IsFinite(value)) return Finish(diverged: true);
-                    kernel.Accumulate(gradients, penalty);
+                    region = NoCollections.Restart();
+                    allocated = GC.GetTotalAllocatedBytes();
                 }
-                else
-                {
-                    Tensor predictions = TeacherForcing.Unroll(model, observation, windows, alphaAt);
-                    Tensor loss = TeacherForcing.Loss(observation, predictions, windows);
-                    value = loss.to(ScalarType.Float64).item<double>();
-                    if (!double.IsFinite(value)) return Finish(diverged: true);
-                    (penalty is null ? loss : loss + penalty).backward();
-                }
-                if (options.ClipGradNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipGradNorm);
-                radam?.Step(lr);
-                adam?.step();
-                lossSum += value;
             }
-            if (!ParametersFinite(parameters)) return Finish(diverged: true);
-            double score = double.NaN;
-            if (selection is not null && ((epoch + 1) % options.SelectEvery == 0 || epoch + 1 == options.Epochs))
-            {
-                score = SelectionScore(model, observation, data, options.SelectSteps);
-                selection.Offer(epoch + 1, score);
-            }
-            var report = new ReconstructionEpoch(epoch + 1, lossSum / options.BatchesPerEpoch, alpha, bound, lr, clock.Elapsed.TotalSeconds, score);
-            epochs.Add(report);
-            progress?.Report(report);
+            return Finish(diverged: false);
         }
-        return Finish(diverged: false);
+        finally
+        {
+            if (region) NoCollections.End(started: true);
+        }
 
         ReconstructionTrainingResult Finish(bool diverged) =>
             new(epochs, diverged, alpha, selection?.Restore());
