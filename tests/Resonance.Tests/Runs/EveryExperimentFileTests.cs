@@ -48,7 +48,7 @@ public class EveryExperimentFileTests
                 return (kind.Name, [
                     "data.steps=1500", "evaluation.test_steps=200", "evaluation.warmup=20", "evaluation.starts=3", "evaluation.horizon=100",
                     "evaluation.lyapunov_steps=100",
-                    .. reconstruction.Trained ? new[] { "training.epochs=2", "training.batches_per_epoch=3", "training.sequence_length=20" } : [],
+                    .. reconstruction.Trained ? new[] { "training.epochs=2", "training.batches_per_epoch=3", "training.sequence_length=20", "training.select_steps=200" } : [],
                     .. reconstruction.ModelType == Resonance.Reconstruction.ReconstructionModelType.Esn ? new[] { "model.units=40" } : [],
                     .. reconstruction.Systems.Count > 0 ? new[] { "systems=[lorenz63,rossler]" } : []]);
             case "temporal-study":

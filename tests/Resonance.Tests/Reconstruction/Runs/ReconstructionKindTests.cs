@@ -121,11 +121,12 @@ public class ReconstructionKindTests
     {
         using var folder = new TempFolder();
         var (code, text, run) = Run("lorenz-alrnn.yaml", folder.Path,
-            [.. Small, "training.epochs=2", "training.batches_per_epoch=3", "training.sequence_length=20"]);
+            [.. Small, "training.epochs=2", "training.batches_per_epoch=3", "training.sequence_length=20", "training.select_steps=200"]);
 
         Assert.True(code == 0, text);
         var summary = new RunDirectory(run).ReadSummary()!;
         Assert.InRange(summary["regions_used"]!.GetValue<double>(), 1, 4);             // P = 2: at most 2² subregions
+        Assert.Equal(2, summary["selected_epoch"]!.GetValue<double>());                 // the file selects; the last epoch is scored
         Assert.True(File.Exists(Path.Combine(run, "plots", "regions.png")));
     }
 
