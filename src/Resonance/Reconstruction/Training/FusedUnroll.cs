@@ -170,6 +170,38 @@ internal sealed class FusedUnroll
         return (loss, grads);
     }
 
+    /// <summary>The model run freely (no forcing) from the latent state inferred from <paramref name="first"/>, as
+    /// <see cref="FreeRun.Generate"/> computes it but in float64 without dispatch (model selection scores one such run every
+    /// few epochs).</summary>
+    /// <param name="first"><c>x₀</c>, N values.</param>
+    /// <param name="steps">Rows, the first being <c>x₀</c>.</param>
+    /// <returns><c>(steps, N)</c>, float64, on the CPU.</returns>
+    public Tensor Generate(ReadOnlySpan<double> first, int steps)
+    {
+        if (first.Length != n) throw new ArgumentException($"first: expected {n} values, got {first.Length}", nameof(first));
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        theta ??= [.. parameters.Select(p => new double[p.numel()])];
+        for (int i = 0; i < parameters.Length; i++) Values(parameters[i], theta[i]);
+        double[] w2t = hidden > 0 ? Transpose(theta[2], hidden, m, Buffer(ref transposed, hidden * m)) : [];
+        var state = new double[m];
+        var next = new double[m];
+        var drive = new double[hidden];
+        var work = new double[Math.Max(hidden, m)];
+        first.CopyTo(state);
+        if (observation.L is not null)
+            for (int j = 0; j < m - n; j++) state[n + j] = TensorPrimitives.Dot(theta[^1].AsSpan(j * n, n), first);
+        var rows = new double[(long)steps * n];
+        first.CopyTo(rows);
+        for (int t = 1; t < steps; t++)
+        {
+            if (hidden > 0) ForwardPlrnn(theta, w2t, state, next, drive, work);
+            else ForwardAlRnn(theta, state, next, work);
+            (state, next) = (next, state);
+            state.AsSpan(0, n).CopyTo(rows.AsSpan(t * n, n));
+        }
+        return tensor(rows, [steps, n], ScalarType.Float64);
+    }
+
     /// <summary>Adds <paramref name="gradients"/> (from <see cref="Run"/>) to the parameters' <c>.grad</c>, through one backward of
     /// <c>Σ_i ⟨θ_i, g_i⟩</c> (its gradient is <c>g_i</c>), together with <paramref name="extra"/> (the penalties) when given.</summary>
     public void Accumulate(double[][] gradients, Tensor? extra)

@@ -136,7 +136,7 @@ public static class ReconstructionTrainer
                 double score = double.NaN;
                 if (selection is not null && ((epoch + 1) % options.SelectEvery == 0 || epoch + 1 == options.Epochs))
                 {
-                    score = SelectionScore(model, observation, data, options.SelectSteps);
+                    score = SelectionScore(model, observation, kernel, data, options.SelectSteps);
                     selection.Offer(epoch + 1, score);
                 }
                 var report = new ReconstructionEpoch(epoch + 1, lossSum / options.BatchesPerEpoch, alpha, bound, lr, clock.Elapsed.TotalSeconds, score);
@@ -161,11 +161,14 @@ public static class ReconstructionTrainer
 
     /// <summary>The binned <c>D_stsp</c> (30 bins) of a free run from the series' first row against the whole series: generated
     /// <c>1.25 · steps</c> rows, the first quarter dropped (<see cref="EvaluationWindow"/>). NaN when the run leaves the series' range
-    /// or is not finite.</summary>
-    static double SelectionScore(LatentModel model, ObservationModel observation, Tensor series, int steps)
+    /// or is not finite. The run is the fused kernel's where there is one (the same map in float64, without dispatch).</summary>
+    static double SelectionScore(LatentModel model, ObservationModel observation, FusedUnroll? kernel, Tensor series, int steps)
     {
         using var scope = NewDisposeScope();
-        Tensor generated = EvaluationWindow.Run(steps, n => FreeRun.Generate(model, observation, series[0], n)).to(ScalarType.Float64);
+        double[] first = series[0].to(ScalarType.Float64).data<double>().ToArray();
+        Tensor generated = EvaluationWindow.Run(steps, n => kernel is not null
+            ? kernel.Generate(first, n)
+            : FreeRun.Generate(model, observation, series[0], n)).to(ScalarType.Float64);
         if (!isfinite(generated).all().item<bool>()) return double.NaN;
         return StateSpaceDivergence.Binned(series.to(ScalarType.Float64), generated);
     }

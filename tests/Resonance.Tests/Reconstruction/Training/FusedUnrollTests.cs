@@ -123,6 +123,25 @@ public class FusedUnrollTests
         }
     }
 
+    [Theory]
+    [InlineData("shplrnn")]
+    [InlineData("clipped")]
+    [InlineData("alrnn")]
+    public void A_free_run_equals_the_autograd_models(string modelKind)
+    {
+        using var scope = NewDisposeScope();
+        using var model = Model(modelKind);
+        using var observation = new IdentityObservation(3, model.LatentSize, seed: 4);
+        model.to(ScalarType.Float64);
+        observation.to(ScalarType.Float64);
+        Tensor first = PlrnnTestSeries.Lorenz(10)[0];
+        Tensor expected = FreeRun.Generate(model, observation, first, 60);                      // (60, 3)
+        Tensor actual = FusedUnroll.TryCreate(model, observation)!.Generate(first.data<double>().ToArray(), 60);
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.True(allclose(expected, actual, rtol: 1e-10, atol: 1e-12), "the fused free run differs from the model's");
+        Assert.True(expected[-1].sub(expected[0]).abs().max().item<double>() > 1e-3, "the run should move");
+    }
+
     [Fact]
     public void Another_observation_takes_the_autograd_path()
     {

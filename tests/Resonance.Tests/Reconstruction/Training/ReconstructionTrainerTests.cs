@@ -104,7 +104,9 @@ public class ReconstructionTrainerTests(ITestOutputHelper output)
         Assert.Equal(best.Epoch, result.SelectedEpoch);
         Assert.NotEqual(6, best.Epoch);                                                              // so the test restores an earlier model
         // the model now is that epoch's: its free run scores what that epoch scored
-        Tensor generated = EvaluationWindow.Run(400, n => FreeRun.Generate(model, observation, series[0], n)).to(ScalarType.Float64);
+        var kernel = FusedUnroll.TryCreate(model, observation)!;                                    // the run selection scores
+        double[] first = series[0].to(ScalarType.Float64).data<double>().ToArray();
+        Tensor generated = EvaluationWindow.Run(400, n => kernel.Generate(first, n));
         Assert.Equal(best.SelectionDstsp, StateSpaceDivergence.Binned(series.to(ScalarType.Float64), generated), 9);
         // without selection no epoch is scored and none is selected
         using var again = new ShallowPlrnn(new ShallowPlrnnOptions { LatentSize = 3, HiddenSize = 20 }, seed: 1);
