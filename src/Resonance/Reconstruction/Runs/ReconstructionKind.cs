@@ -78,7 +78,7 @@ public sealed class ReconstructionKind : IExperimentKind
         RunOutcome Single(RunDirectory run, RunContext context, MetricsLog metrics)
         {
             var clock = Stopwatch.StartNew();
-            var (scores, model, fitSeconds, selected) = NoCollections.Run(() => FitAndScore(data!, context, metrics, stage: null));
+            var (scores, model, fitSeconds, training) = NoCollections.Run(() => FitAndScore(data!, context, metrics, stage: null));
             using var _ = model;
             var plots = new List<string>
             {
@@ -104,7 +104,12 @@ public sealed class ReconstructionKind : IExperimentKind
                     model.Latent.save(Path.Combine(run.CheckpointsPath, "model.pt"));
                     model.Observation!.save(Path.Combine(run.CheckpointsPath, "observation.pt"));
                 });
-            if (selected is int epoch)
+            if (training?.Diverged == true)
+            {
+                summary["training_diverged_at_epoch"] = training.Epochs.Count + 1;
+                rows.Add(["training_diverged_at_epoch", StudyTable.Whole(training.Epochs.Count + 1)]);
+            }
+            if (training?.SelectedEpoch is int epoch)
             {
                 summary["selected_epoch"] = epoch;
                 rows.Add(["selected_epoch", StudyTable.Whole(epoch)]);
@@ -270,7 +275,7 @@ public sealed class ReconstructionKind : IExperimentKind
             _ => $"internal error ({e.GetType().Name}): {FirstLine(e)}",
         };
 
-        (ReconstructionScores, Reconstructor, double, int?) FitAndScore(ReconstructionData data, RunContext context, MetricsLog? metrics, string? stage)
+        (ReconstructionScores, Reconstructor, double, ReconstructionTrainingResult?) FitAndScore(ReconstructionData data, RunContext context, MetricsLog? metrics, string? stage)
         {
             var model = new Reconstructor(experiment, data.Dimension, experiment.Seed);
             try
@@ -298,7 +303,7 @@ public sealed class ReconstructionKind : IExperimentKind
                         ? $"training diverged (NaN or infinite loss); the model is the one selected at epoch {kept}"
                         : "training diverged (NaN or infinite loss); the model keeps its last update", MessageLevel.Warning));
                 var scores = ReconstructionEvaluation.Score(model, data.Train, data.Test, data.TimeStep, data.LargestExponent, experiment);
-                return (scores, model, fitSeconds, result?.SelectedEpoch);
+                return (scores, model, fitSeconds, result);
             }
             catch
             {

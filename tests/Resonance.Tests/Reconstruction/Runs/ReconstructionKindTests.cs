@@ -117,6 +117,20 @@ public class ReconstructionKindTests
     }
 
     [Fact]
+    public void A_training_that_diverges_says_so_and_records_the_epoch_in_the_summary()
+    {
+        using var folder = new TempFolder();
+        var (code, text, run) = Run("lorenz-shplrnn-gtf.yaml", folder.Path,
+            [.. Small, "training.forcing=none", "training.lr=1e3", "training.end_lr=1e3", "training.epochs=3", "training.batches_per_epoch=3",
+             "training.sequence_length=50", "training.select_every=0"]);
+
+        Assert.True(code == 0, text);                                                    // a finding, not a failure of the run
+        Assert.Contains("training diverged", text);
+        var summary = new RunDirectory(run).ReadSummary()!;
+        Assert.InRange(summary["training_diverged_at_epoch"]!.GetValue<double>(), 1, 3);
+    }
+
+    [Fact]
     public void An_alrnn_run_counts_its_linear_subregions()
     {
         using var folder = new TempFolder();
