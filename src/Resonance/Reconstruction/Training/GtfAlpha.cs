@@ -60,7 +60,61 @@ public static class GtfAlpha
             return norms.index_select(0, inverse!).reshape(batch, steps).MoveToOuterDisposeScope();
         }
         Tensor jacobians = model.Jacobian(states);                                                       // (B·T, M, M)
+        if (model.LatentSize <= 3) return SmallNorms(jacobians).reshape(batch, steps).MoveToOuterDisposeScope();
         return linalg.svdvals(jacobians).select(-1, 0).reshape(batch, steps).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Spectral norms of many matrices of size 1 to 3 in closed form: <c>‖J‖₂ = √λ_max(JᵀJ)</c>, the largest eigenvalue of
+    /// the symmetric <c>JᵀJ</c> by the trigonometric formula for 3 × 3 (Smith 1961), the quadratic one for 2 × 2. Relative
+    /// precision about 1e-15, down to about 1e-8 where the two largest eigenvalues coincide (more than α needs).</summary>
+    /// <remarks>Written by hand: libtorch decomposes a batch of 3 × 3 matrices one by one at a few microseconds each, which made
+    /// the adaptive α more than half of a shPLRNN epoch (<c>M = 3</c>) once the unroll itself was fused.</remarks>
+    /// <param name="jacobians"><c>(K, M, M)</c>, <c>M ≤ 3</c>.</param>
+    /// <returns><c>(K)</c>, in the jacobians' dtype.</returns>
+    internal static Tensor SmallNorms(Tensor jacobians)
+    {
+        int m = (int)jacobians.shape[^1];
+        if (m > 3 || jacobians.shape[^2] != m) throw new ArgumentException("expected square matrices of size 1 to 3", nameof(jacobians));
+        long count = jacobians.shape[0];
+        double[] j;
+        using (var values = jacobians.detach().to(ScalarType.Float64).cpu().contiguous()) j = values.data<double>().ToArray();
+        var norms = new double[count];
+        Span<double> g = stackalloc double[9];                                  // JᵀJ, row-major
+        for (long k = 0; k < count; k++)
+        {
+            var a = j.AsSpan((int)(k * m * m), m * m);
+            for (int r = 0; r < m; r++)
+                for (int c = r; c < m; c++)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < m; i++) sum += a[i * m + r] * a[i * m + c];
+                    g[r * m + c] = g[c * m + r] = sum;
+                }
+            norms[k] = Math.Sqrt(Math.Max(0, LargestEigenvalue(g[..(m * m)], m)));
+        }
+        return tensor(norms, ScalarType.Float64).to(jacobians.dtype, jacobians.device);
+    }
+
+    /// <summary>The largest eigenvalue of a symmetric matrix of size 1 to 3.</summary>
+    static double LargestEigenvalue(ReadOnlySpan<double> s, int m)
+    {
+        if (m == 1) return s[0];
+        if (m == 2)
+        {
+            double half = (s[0] - s[3]) / 2;
+            return (s[0] + s[3]) / 2 + Math.Sqrt(half * half + s[1] * s[1]);
+        }
+        double offDiagonal = s[1] * s[1] + s[2] * s[2] + s[5] * s[5];
+        double q = (s[0] + s[4] + s[8]) / 3;
+        double d0 = s[0] - q, d1 = s[4] - q, d2 = s[8] - q;
+        double p2 = d0 * d0 + d1 * d1 + d2 * d2 + 2 * offDiagonal;
+        if (p2 <= 1e-300) return q;                                              // a multiple of the identity
+        double p = Math.Sqrt(p2 / 6);
+        // det((S − qI) / p) / 2, clamped against rounding
+        double b0 = d0 / p, b1 = d1 / p, b2 = d2 / p, o01 = s[1] / p, o02 = s[2] / p, o12 = s[5] / p;
+        double det = b0 * (b1 * b2 - o12 * o12) - o01 * (o01 * b2 - o12 * o02) + o02 * (o01 * o12 - b1 * o02);
+        double r = Math.Clamp(det / 2, -1, 1);
+        return q + 2 * p * Math.Cos(Math.Acos(r) / 3);
     }
 
     /// <summary><c>α*</c> for a batch of windows: Jacobians at the latent estimates of the observations after the first.</summary>

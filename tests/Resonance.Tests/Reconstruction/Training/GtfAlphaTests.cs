@@ -64,6 +64,25 @@ public class GtfAlphaTests
         Assert.True(expected.max().item<float>() > 1.5f * expected.min().item<float>(), "the norms should differ between subregions");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Small_matrices_norms_in_closed_form_equal_the_largest_singular_values(int size)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new TorchSharp.torch.Generator(8);
+        Tensor matrices = randn([500, size, size], ScalarType.Float64, generator: generator);
+        matrices[0] = eye(size, dtype: ScalarType.Float64) * 2;                       // a multiple of the identity
+        matrices[1] = zeros(size, size, ScalarType.Float64);
+        if (size == 3) matrices[2] = tensor(new double[] { 1, 0, 0, 0, 1, 0, 0, 0, 1e-9 }).reshape(3, 3);   // two equal, one tiny
+        Tensor expected = linalg.svdvals(matrices).select(-1, 0);
+        Tensor actual = GtfAlpha.SmallNorms(matrices);
+        long worst = (expected - actual).abs().argmax().item<long>();
+        // where the two largest eigenvalues of JᵀJ coincide the trigonometric formula keeps about √ε (1e-8) of relative precision
+        Assert.True(allclose(expected, actual, rtol: 1e-8, atol: 1e-12), $"closed-form norms differ from svdvals: matrix {worst}, {expected[worst].item<double>()} against {actual[worst].item<double>()}");
+    }
+
     [Fact]
     public void The_trainer_raises_alpha_at_the_first_update_and_then_lowers_it_by_the_decay()
     {
