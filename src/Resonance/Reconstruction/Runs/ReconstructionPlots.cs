@@ -97,7 +97,8 @@ public static class ReconstructionPlots
         scatter.YLabel($"x{b + 1}");
         scatter.ShowLegend(Alignment.UpperRight);
         var bars = new Plot();
-        bars.Add.Bars(counts.Select(g => (double)g.Count() / regions.Length).ToArray());
+        var barPlot = bars.Add.Bars(counts.Select(g => (double)g.Count() / regions.Length).ToArray());
+        for (int k = 0; k < barPlot.Bars.Count; k++) barPlot.Bars[k].FillColor = palette.GetColor(k);   // each region's colour in both panels
         bars.Axes.Bottom.SetTicks([.. counts.Select((_, k) => (double)k)], [.. counts.Select(g => g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         bars.Title("visit frequency per subregion");
         bars.XLabel("region id");
