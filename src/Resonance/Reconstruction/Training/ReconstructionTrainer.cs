@@ -79,7 +79,7 @@ public static class ReconstructionTrainer
         var kernel = fused ? FusedUnroll.TryCreate(model, observation) : null;   // the same math without per-op dispatch
         using var selection = options.SelectEvery > 0 ? new Selection(parameters) : null;
         // A long training allocates more than a no-GC region holds; collections then come at safe points, between epochs.
-        bool region = false;
+        bool region = false, callerRegion = System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion;
         long allocated = GC.GetTotalAllocatedBytes();
         try
         {
@@ -153,6 +153,8 @@ public static class ReconstructionTrainer
         finally
         {
             if (region) NoCollections.End(started: true);
+            // The caller held collections off (a run's evaluation follows): a restart ended its region, so hold them off again.
+            if (region && callerRegion) NoCollections.Start();
         }
 
         ReconstructionTrainingResult Finish(bool diverged) =>
