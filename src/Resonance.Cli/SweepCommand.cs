@@ -33,13 +33,14 @@ internal static class SweepCommand
         var time = new Option<string?>("--time") { Description = "Slurm time limit per task, e.g. 01:00:00 (with --slurm).", HelpName = "LIMIT" };
         var cpus = new Option<int?>("--cpus") { Description = "Cores per Slurm task (default 1; with --slurm).", HelpName = "N" };
         var gpus = new Option<int?>("--gpus") { Description = "GPUs per Slurm task (default 0; with --slurm).", HelpName = "N" };
+        var retryFailed = new Option<bool>("--retry-failed") { Description = "Run the points that failed again (their folders are kept aside), e.g. after a fault of the machine; without it a rerun keeps them." };
         var collect = new Option<string?>("--collect") { Description = "Gather the results of the sweep in DIR (a Slurm sweep, or one that is still going) into its table and plots.", HelpName = "DIR" };
         var set = RunCommand.SetOption();
         var seed = new Option<long?>("--seed") { Description = "The first seed (default: the file's).", HelpName = "N" };
         var outDir = new Option<string?>("--out") { Description = "The sweep folder (default: ROOT/NAME-sweep-ID).", HelpName = "DIR" };
         var root = new Option<string>("--root") { Description = "Where sweep folders go.", DefaultValueFactory = _ => "runs", HelpName = "DIR" };
         command.Arguments.Add(file);
-        foreach (Option option in (Option[])[grid, random, samples, seeds, parallel, slurm, partition, time, cpus, gpus, collect, set, seed, outDir, root])
+        foreach (Option option in (Option[])[grid, random, samples, seeds, parallel, retryFailed, slurm, partition, time, cpus, gpus, collect, set, seed, outDir, root])
             command.Options.Add(option);
         command.SetAction(parse =>
         {
@@ -65,7 +66,7 @@ internal static class SweepCommand
             var prepared = SweepSetup.Prepare(kinds, document, defaultName, cli,
                 (parse.GetValue(seeds) is not null, parse.GetValue(samples) is not null, parse.GetValue(parallel) is not null),
                 parse.GetValue(set) ?? [], parse.GetValue(seed), parse.GetValue(outDir), parse.GetValue(root)!);
-            return RunCommand.Execute(console, parse, context => SweepRunner.Run(prepared, kinds, StudioCommand.CliCommand(), context));
+            return RunCommand.Execute(console, parse, context => SweepRunner.Run(prepared, kinds, StudioCommand.CliCommand(), context, parse.GetValue(retryFailed)));
         });
         return command;
     }

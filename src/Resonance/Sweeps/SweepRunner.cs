@@ -14,7 +14,8 @@ public static class SweepRunner
     /// <param name="kinds">The kinds registry (resumability and headline figures of the children).</param>
     /// <param name="cli">How to start this CLI as a child: the executable and its leading arguments.</param>
     /// <param name="context">Events and the stop request.</param>
-    public static RunOutcome Run(PreparedSweep prepared, ExperimentKinds kinds, IReadOnlyList<string> cli, RunContext context)
+    /// <param name="retryFailed">Start failed points again (their folders moved aside) instead of keeping them.</param>
+    public static RunOutcome Run(PreparedSweep prepared, ExperimentKinds kinds, IReadOnlyList<string> cli, RunContext context, bool retryFailed = false)
     {
         var folder = prepared.Folder;
         bool created = prepared.Materialise();
@@ -26,7 +27,8 @@ public static class SweepRunner
             $"sweep of {prepared.Kind.Name} runs: {plan.Points.Count} points ({spec.Settings} setting(s) x {spec.Seeds} seed(s)) over {(plan.Keys.Count == 0 ? "seeds" : string.Join(", ", plan.Keys))}, {where}",
             Resumed: !created));
         var tasks = SweepWork.Decide(folder, plan, kinds, takeRunning: spec.Slurm is null,
-            (from, to) => context.Events.Report(new RunMessage($"{Path.GetFileName(from)}: could not be continued; moved aside to {Path.GetFileName(to)} and started again", MessageLevel.Warning)));
+            (from, to) => context.Events.Report(new RunMessage($"{Path.GetFileName(from)}: started again; its earlier folder is kept as {Path.GetFileName(to)}", MessageLevel.Warning)),
+            retryFailed);
         int skipped = tasks.Count(t => t.Action == PointAction.Skip);
         if (skipped > 0)
             context.Events.Report(new RunMessage($"{skipped} of {plan.Points.Count} points already finished{(spec.Slurm is null ? "" : " or running")}: kept"));

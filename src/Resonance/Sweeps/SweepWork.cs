@@ -38,7 +38,10 @@ public static class SweepWork
     /// <param name="takeRunning">Whether a point that says <c>running</c> is taken over (a local sweep: its process died with the
     /// sweep) or left alone (a Slurm resubmission: it may still be running in the queue).</param>
     /// <param name="moved">Told each folder moved aside (from, to).</param>
-    public static IReadOnlyList<PointTask> Decide(SweepDirectory folder, SweepPlan plan, ExperimentKinds kinds, bool takeRunning, Action<string, string>? moved = null)
+    /// <param name="retryFailed">Whether a point that failed (a fault of the run, a diverged training) is moved aside and
+    /// started again (<c>resonance sweep --retry-failed</c>) instead of kept.</param>
+    public static IReadOnlyList<PointTask> Decide(SweepDirectory folder, SweepPlan plan, ExperimentKinds kinds, bool takeRunning, Action<string, string>? moved = null,
+        bool retryFailed = false)
     {
         var tasks = new List<PointTask>();
         foreach (var point in plan.Points)
@@ -46,6 +49,10 @@ public static class SweepWork
             var state = folder.State(point);
             switch (state)
             {
+                case PointState.Failed when retryFailed:
+                    moved?.Invoke(folder.PointRun(point).Path, folder.MoveAside(point));
+                    tasks.Add(new PointTask(point, PointAction.Start));
+                    break;
                 case PointState.Completed or PointState.Failed:
                     tasks.Add(new PointTask(point, PointAction.Skip));
                     break;

@@ -86,6 +86,26 @@ public class SweepWorkTests
     }
 
     [Fact]
+    public void A_failed_point_is_kept_unless_failed_points_are_retried_and_then_its_folder_is_moved_aside()
+    {
+        using var folder = new TempFolder();
+        var prepared = Prepare(folder.Path, seeds: 1);
+        prepared.Materialise();
+        var run = prepared.Folder.PointRun(prepared.Plan.Points[0]);
+        Directory.CreateDirectory(run.Path);
+        File.Copy(prepared.Folder.PointConfig(prepared.Plan.Points[0]), run.ConfigPath);
+        File.WriteAllText(run.SummaryPath, "{\"kind\": \"training\", \"status\": \"failed\"}");
+
+        Assert.Equal(PointAction.Skip, SweepWork.Decide(prepared.Folder, prepared.Plan, ExperimentKinds.CreateDefault(), takeRunning: true)[0].Action);
+        var moved = new List<string>();
+        var task = SweepWork.Decide(prepared.Folder, prepared.Plan, ExperimentKinds.CreateDefault(), takeRunning: true,
+            (from, to) => moved.Add(Path.GetFileName(to)), retryFailed: true)[0];
+        Assert.Equal(PointAction.Start, task.Action);
+        Assert.Equal(["p000.old-1"], moved);
+        Assert.True(File.Exists(Path.Combine(prepared.Folder.RunsPath, "p000.old-1", "summary.json")));   // kept, not deleted
+    }
+
+    [Fact]
     public void A_running_point_is_left_alone_for_Slurm_and_taken_over_here()
     {
         using var folder = new TempFolder();
