@@ -89,7 +89,7 @@ public static class SparkLabFrame
 
         var pooled = nn.functional.adaptive_avg_pool2d(simulation.Weights.view(1, 1, n, n), [k, k]).view(k, k);  // (K, K) cell means
         float max = pooled.max().item<float>();
-        var quantised = max > 0 ? pooled.mul(255.0 / max).round_().clamp_(0, 255).to(ScalarType.Byte) : zeros(new long[] { k, k }, ScalarType.Byte);
+        var quantised = max > 0 ? pooled.mul(Runtime.HeldScalars.Of(255.0 / max)).round_().clamp_(Runtime.HeldScalars.Of(0.0), Runtime.HeldScalars.Of(255.0)).to(ScalarType.Byte) : zeros(new long[] { k, k }, ScalarType.Byte);
         quantised.cpu().data<byte>().ToArray().CopyTo(span[weightsAt..]);
 
         double[] figures = measures is null ? Enumerable.Repeat(double.NaN, MeasureNames.Count).ToArray()

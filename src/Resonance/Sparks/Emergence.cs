@@ -1,3 +1,4 @@
+using Resonance.Runtime;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -55,8 +56,8 @@ public static class Emergence
         var v = values.to(float32).flatten();
         double total = v.sum(float64).item<double>();
         if (total <= 0) return 1;
-        var p = v / total;
-        double entropy = -p.clamp_min(1e-30).log_().mul_(p).sum(float64).item<double>();
+        var p = v.div(HeldScalars.Of(total));
+        double entropy = -p.clamp_min(HeldScalars.Of(1e-30)).log_().mul_(p).sum(float64).item<double>();
         return entropy / Math.Log(count);
     }
 
@@ -85,14 +86,14 @@ public static class Emergence
         long rows = weights.shape[0], columns = weights.shape[1];
         var w = weights.to(float32);
         var rowSums = w.sum(1).to(float64);                                           // (N) r_i
-        var rowLogSums = w.clamp_min(1e-30f).log_().mul_(w).sum(1).to(float64);      // (N) s_i; tiny w clamped only inside the log
+        var rowLogSums = w.clamp_min(HeldScalars.Of((double)1e-30f)).log_().mul_(w).sum(1).to(float64);      // (N) s_i; tiny w clamped only inside the log
         var total = rowSums.sum();                                                    // () T
         var whole = rows * columns <= 1 ? ones(1, float64)
-            : where(total > 0, (total.clamp_min(1e-300).log() - rowLogSums.sum() / total.clamp_min(1e-300)) / Math.Log(rows * columns),
+            : where(total.gt(HeldScalars.Of(0.0)), (total.clamp_min(HeldScalars.Of(1e-300)).log() - rowLogSums.sum() / total.clamp_min(HeldScalars.Of(1e-300))).div_(HeldScalars.Of(Math.Log(rows * columns))),
                 ones_like(total)).reshape(1);
-        var safe = rowSums.clamp_min(1e-300);
+        var safe = rowSums.clamp_min(HeldScalars.Of(1e-300));
         var rowEntropy = columns <= 1 ? ones_like(rowSums)
-            : where(rowSums > 0, (safe.log() - rowLogSums / safe) / Math.Log(columns), ones_like(rowSums));   // (N)
+            : where(rowSums.gt(HeldScalars.Of(0.0)), (safe.log() - rowLogSums / safe).div_(HeldScalars.Of(Math.Log(columns))), ones_like(rowSums));   // (N)
         var both = cat([whole, rowEntropy.mean().reshape(1)]).cpu();                 // (2) the only copy to the host
         var values = both.data<double>();
         return (values[0], values[1]);
@@ -103,8 +104,8 @@ public static class Emergence
     static Tensor EdgeCut(Tensor weights, double threshold)
     {
         long n = weights.shape[0];
-        var offDiagonalMean = (weights.sum() - weights.diagonal().sum()) / (n * (n - 1.0));
-        return offDiagonalMean * threshold;
+        var offDiagonalMean = (weights.sum() - weights.diagonal().sum()).div_(HeldScalars.Of(n * (n - 1.0)));
+        return offDiagonalMean.mul_(HeldScalars.Of(threshold));
     }
 
     /// <summary>The undirected graph of strong weights: <c>A[i, j] = 1</c> when <c>i != j</c> and

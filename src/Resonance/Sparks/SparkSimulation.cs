@@ -1,3 +1,4 @@
+using Resonance.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -178,13 +179,13 @@ public sealed class SparkSimulation : IDisposable
         int n = Options.Neurons;
         var logits = weights.index_select(0, sparks);                           // (S, N) rows W[p_s, :]
         if (Options.MemoryBias != 0)
-            logits.add_(memory.unsqueeze(0), alpha: Options.MemoryBias);        // + beta M[j]
-        logits.div_(Options.Temperature);
+            logits.add_(memory.unsqueeze(0), alpha: HeldScalars.Of(Options.MemoryBias));        // + beta M[j]
+        logits.div_(HeldScalars.Of(Options.Temperature));
         logits.scatter_(1, sparks.unsqueeze(1), negativeInfinity);              // never stay
         var probabilities = logits.softmax(1);                                  // (S, N)
         if (Options.Epsilon > 0)
         {
-            probabilities.mul_(1 - Options.Epsilon).add_(Options.Epsilon / (n - 1));
+            probabilities.mul_(HeldScalars.Of(1 - Options.Epsilon)).add_(HeldScalars.Of(Options.Epsilon / (n - 1)));
             probabilities.scatter_(1, sparks.unsqueeze(1), zeros);
         }
         return probabilities.MoveToOuterDisposeScope();
@@ -236,11 +237,11 @@ public sealed class SparkSimulation : IDisposable
         var options = Options;
         long n = options.Neurons;
         var to = SampleMoves();                                                 // (S) next neurons
-        var edges = sparks * n + to;                                            // (S) flat index of W[p_s, q_s]
+        var edges = sparks.mul(HeldScalars.Of(n)).add_(to);                                           // (S) flat index of W[p_s, q_s]
 
-        weights.mul_(1 - options.WeightDecay);
-        memory.mul_(1 - options.MemoryDecay);
-        activations.mul_(1 - options.ActivationDecay);
+        weights.mul_(HeldScalars.Of(1 - options.WeightDecay));
+        memory.mul_(HeldScalars.Of(1 - options.MemoryDecay));
+        activations.mul_(HeldScalars.Of(1 - options.ActivationDecay));
         SaturatingUse(weights.view(-1), edges, options.HebbianRate);
         SaturatingUse(memory, to, options.MemoryRate);
         SaturatingUse(activations, to, options.ActivationGain);
@@ -261,9 +262,9 @@ public sealed class SparkSimulation : IDisposable
         var cumulative = probabilities.to(float64).cumsum(1);                   // (S, N)
         var draw = rand(new long[] { Options.SparkCount, 1 }, float64, Device, generator: moves)
             .mul_(cumulative[.., (int)(n - 1)..]);                              // (S, 1) uniform in [0, total)
-        var to = searchsorted(cumulative, draw, right: true).clamp_max_(n - 1); // (S, 1)
+        var to = searchsorted(cumulative, draw, right: true).clamp_max_(HeldScalars.Of(n - 1)); // (S, 1)
         // Rounding can land on the end of the CDF; should that column have no mass, take the likeliest move instead.
-        var impossible = probabilities.gather(1, to).eq(0);
+        var impossible = probabilities.gather(1, to).eq(HeldScalars.Of(0.0));
         return where(impossible, probabilities.argmax(1, keepdim: true), to).squeeze(1);
     }
 
@@ -276,9 +277,9 @@ public sealed class SparkSimulation : IDisposable
     {
         if (rate == 0) return;
         var (used, _, counts) = index.unique(sorted: true, return_inverse: false, return_counts: true);
-        var keep = counts!.to(values.dtype).mul_(Math.Log(1 - rate)).exp_();  // (1 - rate)^c; rate = 1 gives exp(-inf) = 0
-        var gap = values.index_select(0, used).neg_().add_(1);                 // 1 - x
-        values.index_put_(gap.mul_(keep).neg_().add_(1), used);
+        var keep = counts!.to(values.dtype).mul_(HeldScalars.Of(Math.Log(1 - rate))).exp_();  // (1 - rate)^c; rate = 1 gives exp(-inf) = 0
+        var gap = values.index_select(0, used).neg_().add_(HeldScalars.Of(1.0));                // 1 - x
+        values.index_put_(gap.mul_(keep).neg_().add_(HeldScalars.Of(1.0)), used);
     }
 
     static Generator NewGenerator(ulong seed, Device device) =>

@@ -1,0 +1,36 @@
+using TorchSharp;
+
+namespace Resonance.Runtime;
+
+/// <summary>
+/// Scalars for torch calls that stay alive while the calls run: one per value and thread, kept until the thread has made a
+/// thousand different ones.
+/// </summary>
+/// <remarks>
+/// TorchSharp 0.107 converts a number to a <c>Scalar</c> implicitly and passes its handle to libtorch without keeping the
+/// managed object alive; a collection that finalizes it mid-call corrupts the call ("Expected false to be true", see
+/// <see cref="NoCollections"/>). Code that runs torch calls in a loop while other threads allocate (a lab's playing loop beside
+/// the studio's sockets) passes <c>HeldScalars.Of(x)</c> instead of <c>x</c>. Values repeat (options, constants), so the cache
+/// stays small; when it is cleared no call of this thread is in flight, since the thread itself is here.
+/// </remarks>
+public static class HeldScalars
+{
+    const int MaxHeld = 1024;
+
+    [ThreadStatic] static Dictionary<double, Scalar>? reals;
+    [ThreadStatic] static Dictionary<long, Scalar>? integers;
+
+    /// <summary>A floating-point Scalar of <paramref name="value"/>, held alive.</summary>
+    public static Scalar Of(double value) => Get(ref reals, value, v => v.ToScalar());
+
+    /// <summary>An integer Scalar of <paramref name="value"/> (keeps integer tensors integer), held alive.</summary>
+    public static Scalar Of(long value) => Get(ref integers, value, v => v.ToScalar());
+
+    static Scalar Get<T>(ref Dictionary<T, Scalar>? held, T value, Func<T, Scalar> make) where T : notnull
+    {
+        held ??= [];
+        if (held.TryGetValue(value, out var scalar)) return scalar;
+        if (held.Count >= MaxHeld) held.Clear();
+        return held[value] = make(value);
+    }
+}
