@@ -85,16 +85,23 @@ public class SweepWorkTests
         Assert.Equal(["run", sweep.PointConfig(points[2]), "--out", sweep.PointRun(points[2]).Path, "--threads", "1"], tasks[2].Arguments(sweep, 1));
     }
 
-    [Fact]
-    public void A_failed_point_is_kept_unless_failed_points_are_retried_and_then_its_folder_is_moved_aside()
+    /// <summary>A one-point sweep whose point's run folder says <paramref name="status"/>.</summary>
+    static PreparedSweep OnePointWithStatus(string path, string status)
     {
-        using var folder = new TempFolder();
-        var prepared = Prepare(folder.Path, seeds: 1);
+        var prepared = Prepare(path, seeds: 1);
         prepared.Materialise();
         var run = prepared.Folder.PointRun(prepared.Plan.Points[0]);
         Directory.CreateDirectory(run.Path);
         File.Copy(prepared.Folder.PointConfig(prepared.Plan.Points[0]), run.ConfigPath);
-        File.WriteAllText(run.SummaryPath, "{\"kind\": \"training\", \"status\": \"failed\"}");
+        File.WriteAllText(run.SummaryPath, $"{{\"kind\": \"training\", \"status\": \"{status}\"}}");
+        return prepared;
+    }
+
+    [Fact]
+    public void A_failed_point_is_kept_unless_failed_points_are_retried_and_then_its_folder_is_moved_aside()
+    {
+        using var folder = new TempFolder();
+        var prepared = OnePointWithStatus(folder.Path, "failed");
 
         Assert.Equal(PointAction.Skip, SweepWork.Decide(prepared.Folder, prepared.Plan, ExperimentKinds.CreateDefault(), takeRunning: true)[0].Action);
         var moved = new List<string>();
@@ -109,12 +116,7 @@ public class SweepWorkTests
     public void A_running_point_is_left_alone_for_Slurm_and_taken_over_here()
     {
         using var folder = new TempFolder();
-        var prepared = Prepare(folder.Path, seeds: 1);
-        prepared.Materialise();
-        var run = prepared.Folder.PointRun(prepared.Plan.Points[0]);
-        Directory.CreateDirectory(run.Path);
-        File.Copy(prepared.Folder.PointConfig(prepared.Plan.Points[0]), run.ConfigPath);
-        File.WriteAllText(run.SummaryPath, "{\"kind\": \"training\", \"status\": \"running\"}");
+        var prepared = OnePointWithStatus(folder.Path, "running");
         Assert.Equal(PointAction.Skip, SweepWork.Decide(prepared.Folder, prepared.Plan, ExperimentKinds.CreateDefault(), takeRunning: false)[0].Action);
         Assert.Equal(PointAction.Start, SweepWork.Decide(prepared.Folder, prepared.Plan, ExperimentKinds.CreateDefault(), takeRunning: true)[0].Action);
     }
