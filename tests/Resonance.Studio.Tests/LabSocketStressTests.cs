@@ -82,7 +82,16 @@ public sealed class LabSocketStressTests(ITestOutputHelper output) : StudioServe
 
         await active.SendAsync(new JsonObject { ["type"] = "play", ["request"] = "play" }.ToJsonString());
         await active.WaitForAsync(m => (string?)m["request"] == "play");
-        await active.WaitForFrameAsync(_ => active.Frames.Count >= 200, seconds: 120);  // ~16 MB offered to the stalled tab too
+        try
+        {
+            await active.WaitForFrameAsync(_ => active.Frames.Count >= 200, seconds: 120);  // ~16 MB offered to the stalled tab too
+        }
+        catch (OperationCanceledException)
+        {
+            await active.SendAsync(new JsonObject { ["type"] = "state", ["request"] = "stalled" }.ToJsonString());
+            var state = await active.WaitForAsync(m => (string?)m["request"] == "stalled", seconds: 30);
+            Assert.Fail($"{active.Frames.Count} frames in 120 s; the lab says {state.ToJsonString()}");
+        }
         for (int round = 0; round < 3; round++)
             foreach (string type in new[] { "pause", "play" })
             {

@@ -130,7 +130,7 @@ public sealed partial class SparkLab : ILab
 
     JsonObject Play()
     {
-        if (!playing)
+        if (!playing || thread.IdleFault is not null)                           // a faulted loop (its error in the replies) plays again
         {
             playing = true;
             stepsThisPlay = 0;

@@ -10,7 +10,9 @@ namespace Resonance.Runtime;
 /// TorchSharp 0.107 converts a number to a <c>Scalar</c> implicitly and passes its handle to libtorch without keeping the
 /// managed object alive; a collection that finalizes it mid-call corrupts the call ("Expected false to be true", see
 /// <see cref="NoCollections"/>). Code that runs torch calls in a loop while other threads allocate (a lab's playing loop beside
-/// the studio's sockets) passes <c>HeldScalars.Of(x)</c> instead of <c>x</c>. Values repeat (options, constants), so the cache
+/// the studio's sockets) passes <c>HeldScalars.Of(x)</c> instead of <c>x</c>, and an explicit <c>alpha</c> (<see cref="One"/>)
+/// to every <c>add</c>, <c>add_</c> and <c>+</c> (TorchSharp makes their default alpha itself); <c>-</c>, <c>*</c> and <c>/</c>
+/// between two tensors make no Scalar. Values repeat (options, constants), so the cache
 /// stays small; when it is cleared no call of this thread is in flight, since the thread itself is here.
 /// </remarks>
 public static class HeldScalars
@@ -19,6 +21,13 @@ public static class HeldScalars
 
     [ThreadStatic] static Dictionary<double, Scalar>? reals;
     [ThreadStatic] static Dictionary<long, Scalar>? integers;
+
+    /// <summary>The floating-point 1, held alive: pass it as the <c>alpha</c> of <c>add</c> and <c>add_</c>, whose overloads
+    /// without one make a temporary 1 inside TorchSharp that nothing keeps alive (the playing loop met the fault there).</summary>
+    public static Scalar One => Of(1.0);
+
+    /// <summary>The integer 1, held alive: the <c>alpha</c> of <c>add</c> and <c>add_</c> on integer tensors.</summary>
+    public static Scalar IntegerOne => Of(1L);
 
     /// <summary>A floating-point Scalar of <paramref name="value"/>, held alive.</summary>
     public static Scalar Of(double value) => Get(ref reals, value, v => v.ToScalar());

@@ -204,7 +204,7 @@ public static class Emergence
         using var scope = NewDisposeScope();
         var a = adjacency.to(float32);                                       // counts below 2^24 are exact in float32
         var degree = a.sum(1, type: float64);
-        double triples = (degree * (degree - 1)).sum().item<double>();
+        double triples = degree.sub(HeldScalars.One).mul_(degree).sum().item<double>();
         if (triples <= 0) return 0;
         double closed = a.matmul(a).mul_(a).sum(float64).item<double>();    // trace(A^3)
         return closed / triples;

@@ -185,7 +185,7 @@ public sealed class SparkSimulation : IDisposable
         var probabilities = logits.softmax(1);                                  // (S, N)
         if (Options.Epsilon > 0)
         {
-            probabilities.mul_(HeldScalars.Of(1 - Options.Epsilon)).add_(HeldScalars.Of(Options.Epsilon / (n - 1)));
+            probabilities.mul_(HeldScalars.Of(1 - Options.Epsilon)).add_(HeldScalars.Of(Options.Epsilon / (n - 1)), HeldScalars.One);
             probabilities.scatter_(1, sparks.unsqueeze(1), zeros);
         }
         return probabilities.MoveToOuterDisposeScope();
@@ -237,7 +237,7 @@ public sealed class SparkSimulation : IDisposable
         var options = Options;
         long n = options.Neurons;
         var to = SampleMoves();                                                 // (S) next neurons
-        var edges = sparks.mul(HeldScalars.Of(n)).add_(to);                                           // (S) flat index of W[p_s, q_s]
+        var edges = sparks.mul(HeldScalars.Of(n)).add_(to, HeldScalars.IntegerOne);            // (S) flat index of W[p_s, q_s]
 
         weights.mul_(HeldScalars.Of(1 - options.WeightDecay));
         memory.mul_(HeldScalars.Of(1 - options.MemoryDecay));
@@ -278,8 +278,8 @@ public sealed class SparkSimulation : IDisposable
         if (rate == 0) return;
         var (used, _, counts) = index.unique(sorted: true, return_inverse: false, return_counts: true);
         var keep = counts!.to(values.dtype).mul_(HeldScalars.Of(Math.Log(1 - rate))).exp_();  // (1 - rate)^c; rate = 1 gives exp(-inf) = 0
-        var gap = values.index_select(0, used).neg_().add_(HeldScalars.Of(1.0));                // 1 - x
-        values.index_put_(gap.mul_(keep).neg_().add_(HeldScalars.Of(1.0)), used);
+        var gap = values.index_select(0, used).neg_().add_(HeldScalars.One, HeldScalars.One);  // 1 - x
+        values.index_put_(gap.mul_(keep).neg_().add_(HeldScalars.One, HeldScalars.One), used);
     }
 
     static Generator NewGenerator(ulong seed, Device device) =>
