@@ -1,3 +1,4 @@
+using Resonance.Runtime;
 using static TorchSharp.torch;
 
 namespace Resonance.Attractors;
@@ -63,7 +64,7 @@ public static class DenseHopfield
     {
         using var scope = NewDisposeScope();
         long n = states.shape[^1];
-        Tensor hidden = (bmm(states, weights.Listen.transpose(1, 2)) / n + weights.Bias.unsqueeze(1)).relu();   // (K, B, H)
+        Tensor hidden = bmm(states, weights.Listen.transpose(1, 2)).div_(HeldScalars.Of(n)).add_(weights.Bias.unsqueeze(1), HeldScalars.One).relu_();   // (K, B, H)
         return bmm(hidden, weights.Drive.transpose(1, 2)).MoveToOuterDisposeScope();
     }
 
@@ -77,12 +78,12 @@ public static class DenseHopfield
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         using var scope = NewDisposeScope();
         long n = cues.shape[^1];
-        Tensor listen = weights.Listen.transpose(1, 2) / n, bias = weights.Bias.unsqueeze(1), drive = weights.Drive.transpose(1, 2);
+        Tensor listen = weights.Listen.transpose(1, 2).div(HeldScalars.Of(n)), bias = weights.Bias.unsqueeze(1), drive = weights.Drive.transpose(1, 2);
         var states = new List<Tensor>(steps);
         Tensor v = cues;
         for (int t = 0; t < steps; t++)
         {
-            v = bmm((bmm(v, listen) + bias).relu(), drive).tanh();
+            v = bmm(bmm(v, listen).add_(bias, HeldScalars.One).relu_(), drive).tanh_();
             states.Add(v);
         }
         return stack(states, 2).MoveToOuterDisposeScope();
@@ -96,8 +97,8 @@ public static class DenseHopfield
     {
         using var scope = NewDisposeScope();
         long n = memories.shape[^1];
-        Tensor above = (bmm(states, memories.transpose(1, 2)) / n - threshold).relu() * mask.unsqueeze(1);     // (K, B, P)
-        return (-0.5 * n * above.square().sum([-1])).MoveToOuterDisposeScope();
+        Tensor above = bmm(states, memories.transpose(1, 2)).div_(HeldScalars.Of(n)).sub_(HeldScalars.Of(threshold)).relu_().mul_(mask.unsqueeze(1));     // (K, B, P)
+        return above.square().sum([-1]).mul_(HeldScalars.Of(-0.5 * n)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The constructed memory of <paramref name="memories"/> run from <paramref name="cues"/>: <see cref="Construct"/>, then <see cref="Run(DenseWeights, Tensor, int)"/>.</summary>

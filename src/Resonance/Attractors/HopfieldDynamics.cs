@@ -1,3 +1,4 @@
+using Resonance.Runtime;
 using static TorchSharp.torch;
 
 namespace Resonance.Attractors;
@@ -43,7 +44,7 @@ public static class HopfieldDynamics
             h = update switch
             {
                 HopfieldUpdate.Sign => SignKeepingZero(bmm(h, wT), h),
-                HopfieldUpdate.Tanh => (gain * bmm(h, wT)).tanh(),
+                HopfieldUpdate.Tanh => bmm(h, wT).mul_(HeldScalars.Of(gain)).tanh_(),
                 HopfieldUpdate.AsyncSign => Sweep(weights, h, order ?? throw new ArgumentNullException(nameof(order), "asynchronous updates need an order stream")),
                 _ => throw new ArgumentOutOfRangeException(nameof(update)),
             };
@@ -77,13 +78,13 @@ public static class HopfieldDynamics
     public static Tensor Energy(Tensor weights, Tensor states)
     {
         using var scope = NewDisposeScope();
-        return (-0.5 * (bmm(states, weights.transpose(1, 2)) * states).sum([-1])).MoveToOuterDisposeScope();
+        return (bmm(states, weights.transpose(1, 2)) * states).sum([-1]).mul_(HeldScalars.Of(-0.5)).MoveToOuterDisposeScope();
     }
 
     /// <summary><c>sign(u)</c>, keeping <paramref name="current"/> where <c>u = 0</c>.</summary>
     public static Tensor SignKeepingZero(Tensor u, Tensor current)
     {
         using var scope = NewDisposeScope();
-        return (u.sign() + (u == 0).to(u.dtype) * current).MoveToOuterDisposeScope();
+        return u.sign().add_(u.eq(HeldScalars.Of(0.0)).to(u.dtype).mul_(current), HeldScalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -47,7 +47,7 @@ public static class MemoryPatterns
         long flips = (long)Math.Round(fraction * n);
         using var scope = NewDisposeScope();
         Tensor ranks = rand(memories.shape, generator: generator).argsort(-1).argsort(-1).to(memories.device); // (..., N) a random permutation of 0..N-1
-        Tensor sign = 1 - 2 * (ranks < flips).to(memories.dtype);
+        Tensor sign = ranks.lt(HeldScalars.Of(flips)).to(memories.dtype).mul_(HeldScalars.Of(-2.0)).add_(HeldScalars.One, HeldScalars.One);   // 1 − 2 [rank < flips]
         return (memories * sign).MoveToOuterDisposeScope();
     }
 
@@ -71,7 +71,7 @@ public static class MemoryPatterns
     {
         using var scope = NewDisposeScope();
         Tensor noise = randn(memories.shape, generator: generator).to(memories.device);
-        return (memories + sigma * noise).MoveToOuterDisposeScope();
+        return noise.mul_(HeldScalars.Of(sigma)).add_(memories, HeldScalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary><c>+1</c> where <paramref name="x"/> &gt;= 0, else <c>-1</c> (so a zero field keeps the state defined).</summary>

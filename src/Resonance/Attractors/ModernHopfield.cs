@@ -1,3 +1,4 @@
+using Resonance.Runtime;
 using static TorchSharp.torch;
 
 namespace Resonance.Attractors;
@@ -21,8 +22,8 @@ public static class ModernHopfield
     public static Tensor Retrieve(Tensor memories, Tensor mask, Tensor queries, double beta)
     {
         using var scope = NewDisposeScope();
-        Tensor scores = beta * bmm(queries, memories.transpose(1, 2));                     // (K, B, P): β Xᵀ ξ
-        scores = scores.masked_fill(mask.unsqueeze(1) == 0, double.NegativeInfinity);
+        Tensor scores = bmm(queries, memories.transpose(1, 2)).mul_(HeldScalars.Of(beta));                     // (K, B, P): β Xᵀ ξ
+        scores = scores.masked_fill(mask.unsqueeze(1).eq(HeldScalars.Of(0.0)), HeldScalars.Of(double.NegativeInfinity));
         return bmm(scores.softmax(-1), memories).MoveToOuterDisposeScope();                // (K, B, N): X softmax(.)
     }
 }

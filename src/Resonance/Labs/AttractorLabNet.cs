@@ -119,7 +119,7 @@ internal sealed class AttractorLabNet : IDisposable
             _ => options.Update switch
             {
                 HopfieldUpdate.Sign => HopfieldDynamics.SignKeepingZero(bmm(states, weights!.transpose(1, 2)), states),
-                HopfieldUpdate.Tanh => bmm(states, weights!.transpose(1, 2)).mul_(options.Gain).tanh_(),
+                HopfieldUpdate.Tanh => bmm(states, weights!.transpose(1, 2)).mul_(HeldScalars.Of(options.Gain)).tanh_(),
                 _ => HopfieldDynamics.Sweep(weights!, states, order!),
             },
         };
@@ -138,7 +138,7 @@ internal sealed class AttractorLabNet : IDisposable
     public Tensor Overlaps(Tensor states)
     {
         using var scope = NewDisposeScope();
-        return bmm(states, memories.transpose(1, 2)).div_(memories.shape[2]).MoveToOuterDisposeScope();
+        return bmm(states, memories.transpose(1, 2)).div_(HeldScalars.Of(memories.shape[2])).MoveToOuterDisposeScope();
     }
 
     public static string Name(AttractorLabRule rule) => Experiments.ConfigBinder.SnakeCase(rule.ToString()).Replace('_', '-');
