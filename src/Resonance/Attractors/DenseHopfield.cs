@@ -97,7 +97,7 @@ public static class DenseHopfield
     {
         using var scope = NewDisposeScope();
         long n = memories.shape[^1];
-        Tensor above = bmm(states, memories.transpose(1, 2)).div_(HeldScalars.Of(n)).sub_(HeldScalars.Of(threshold)).relu_().mul_(mask.unsqueeze(1));     // (K, B, P)
+        Tensor above = bmm(states, memories.transpose(1, 2)).div_(HeldScalars.Of(n)).sub_(HeldScalars.Of(threshold)).relu_().mul(mask.unsqueeze(1));     // (K, B, P)
         return above.square().sum([-1]).mul_(HeldScalars.Of(-0.5 * n)).MoveToOuterDisposeScope();
     }
 
