@@ -30,6 +30,7 @@ public static class BenchmarkSuite
             Reconstruction.GtfBenchmark.Case(),
             Dynamics.IntegratorBenchmark.Case(),
             Reconstruction.EchoStateBenchmark.Case(),
+            Reconstruction.EchoStateBenchmark.TutorialCase(),
         ];
 
     /// <summary>The resonator as the experiment files run it (input-driven leak, <c>leak_gate: true</c>), at every standard shape.</summary>

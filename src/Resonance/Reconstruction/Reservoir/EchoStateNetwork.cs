@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using Resonance.Runtime;
 using static TorchSharp.torch;
@@ -179,13 +180,19 @@ public sealed class EchoStateNetwork : IDisposable
         float[] known = ReservoirKernel.Floats(inputs);
         int width = FeatureSize, offset = Options.ReadoutInput ? Inputs : 0;
         float[] state = kernel.Run(known, 0, skip, new float[Units], [], width, 1 + offset, skip);
-        var buffer = new float[(long)Math.Min(blockRows, steps - skip) * width];
+        int capacity = Math.Min(blockRows, steps - skip);
+        if ((long)capacity * width * sizeof(float) > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(blockRows), blockRows, $"a block of {capacity} rows of {width} features exceeds 2 GB");
+        // The kernel writes each state straight into the block tensor's own memory: TorchSharp's tensor(float[]) copy of a
+        // 32 MB block had taken more time than the steps that filled it (0.61 s of a 1.1 s harvest at 1,000 units).
+        using var block = empty(capacity, width, ScalarType.Float32);                               // (B, P), CPU, contiguous
+        var buffer = MemoryMarshal.Cast<byte, float>(block.bytes);
         for (int first = skip; first < steps; first += blockRows)
         {
             int rows = Math.Min(blockRows, steps - first);
             for (int r = 0; r < rows; r++)
             {
-                var row = buffer.AsSpan(r * width, width);
+                var row = buffer.Slice(r * width, width);
                 row[0] = 1;
                 if (offset > 0) known.AsSpan((first + r) * Inputs, Inputs).CopyTo(row[1..]);
             }
@@ -193,12 +200,11 @@ public sealed class EchoStateNetwork : IDisposable
             if (Options.ReadoutFeatures == ReadoutFeatures.SquaredEven)
                 for (int r = 0; r < rows; r++)
                 {
-                    var seen = buffer.AsSpan(r * width + 1 + offset, Units);
+                    var seen = buffer.Slice(r * width + 1 + offset, Units);
                     for (int i = 0; i < Units; i += 2) seen[i] *= seen[i];
                 }
             using var blockScope = NewDisposeScope();
-            float[] filled = (long)rows * width == buffer.Length ? buffer : buffer[..(rows * width)];  // the last block may be shorter
-            consume(tensor(filled, [rows, width]), first - skip);                                  // (B, P), a copy of the buffer
+            consume(rows == capacity ? block : block[..rows], first - skip);                      // the last block may be shorter
         }
     }
 

@@ -99,6 +99,7 @@ public sealed class NormalEquationsAccumulator : IDisposable
 {
     const int ColumnBlock = 256;
     readonly Tensor gram, moments;
+    Tensor? block;                                                                              // float64 copy of the current block
 
     /// <param name="width">Features P.</param>
     /// <param name="outputs">Targets O.</param>
@@ -119,13 +120,27 @@ public sealed class NormalEquationsAccumulator : IDisposable
             throw new ArgumentException($"expected features (B, {width}) and targets (B, {moments.shape[1]}), got ({string.Join(", ", features.shape)}) and ({string.Join(", ", targets.shape)}).");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor f = features.to(ScalarType.Float64), y = targets.to(ScalarType.Float64);            // (B, P), (B, O)
+        Tensor f = Float64Rows(features), y = targets.to(ScalarType.Float64);                     // (B, P), (B, O)
         for (long c = 0; c < width; c += ColumnBlock)
         {
             long end = Math.Min(width, c + ColumnBlock);
             gram[(int)c..(int)end, ..(int)end].addmm_(f[.., (int)c..(int)end].T, f[.., ..(int)end]);  // (w, c_end): a strip of the lower triangle
         }
         moments.addmm_(f.T, y);
+    }
+
+    /// <summary>The block in float64: the features themselves when they are float64, else a copy into one buffer reused from block
+    /// to block (a fresh 64 MB tensor a block had cost its page faults every time).</summary>
+    Tensor Float64Rows(Tensor features)
+    {
+        if (features.dtype == ScalarType.Float64) return features;
+        if (block is null || block.shape[0] < features.shape[0] || block.shape[1] != features.shape[1] || block.device_type != features.device_type || block.device_index != features.device_index)
+        {
+            block?.Dispose();
+            block = empty(features.shape[0], features.shape[1], dtype: ScalarType.Float64, device: features.device).DetachFromDisposeScope();
+        }
+        var rows = block[..(int)features.shape[0]];
+        return rows.copy_(features);
     }
 
     /// <summary>The sums so far: the Gram <c>(P, P)</c> (symmetric) and the moments <c>(P, O)</c>, float64, new tensors.</summary>
@@ -142,5 +157,6 @@ public sealed class NormalEquationsAccumulator : IDisposable
     {
         gram.Dispose();
         moments.Dispose();
+        block?.Dispose();
     }
 }

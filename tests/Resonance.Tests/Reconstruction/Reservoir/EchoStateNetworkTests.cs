@@ -160,6 +160,22 @@ public class EchoStateNetworkTests(ITestOutputHelper output)
         Assert.True(Same(harvested, expected));
     }
 
+    /// <summary>The kernel writes each block into one reused tensor: blocks of 64 rows (the last one shorter), copied as they come,
+    /// join into the features of one pass.</summary>
+    [Fact]
+    public void Feature_blocks_written_into_one_reused_tensor_join_into_the_whole_harvest()
+    {
+        using var scope = NewDisposeScope();
+        using var network = new EchoStateNetwork(Small, 3, seed: 5);
+        Tensor inputs = TestSeries.Standardised(TestSeries.Lorenz(300));
+        var blocks = new List<Tensor>();
+        var firsts = new List<long>();
+        network.HarvestFeatureBlocks(inputs, skip: 25, blockRows: 64, (block, first) => { blocks.Add(block.clone().MoveToOuterDisposeScope()); firsts.Add(first); });
+        Assert.Equal([0L, 64, 128, 192, 256], firsts);
+        Assert.Equal(275 - 256, blocks[^1].shape[0]);
+        Assert.True(Same(cat(blocks, 0), network.HarvestFeatures(inputs, skip: 25)));
+    }
+
     /// <summary>The driven run reads out each step as it goes; it equals the features of the harvested states times the readout.</summary>
     [Fact]
     public void Predict_equals_the_readout_of_the_harvested_features()
