@@ -27,12 +27,12 @@ public static class MemoryPatterns
         using var scope = NewDisposeScope();
         using var patterns = RandomStreams.Generator(RandomStreams.Derive(seed, "patterns"));
         using var parentStream = RandomStreams.Generator(RandomStreams.Derive(seed, "parent"));
-        Tensor parent = Sign(rand([neurons], generator: parentStream) - 0.5);               // (N)
+        Tensor parent = Sign(rand([neurons], generator: parentStream).sub_(HeldScalars.Of(0.5)));               // (N)
         double keep = (1 + Math.Sqrt(correlation)) / 2;
         Tensor uniform = rand([count, neurons], generator: patterns);                    // (P, N)
         Tensor bank = correlation == 0
-            ? Sign(uniform - 0.5)
-            : where(uniform < keep, parent.unsqueeze(0), -parent.unsqueeze(0));
+            ? Sign(uniform.sub(HeldScalars.Of(0.5)))
+            : where(uniform.lt(HeldScalars.Of(keep)), parent.unsqueeze(0), parent.unsqueeze(0).neg());
         return bank.contiguous().MoveToOuterDisposeScope();
     }
 
@@ -75,5 +75,5 @@ public static class MemoryPatterns
     }
 
     /// <summary><c>+1</c> where <paramref name="x"/> &gt;= 0, else <c>-1</c> (so a zero field keeps the state defined).</summary>
-    public static Tensor Sign(Tensor x) => (x >= 0).to(x.dtype) * 2 - 1;
+    public static Tensor Sign(Tensor x) => x.ge(HeldScalars.Of(0.0)).to(x.dtype).mul_(HeldScalars.Of(2.0)).sub_(HeldScalars.One);
 }

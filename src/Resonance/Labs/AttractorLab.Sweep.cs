@@ -62,10 +62,10 @@ public sealed partial class AttractorLab
                 states = next;
             }
             states.MoveToOuterDisposeScope();                                                               // now the sweep's scope owns it
-            var final = (states * targets).sum(2) / options.Neurons;                                       // (K, Pmax T)
-            var bits = (MemoryPatterns.Sign(states) * targets).sum(2) / options.Neurons;
+            var final = (states * targets).sum(2).div_(HeldScalars.Of((double)options.Neurons));                                       // (K, Pmax T)
+            var bits = (MemoryPatterns.Sign(states) * targets).sum(2).div_(HeldScalars.Of((double)options.Neurons));
             var perLoad = cueMask.sum(1);
-            var success = ((bits >= RetrievedOverlap).to(float32) * cueMask).sum(1) / perLoad;
+            var success = (bits.ge(HeldScalars.Of(RetrievedOverlap)).to(float32) * cueMask).sum(1) / perLoad;
             var overlap = (final * cueMask).sum(1) / perLoad;
             result[side] = new JsonObject
             {

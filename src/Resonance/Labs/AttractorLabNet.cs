@@ -82,7 +82,7 @@ internal sealed class AttractorLabNet : IDisposable
                     break;
             }
         }
-        catch (ExternalException)
+        catch (ExternalException e) when (!HeldScalars.IsScalarFault(e))                // that fault is not the memories' doing: it stays itself
         {
             throw new UserInputException($"memories: the {Name(rule)} rule cannot store these {memories.shape[1]} memories (their overlap matrix is singular); use fewer memories or another rule.");
         }

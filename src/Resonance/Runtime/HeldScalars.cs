@@ -17,6 +17,11 @@ namespace Resonance.Runtime;
 /// </remarks>
 public static class HeldScalars
 {
+    /// <summary>Whether <paramref name="error"/> is the fault a freed Scalar causes (libtorch's "Expected false to be true" from
+    /// <c>c10::Scalar</c>), not an error of the computation itself (a singular matrix, a bad shape).</summary>
+    public static bool IsScalarFault(Exception error) =>
+        error is System.Runtime.InteropServices.ExternalException && error.Message.Contains("Expected false to be true", StringComparison.Ordinal);
+
     const int MaxHeld = 1024;
 
     [ThreadStatic] static Dictionary<double, Scalar>? reals;

@@ -17,4 +17,13 @@ public class HeldScalarsTests
         using var halves = counts.mul(HeldScalars.Of(0.5));
         Assert.Equal([0.5f, 1f, 1.5f], halves.data<float>().ToArray());
     }
+
+    [Fact]
+    public void Only_the_freed_scalar_message_from_libtorch_counts_as_the_scalar_fault()
+    {
+        Assert.True(HeldScalars.IsScalarFault(new System.Runtime.InteropServices.ExternalException(
+            "Expected false to be true, but got false.  (Could this error message be improved?)\nException raised from toFloat")));
+        Assert.False(HeldScalars.IsScalarFault(new System.Runtime.InteropServices.ExternalException("linalg.inv: The diagonal element 3 is zero, the inversion could not be completed")));
+        Assert.False(HeldScalars.IsScalarFault(new InvalidOperationException("Expected false to be true")));
+    }
 }

@@ -206,7 +206,7 @@ public sealed class ReconstructionKind : IExperimentKind
                     if (plots is not null) TryPlot(system, scores!, plots, plotsPath, context);
                     return scores!.Figures;
                 }
-                catch (ExternalException e) when (attempt <= ScalarFaultRetries && IsScalarFault(e))
+                catch (ExternalException e) when (attempt <= ScalarFaultRetries && Runtime.HeldScalars.IsScalarFault(e))
                 {
                     context.Events.Report(new RunMessage($"{system}: the tensor library's known Scalar fault struck ({FirstLine(e)}); running this system again",
                         MessageLevel.Warning));
@@ -261,8 +261,6 @@ public sealed class ReconstructionKind : IExperimentKind
 
         /// <summary>How often a system is run again after the tensor library's Scalar fault before it counts as failed.</summary>
         const int ScalarFaultRetries = 2;
-
-        static bool IsScalarFault(ExternalException e) => e.Message.Contains("Expected false to be true", StringComparison.Ordinal);
 
         static string FirstLine(Exception e) => e.Message.Split('\n', 2)[0].Trim();
 
