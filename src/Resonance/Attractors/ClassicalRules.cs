@@ -1,3 +1,4 @@
+using Resonance.Runtime;
 using static TorchSharp.torch;
 
 namespace Resonance.Attractors;
@@ -45,7 +46,7 @@ public static class ClassicalRules
         using var scope = NewDisposeScope();
         long n = memories.shape[^1];
         Tensor x = memories * mask.unsqueeze(-1);                      // (K, P, N)
-        Tensor w = bmm(x.transpose(1, 2), x) / n;                      // (K, N, N)
+        Tensor w = bmm(x.transpose(1, 2), x).div_(HeldScalars.Of(n));   // (K, N, N)
         return ZeroDiagonalOf(w).MoveToOuterDisposeScope();
     }
 
@@ -65,8 +66,9 @@ public static class ClassicalRules
             using var step = NewDisposeScope();
             Tensor m = memories.select(1, mu);                          // (K, N)
             Tensor a = bmm(w, m.unsqueeze(-1)).squeeze(-1);             // (K, N): a = W m
-            Tensor delta = (m.unsqueeze(2) * m.unsqueeze(1) - m.unsqueeze(2) * a.unsqueeze(1) - a.unsqueeze(2) * m.unsqueeze(1) + 2 * w) / n;
-            Tensor next = ZeroDiagonalOf(w + delta * mask.select(1, mu).reshape(k, 1, 1));
+            Tensor delta = (m.unsqueeze(2) * m.unsqueeze(1) - m.unsqueeze(2) * a.unsqueeze(1) - a.unsqueeze(2) * m.unsqueeze(1))
+                .add_(w.mul(HeldScalars.Of(2L)), HeldScalars.One).div_(HeldScalars.Of(n));
+            Tensor next = ZeroDiagonalOf(w.add(delta * mask.select(1, mu).reshape(k, 1, 1), HeldScalars.One));
             w.copy_(next);
         }
         return w.MoveToOuterDisposeScope();
@@ -102,8 +104,8 @@ public static class ClassicalRules
         using var scope = NewDisposeScope();
         return ZeroDiagonalOf(OnRealRows(memories, mask, x =>
         {
-            Tensor kernel = eye(x.shape[0], dtype: float64) + x.matmul(x.t()) * (time / n);   // (P_k, P_k): I + t C
-            return x.t().matmul(linalg.solve(kernel, x)) * ((1 + time) / n);
+            Tensor kernel = eye(x.shape[0], dtype: float64).add_(x.matmul(x.t()).mul_(HeldScalars.Of(time / n)), HeldScalars.One);   // (P_k, P_k): I + t C
+            return x.t().matmul(linalg.solve(kernel, x)).mul_(HeldScalars.Of((1 + time) / n));
         })).MoveToOuterDisposeScope();
     }
 
@@ -125,7 +127,7 @@ public static class ClassicalRules
     public static Tensor ZeroDiagonalOf(Tensor weights)
     {
         long n = weights.shape[^1];
-        using var off = (1 - eye(n, dtype: weights.dtype, device: weights.device));
+        using var off = eye(n, dtype: weights.dtype, device: weights.device).neg_().add_(HeldScalars.One, HeldScalars.One);   // 1 − I
         return weights * off;
     }
 }

@@ -54,8 +54,8 @@ public static class DenseHopfield
     public static DenseWeights Construct(Tensor memories, Tensor mask, double threshold = DefaultThreshold, double gain = DefaultGain)
     {
         using var scope = NewDisposeScope();
-        Tensor listen = memories.clone(), bias = full_like(mask, -threshold);
-        Tensor drive = (memories * (gain * mask.unsqueeze(-1))).transpose(1, 2).contiguous();           // (K, N, P)
+        Tensor listen = memories.clone(), bias = full_like(mask, HeldScalars.Of(-threshold));
+        Tensor drive = (memories * mask.unsqueeze(-1).mul(HeldScalars.Of(gain))).transpose(1, 2).contiguous();           // (K, N, P)
         return new DenseWeights(listen.MoveToOuterDisposeScope(), bias.MoveToOuterDisposeScope(), drive.MoveToOuterDisposeScope());
     }
 
