@@ -17,8 +17,9 @@ namespace Resonance.Reconstruction;
 /// <code>
 /// forward, t = 1..T:   p_t = F(s_{t−1}),  s₀ = [x₀ ; L x₀]
 ///                      s_t = p_t  with the first N units (1 − α_t) p_t + α_t x_t     (α_t = 1: x_t, no gradient through p_t)
+///                                 and, without partial forcing, the others (1 − α_t) p_t
 /// loss                 = mean_{b,t,n} (p_{t,n} − x_{t,n})²
-/// backward, t = T..1:  δp_t = ∂loss/∂p_t + (1 − α_t) δs_t on the first N units, δs_t on the others
+/// backward, t = T..1:  δp_t = ∂loss/∂p_t + (1 − α_t) δs_t on the first N units (on all without partial forcing), δs_t on the others
 ///                      δs_{t−1} = J_F(s_{t−1})ᵀ δp_t,  parameter gradients summed over b and t
 ///                      δL = δs₀[N..M] x₀ᵀ
 /// </code>
@@ -78,7 +79,9 @@ internal sealed class FusedUnroll
     /// <see cref="Parameters"/> (same shapes, flattened row-major, float64; the arrays are reused by the next call).</summary>
     /// <param name="windows">Observations <c>x₀..x_T</c>, <c>(B, T + 1, N)</c>.</param>
     /// <param name="alphaAt"><c>α_t</c> in [0, 1] for <c>t = 1..T</c>.</param>
-    public (double Loss, double[][] Gradients) Run(Tensor windows, Func<int, double> alphaAt)
+    /// <param name="partial">Force the observed units only (true), or pull the unobserved ones towards 0 with the same
+    /// <c>α_t</c> (<see cref="TeacherForcing.Unroll"/>).</param>
+    public (double Loss, double[][] Gradients) Run(Tensor windows, Func<int, double> alphaAt, bool partial = true)
     {
         Models.ShapeChecks.Require(windows, nameof(windows), -1, -1, n);
         int batch = (int)windows.shape[0], steps = (int)windows.shape[1] - 1;
@@ -132,6 +135,7 @@ internal sealed class FusedUnroll
                 double a = alpha[t];
                 if (a == 1) target.CopyTo(next);
                 else if (a != 0) for (int i = 0; i < n; i++) next[i] = prediction[i] + a * (target[i] - prediction[i]);
+                if (!partial && a != 0) for (int i = n; i < m; i++) next[i] = a == 1 ? 0 : prediction[i] - a * prediction[i];
             }
         }
         loss /= (double)batch * steps * n;
@@ -149,7 +153,8 @@ internal sealed class FusedUnroll
                 Span<double> ds = delta.AsSpan(b * m, m);
                 ReadOnlySpan<double> prediction = p.AsSpan((t * batch + b) * m, m);
                 ReadOnlySpan<double> target = x.AsSpan(b * rowStride + t * n, n);
-                for (int i = 0; i < m; i++) dp[i] = i < n ? (1 - a) * ds[i] : ds[i];
+                int blended = partial ? n : m;                                  // units whose next state is (1 − α) p + α ẑ
+                for (int i = 0; i < m; i++) dp[i] = i < blended ? (1 - a) * ds[i] : ds[i];
                 for (int i = 0; i < n; i++) dp[i] += scale * (prediction[i] - target[i]);
                 ReadOnlySpan<double> state = s.AsSpan(((t - 1) * batch + b) * m, m);
                 int at = ((t - 1) * batch + b) * hidden;

@@ -115,13 +115,13 @@ public static class ReconstructionTrainer
                     double value;
                     if (kernel is not null)
                     {
-                        (value, double[][] gradients) = kernel.Run(windows, alphaAt);
+                        (value, double[][] gradients) = kernel.Run(windows, alphaAt, options.PartialForcing);
                         if (!double.IsFinite(value)) return Finish(diverged: true);
                         kernel.Accumulate(gradients, penalty);
                     }
                     else
                     {
-                        Tensor predictions = TeacherForcing.Unroll(model, observation, windows, alphaAt);
+                        Tensor predictions = TeacherForcing.Unroll(model, observation, windows, alphaAt, options.PartialForcing);
                         Tensor loss = TeacherForcing.Loss(observation, predictions, windows);
                         value = loss.to(ScalarType.Float64).item<double>();
                         if (!double.IsFinite(value)) return Finish(diverged: true);

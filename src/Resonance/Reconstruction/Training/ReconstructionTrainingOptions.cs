@@ -47,6 +47,11 @@ public sealed record ReconstructionTrainingOptions
     public double AlphaDecay { get; init; } = 0.999;
     /// <summary>Batches between two updates of the adaptive <c>α</c> (<c>alpha_update_interval</c>).</summary>
     public int AlphaUpdateInterval { get; init; } = 5;
+    /// <summary>Where the latent model has more units than the observation model sets (the identity observation with
+    /// <c>M &gt; N</c>): true forces the observed units only and leaves the others to the model (ALRNN-DSR); false pulls the
+    /// others towards 0 with the same <c>α</c> (DurstewitzLab/GTF-shPLRNN's default, <c>partial_forcing: false</c>)
+    /// (<c>partial_forcing</c>).</summary>
+    public bool PartialForcing { get; init; } = true;
     /// <summary>Sparse forcing: steps between two forcings <c>τ</c> (<c>forcing_interval</c>).</summary>
     public int ForcingInterval { get; init; } = 16;
     /// <summary>Steps predicted per training sequence <c>T</c> (<c>sequence_length</c>); a window holds <c>T + 1</c> observations.</summary>

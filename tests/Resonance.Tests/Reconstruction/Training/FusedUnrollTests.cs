@@ -13,7 +13,7 @@ public class FusedUnrollTests
     {
         var data = new TheoryData<string, string>();
         foreach (var model in new[] { "shplrnn", "clipped", "alrnn", "alrnn-square" })
-            foreach (var forcing in new[] { "generalized", "sparse", "none", "full" })
+            foreach (var forcing in new[] { "generalized", "sparse", "none", "full", "generalized-all", "sparse-all" })
                 data.Add(model, forcing);
         return data;
     }
@@ -33,8 +33,13 @@ public class FusedUnrollTests
         "sparse" => t => TeacherForcing.AlphaAt(ForcingKind.Sparse, t, 0, 4),
         "none" => _ => 0,
         "full" => _ => 1,
+        "generalized-all" => Forcing("generalized"),
+        "sparse-all" => Forcing("sparse"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    /// <summary>The "-all" cases pull the unobserved units towards 0 as well (<c>partial_forcing: false</c>).</summary>
+    static bool Partial(string kind) => !kind.EndsWith("-all", StringComparison.Ordinal);
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -56,9 +61,9 @@ public class FusedUnrollTests
         Assert.NotNull(kernel);
         Assert.Equal(model.parameters().Count() + (model.LatentSize > 3 ? 1 : 0), kernel.Parameters.Count);
 
-        Tensor loss = TeacherForcing.Loss(observation, TeacherForcing.Unroll(model, observation, windows, Forcing(forcingKind)), windows);
+        Tensor loss = TeacherForcing.Loss(observation, TeacherForcing.Unroll(model, observation, windows, Forcing(forcingKind), Partial(forcingKind)), windows);
         loss.backward();
-        var (fusedLoss, gradients) = kernel.Run(windows, Forcing(forcingKind));
+        var (fusedLoss, gradients) = kernel.Run(windows, Forcing(forcingKind), Partial(forcingKind));
         Assert.Equal(loss.item<double>(), fusedLoss, 1e-12 * loss.item<double>());
         double largest = 0;
         for (int i = 0; i < kernel.Parameters.Count; i++)

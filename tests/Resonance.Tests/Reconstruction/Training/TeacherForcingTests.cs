@@ -57,6 +57,21 @@ public class TeacherForcingTests
     }
 
     [Fact]
+    public void Without_partial_forcing_the_unobserved_units_are_pulled_towards_zero()
+    {
+        using var scope = NewDisposeScope();
+        // z_t = (z₁ + 1, z₂ + 2) from z₀ = (0, 0), data 0. α = 1: both units reset to 0 each step, so every prediction is (1, 2);
+        // α = 0.5: z̃ = z / 2, so the hidden unit runs 2, 3, 3.5 (partial forcing would give 2, 4, 6).
+        using var model = Linear([1f, 1f], null, [1f, 2f]);
+        using var observation = new IdentityObservation(1, 2, seed: 0);
+        using (no_grad()) observation.L!.zero_();
+        Close(tensor(new float[] { 1, 2, 1, 2, 1, 2 }).reshape(1, 3, 2),
+            TeacherForcing.Unroll(model, observation, zeros(1, 4, 1), _ => 1.0, partial: false), 0);
+        Close(tensor(new float[] { 1, 2, 1.5f, 3, 1.75f, 3.5f }).reshape(1, 3, 2),
+            TeacherForcing.Unroll(model, observation, zeros(1, 4, 1), _ => 0.5, partial: false), 1e-6);
+    }
+
+    [Fact]
     public void No_gradient_reaches_a_prediction_through_a_fully_forced_unit()
     {
         using var scope = NewDisposeScope();
