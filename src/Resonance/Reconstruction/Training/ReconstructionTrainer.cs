@@ -87,6 +87,7 @@ public static class ReconstructionTrainer
             {
                 var clock = Stopwatch.StartNew();
                 double lr = options.LearningRate(epoch);
+                int interval = options.ForcingIntervalAt(epoch);
                 if (adam is not null) foreach (var group in adam.ParamGroups) group.LearningRate = lr;
                 double lossSum = 0;
                 for (int batch = 1; batch <= options.BatchesPerEpoch; batch++)
@@ -104,7 +105,7 @@ public static class ReconstructionTrainer
                     double stepAlpha = alpha;
                     radam?.ZeroGrad();
                     adam?.zero_grad();
-                    Func<int, double> alphaAt = t => TeacherForcing.AlphaAt(options.Forcing, t, stepAlpha, options.ForcingInterval);
+                    Func<int, double> alphaAt = t => TeacherForcing.AlphaAt(options.Forcing, t, stepAlpha, interval);
                     Tensor? penalty = null;
                     if (options.LatentRegularization > 0) penalty = model.RegularizationPenalty().mul(latentFactor);
                     if (options.ObservationRegularization > 0)

@@ -54,6 +54,11 @@ public sealed record ReconstructionTrainingOptions
     public bool PartialForcing { get; init; } = true;
     /// <summary>Sparse forcing: steps between two forcings <c>τ</c> (<c>forcing_interval</c>).</summary>
     public int ForcingInterval { get; init; } = 16;
+    /// <summary>Sparse forcing: the interval reached in the last epoch (<c>forcing_interval_end</c>); 0 keeps
+    /// <c>forcing_interval</c> throughout. Epoch <c>e</c> of <c>E</c> forces every
+    /// <c>round(τ · (τ_end / τ)^(e / (E − 1)))</c> steps, a geometric schedule like the learning rate's: the model first learns
+    /// short stretches and is then asked to run longer between forcings.</summary>
+    public int ForcingIntervalEnd { get; init; }
     /// <summary>Steps predicted per training sequence <c>T</c> (<c>sequence_length</c>); a window holds <c>T + 1</c> observations.</summary>
     public int SequenceLength { get; init; } = 200;
     /// <summary>Sequences per optimiser step (<c>batch_size</c>).</summary>
@@ -98,6 +103,9 @@ public sealed record ReconstructionTrainingOptions
         if (AlphaDecay >= 1) throw new UserInputException($"{section}.alpha_decay: expected a number in [0, 1), got 1 (α could never be lowered).");
         OptionChecks.WholeAtLeast($"{section}.alpha_update_interval", AlphaUpdateInterval, 1);
         OptionChecks.WholeAtLeast($"{section}.forcing_interval", ForcingInterval, 1);
+        OptionChecks.WholeAtLeast($"{section}.forcing_interval_end", ForcingIntervalEnd, 0);
+        if (ForcingIntervalEnd > 0 && Forcing != ForcingKind.Sparse)
+            throw new UserInputException($"{section}.forcing_interval_end: a schedule of the forcing interval needs {section}.forcing: sparse (got {Forcing.ToString().ToLowerInvariant()}); remove the key or set forcing to sparse.");
         if (seriesLength is int length)
             OptionChecks.WholeInRange($"{section}.sequence_length", SequenceLength, 1, length - 1, "the series' length - 1");
         else OptionChecks.WholeAtLeast($"{section}.sequence_length", SequenceLength, 1);
@@ -112,6 +120,15 @@ public sealed record ReconstructionTrainingOptions
         OptionChecks.NonNegative($"{section}.noise_level", NoiseLevel);
         OptionChecks.WholeAtLeast($"{section}.select_every", SelectEvery, 0);
         OptionChecks.WholeAtLeast($"{section}.select_steps", SelectSteps, 100);
+    }
+
+    /// <summary>Sparse forcing's interval in epoch <paramref name="epoch"/> (0-based): <c>forcing_interval</c>, or the geometric
+    /// schedule to <c>forcing_interval_end</c> when that is set.</summary>
+    public int ForcingIntervalAt(int epoch)
+    {
+        if (ForcingIntervalEnd <= 0 || Epochs <= 1) return ForcingInterval;
+        double fraction = Math.Clamp((double)epoch / (Epochs - 1), 0, 1);
+        return Math.Max(1, (int)Math.Round(ForcingInterval * Math.Pow((double)ForcingIntervalEnd / ForcingInterval, fraction)));
     }
 
     /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based): <c>lr · (end_lr / lr)^(epoch / epochs)</c>.</summary>

@@ -90,6 +90,40 @@ public class ReconstructionTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_forcing_interval_grows_geometrically_over_the_epochs_when_an_end_is_set()
+    {
+        var constant = new ReconstructionTrainingOptions { Forcing = ForcingKind.Sparse, ForcingInterval = 4, Epochs = 5 };
+        Assert.Equal([4, 4, 4, 4, 4], Enumerable.Range(0, 5).Select(constant.ForcingIntervalAt));
+        var schedule = constant with { ForcingIntervalEnd = 64 };
+        Assert.Equal([4, 8, 16, 32, 64], Enumerable.Range(0, 5).Select(schedule.ForcingIntervalAt));   // 4 · 16^(e / 4)
+        var shrinking = constant with { ForcingInterval = 32, ForcingIntervalEnd = 8, Epochs = 3 };
+        Assert.Equal([32, 16, 8], Enumerable.Range(0, 3).Select(shrinking.ForcingIntervalAt));
+        var error = Assert.Throws<UserInputException>(() => (constant with { Forcing = ForcingKind.Generalized, ForcingIntervalEnd = 8 }).Validate());
+        Assert.Contains("training.forcing_interval_end", error.Message);
+        Assert.Contains("forcing: sparse", error.Message);
+    }
+
+    [Fact]
+    public void The_trainer_forces_at_the_scheduled_interval_of_each_epoch()
+    {
+        // Epoch 1 of a schedule from τ = 3 trains exactly like τ = 3 throughout; in epoch 2 (τ_end = 1,000, beyond the window:
+        // never forced) the twelve steps run free, so its loss is higher than that of the fixed interval.
+        Tensor series = PlrnnTestSeries.Lorenz(300).to(ScalarType.Float32);
+        var options = Short with { SequenceLength = 12, BatchSize = 4, BatchesPerEpoch = 2, Epochs = 2, Forcing = ForcingKind.Sparse, ForcingInterval = 3 };
+        IReadOnlyList<ReconstructionEpoch> Run(ReconstructionTrainingOptions o)
+        {
+            using var model = new AlRnn(new AlRnnOptions { LatentSize = 5, PiecewiseLinearUnits = 2 }, seed: 3);
+            using var observation = new IdentityObservation(3, 5, seed: 3);
+            return ReconstructionTrainer.Train(model, observation, series, o, seed: 4).Epochs;
+        }
+        var fixedInterval = Run(options);
+        var scheduled = Run(options with { ForcingIntervalEnd = 1000 });
+        Assert.Equal(fixedInterval[0].Loss, scheduled[0].Loss);
+        Assert.NotEqual(fixedInterval[1].Loss, scheduled[1].Loss);
+        Assert.True(scheduled[1].Loss > fixedInterval[1].Loss, "twelve free steps predict worse than forcing every third");
+    }
+
+    [Fact]
     public void Selection_keeps_the_model_of_the_epoch_with_the_lowest_free_run_divergence()
     {
         using var scope = NewDisposeScope();
