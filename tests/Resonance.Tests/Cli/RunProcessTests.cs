@@ -7,7 +7,8 @@ namespace Resonance.Tests.Cli;
 /// <summary>The real tool under real signals: SIGINT saves and exits cleanly; SIGKILL at any moment leaves a resumable run.</summary>
 public class RunProcessTests
 {
-    // Long enough to be killed mid-way (many batches, a checkpoint after every one), small enough to finish fast.
+    // Long enough to be killed mid-way (384 batches, a checkpoint after every one: at 4 epochs a fast machine finished inside
+    // the random wait before the kill), small enough to finish in seconds.
     const string Experiment = """
         name: killme
         seed: 5
@@ -19,7 +20,7 @@ public class RunProcessTests
           samples: 512
           steps: 12
         training:
-          epochs: 4
+          epochs: 12
           lr: 0.01
           batch_size: 16
           checkpoint_every_batches: 1
